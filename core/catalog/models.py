@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from core.catalog.querysets import TrackQuerySet
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="genre_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Artist(models.Model):
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="artist_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def album_artwork_path(album: "Album", filename: str) -> str:
+    return f"artwork/albums/{album.pk}/{filename}"
+
+
+class Album(models.Model):
+    title = models.CharField(max_length=200)
+    artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="albums")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    artwork = models.ImageField(upload_to=album_artwork_path, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["artist__name", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                "artist", Lower("title"), name="album_title_unique_per_artist_ci"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.artist})"
+
+
+class TrackStatus(models.TextChoices):
+    PENDING_UPLOAD = "pending_upload", "Pending upload"
+    UPLOADED = "uploaded", "Uploaded"
+    PROCESSING = "processing", "Processing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class Track(models.Model):
+    title = models.CharField(max_length=300)
+    artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="tracks")
+    album = models.ForeignKey(
+        Album, on_delete=models.SET_NULL, null=True, blank=True, related_name="tracks"
+    )
+    genres = models.ManyToManyField(Genre, blank=True, related_name="tracks")
+    track_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration = models.FloatField(null=True, blank=True, help_text="Seconds")
+
+    storage_key = models.CharField(max_length=500, unique=True)
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=100)
+    checksum_sha256 = models.CharField(max_length=64, blank=True)
+
+    status = models.CharField(
+        max_length=20, choices=TrackStatus.choices, default=TrackStatus.PENDING_UPLOAD
+    )
+    failure_reason = models.TextField(blank=True)
+    is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploaded_tracks"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("upload_track", "Can upload and register tracks"),
+            ("moderate_track", "Can hide tracks and see hidden or unfinished ones"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gte=0), name="track_size_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(duration__isnull=True) | models.Q(duration__gte=0),
+                name="track_duration_non_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "is_hidden", "-created_at"], name="track_listing_idx"),
+            models.Index(Lower("title"), name="track_title_ci_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.artist}"

@@ -1,0 +1,39 @@
+from django.db import models
+
+from core.roles import can_moderate
+
+
+def _playable_q() -> models.Q:
+    return models.Q(status="ready", is_hidden=False)
+
+
+class TrackQuerySet(models.QuerySet):
+    def playable(self) -> "TrackQuerySet":
+        """Tracks a listener may see and stream: ready and not hidden."""
+        return self.filter(_playable_q())
+
+    def visible_to(self, user) -> "TrackQuerySet":
+        """Everything for moderators and staff; playable tracks plus one's own uploads otherwise."""
+        if can_moderate(user):
+            return self.all()
+        if user is not None and user.is_authenticated:
+            return self.filter(_playable_q() | models.Q(uploaded_by=user))
+        return self.playable()
+
+    def with_favorite_flag(self, user) -> "TrackQuerySet":
+        """Annotate `is_favorite` for `user` in the same query."""
+        if user is None or not user.is_authenticated:
+            return self.annotate(
+                is_favorite=models.Value(False, output_field=models.BooleanField())
+            )
+        from core.library.models import Favorite
+
+        return self.annotate(
+            is_favorite=models.Exists(
+                Favorite.objects.filter(user=user, track=models.OuterRef("pk"))
+            )
+        )
+
+    def for_listing(self) -> "TrackQuerySet":
+        """Joins and prefetches for a track payload: lists cost a constant number of queries."""
+        return self.select_related("artist", "album", "album__artist").prefetch_related("genres")

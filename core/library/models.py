@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+
+
+class Favorite(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites"
+    )
+    track = models.ForeignKey("core.Track", on_delete=models.CASCADE, related_name="favorites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "track"], name="favorite_unique_per_user")
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="favorite_user_recent_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ {self.track_id}"
+
+
+class Play(models.Model):
+    """One entry of a listener's history: a stream started, counted once enough was played."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plays"
+    )
+    track = models.ForeignKey("core.Track", on_delete=models.CASCADE, related_name="plays")
+    started_at = models.DateTimeField(db_index=False)
+    client = models.CharField(max_length=200, blank=True)
+    played_seconds = models.FloatField(default=0)
+    counted = models.BooleanField(default=False)
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = "play history entry"
+        verbose_name_plural = "play history"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(played_seconds__gte=0), name="play_played_seconds_non_negative"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "-started_at", "-id"], name="play_user_recent_idx"),
+            models.Index(
+                fields=["user", "track", "-started_at"], name="play_user_track_recent_idx"
+            ),
+            models.Index(
+                fields=["track"], name="play_counted_track_idx", condition=models.Q(counted=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ▶ {self.track_id} at {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,43 @@
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+from core.roles import MODERATOR_PERMISSIONS, MODERATORS, UPLOADER_PERMISSIONS, UPLOADERS
+
+
+def create_role_groups(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+
+    def permissions(names):
+        found = []
+        for name in names:
+            app_label, codename = name.split(".")
+            found.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        return found
+
+    uploaders, _ = Group.objects.get_or_create(name=UPLOADERS)
+    uploaders.permissions.set(permissions(UPLOADER_PERMISSIONS))
+    moderators, _ = Group.objects.get_or_create(name=MODERATORS)
+    moderators.permissions.set(permissions(MODERATOR_PERMISSIONS))
+
+
+def remove_role_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=[UPLOADERS, MODERATORS]).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("core", "0001_initial"),
+        ("media_pipeline", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_role_groups, remove_role_groups)]

@@ -1,0 +1,19 @@
+"""The domain's models, defined by topic and gathered here for Django."""
+
+from core.accounts.models import User
+from core.catalog.models import Album, Artist, Genre, Track
+from core.library.models import Favorite, Play
+from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
+
+__all__ = [
+    "Album",
+    "Artist",
+    "Favorite",
+    "Genre",
+    "Play",
+    "Playlist",
+    "PlaylistItem",
+    "PlaylistShare",
+    "Track",
+    "User",
+]

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets up and runs the whole test suite on a throwaway PostgreSQL, then lint.
+# Extra arguments go to pytest, e.g. scripts/test.sh tests/catalog -x
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$ROOT/scripts/postgres.sh"
+
+ensure_venv requirements-dev.txt
+start_throwaway_postgres
+
+ruff check .
+ruff format --check .
+python -m pytest -p no:cacheprovider -n "${TEST_WORKERS:-2}" "$@"

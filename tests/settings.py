@@ -1,0 +1,31 @@
+"""Settings for the test suite: the app's own settings with test-only defaults."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("LOG_FORMAT", "text")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="tonearm-test-"))
+if "DATABASE_URL" not in os.environ:
+    if os.environ.get("TEST_SQLITE") != "1":
+        raise RuntimeError(
+            "The test suite runs on PostgreSQL: use scripts/test.sh, set DATABASE_URL, "
+            "or opt in to SQLite for a quick run with TEST_SQLITE=1."
+        )
+    os.environ["DATABASE_URL"] = "sqlite:///" + os.path.join(os.environ["DATA_DIR"], "test.sqlite3")
+
+from config.settings import *  # noqa: F403
+from config.settings import REST_FRAMEWORK
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {
+        scope: "100000/min" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    },
+}
