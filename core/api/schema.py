@@ -1,0 +1,33 @@
+"""OpenAPI pieces shared by every view: the error body and the responses that carry it."""
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+_DESCRIPTIONS = {
+    400: "Invalid input; `fields` names each offending field.",
+    401: "Authentication credentials were not provided or are invalid.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found, or not visible to you.",
+    409: "Conflict with the current state (for example a stale snapshot_id).",
+    413: "Request body too large.",
+    429: "Too many requests; retry after the time in the Retry-After header.",
+    503: "A dependency (object storage, database) is unavailable; retry later.",
+}
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable error code, e.g. `not_found`.")
+    detail = serializers.CharField(help_text="Human-readable explanation.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Per-field messages for invalid input.",
+    )
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """`responses={200: X, **error_responses(400, 404)}` documents the error body per status."""
+    return {
+        status: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS.get(status, "Error."))
+        for status in statuses
+    }
