@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 source "$ROOT/scripts/postgres.sh"
 
+apt_install ffprobe ffmpeg
 ensure_venv requirements-dev.txt
 start_throwaway_postgres
 
