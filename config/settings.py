@@ -95,6 +95,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Without collectstatic (development, tests) whitenoise serves from the apps' static folders.
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.is_dir()
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 # Object storage: audio goes through media_pipeline.storage, FileFields through django-storages.
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
@@ -108,6 +111,11 @@ AWS_S3_ADDRESSING_STYLE = env_choice(
     "AWS_S3_ADDRESSING_STYLE", "virtual", ("virtual", "path", "auto")
 )
 AWS_S3_SIGNATURE_VERSION = env_str("AWS_S3_SIGNATURE_VERSION", "s3v4")
+AWS_S3_CONNECT_TIMEOUT = env_int("AWS_S3_CONNECT_TIMEOUT", 5, minimum=1)
+AWS_S3_READ_TIMEOUT = env_int("AWS_S3_READ_TIMEOUT", 30, minimum=1)
+AWS_S3_MAX_ATTEMPTS = env_int("AWS_S3_MAX_ATTEMPTS", 3, minimum=1)
+# Absolute base of the URLs the local backend signs (it serves uploads and downloads itself).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 AWS_QUERYSTRING_EXPIRE = env_int("MEDIA_URL_EXPIRY_SECONDS", 3600, minimum=1)
 AWS_DEFAULT_ACL = None
 AWS_S3_FILE_OVERWRITE = False
