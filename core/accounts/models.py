@@ -14,11 +14,13 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
+            # "Alice" and "alice" would be told apart by the login but not by people.
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
             models.UniqueConstraint(
                 Lower("email"),
                 name="user_email_unique_ci",
                 condition=~models.Q(email=""),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
