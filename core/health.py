@@ -1,0 +1,68 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+import logging
+from collections.abc import Callable
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from media_pipeline.storage import ObjectNotFound, get_storage
+
+logger = logging.getLogger(__name__)
+
+# A key that never exists: a HEAD on it proves the store answers, without writing anything.
+_PROBE_KEY = "healthz/probe-object-that-does-not-exist"
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_storage() -> None:
+    try:
+        get_storage().head(_PROBE_KEY)
+    except ObjectNotFound:
+        return
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": _check_database,
+    "storage": _check_storage,
+}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is up and serving; depends on nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Every dependency answers; 503 naming the ones that do not."""
+    results: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # whatever the failure, the dependency is not usable
+            logger.warning("Readiness check %s failed: %s", name, exc)
+            results[name] = "unavailable"
+        else:
+            results[name] = "ok"
+    failing = [name for name, state in results.items() if state != "ok"]
+    if failing:
+        return JsonResponse(
+            {
+                "status": "unavailable",
+                "code": "service_unavailable",
+                "detail": f"Not ready: {', '.join(failing)} unavailable.",
+                "checks": results,
+            },
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "checks": results})
