@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from django.urls import path
+
+from media_pipeline import views
+
+urlpatterns = [
+    path("storage/upload/<str:token>", views.upload, name="storage-upload"),
+    path("storage/download/<str:token>", views.download, name="storage-download"),
+]

@@ -1,8 +1,11 @@
 """What Tonearm needs of object storage, whatever the backend."""
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import BinaryIO
+from urllib.parse import quote
 
 
 class StorageError(Exception):
@@ -33,6 +36,16 @@ class ObjectInfo:
     content_type: str
     checksum_sha256: str | None = None  # hex, when the store knows it
     etag: str | None = None
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """A Content-Disposition value naming `filename` (RFC 6266: ASCII fallback plus UTF-8 form)."""
+    kind = "inline" if inline else "attachment"
+    fallback = re.sub(r'[^\x20-\x7e]|["\\]', "_", filename) or "download"
+    value = f'{kind}; filename="{fallback}"'
+    if fallback != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
 
 
 class Storage(ABC):
@@ -70,3 +83,15 @@ class Storage(ABC):
     @abstractmethod
     def delete(self, key: str) -> None:
         """Remove the object; deleting a missing key is not an error."""
+
+    def ping(self) -> None:
+        """Check the store answers (readiness probes); StorageUnavailable if it does not."""
+        raise NotImplementedError
+
+    def upload_fileobj(self, key: str, fileobj: BinaryIO, *, content_type: str) -> ObjectInfo:
+        """Store a server-side stream at `key` (overwriting), in bounded memory."""
+        raise NotImplementedError
+
+    def download_to_file(self, key: str, fileobj: BinaryIO) -> None:
+        """Write the whole object into `fileobj` in bounded memory; ObjectNotFound if absent."""
+        raise NotImplementedError
