@@ -1,0 +1,3 @@
+"""Admin registrations live next to each topic; importing them here lets Django find them."""
+
+from core.library import admin as library_admin  # noqa: F401

@@ -1,0 +1,62 @@
+"""Reads of favorites, play history and play counts, with their joins built in."""
+
+from datetime import datetime
+
+from django.db import models
+from django.db.models.functions import Coalesce
+
+from core.catalog.models import Track
+from core.catalog.querysets import TrackQuerySet
+from core.library.models import Favorite, Play
+
+
+def _track_prefetch(user) -> models.Prefetch:
+    """The track of each entry, loaded as a listing payload in one query for the whole page."""
+    return models.Prefetch("track", queryset=Track.objects.for_listing().with_favorite_flag(user))
+
+
+def favorite_list(*, user) -> models.QuerySet[Favorite]:
+    """One's own favorites, newest first, limited to tracks one may see (hidden ones drop out)."""
+    return (
+        Favorite.objects.filter(user=user, track__in=Track.objects.visible_to(user))
+        .order_by("-created_at", "-id")
+        .prefetch_related(_track_prefetch(user))
+    )
+
+
+def play_history(
+    *,
+    user,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    counted: bool | None = None,
+) -> models.QuerySet[Play]:
+    """One's own history, newest first, limited to tracks one may see; bounds are inclusive."""
+    plays = Play.objects.filter(user=user, track__in=Track.objects.visible_to(user))
+    if since is not None:
+        plays = plays.filter(started_at__gte=since)
+    if until is not None:
+        plays = plays.filter(started_at__lte=until)
+    if counted is not None:
+        plays = plays.filter(counted=counted)
+    return plays.order_by("-started_at", "-id").prefetch_related(_track_prefetch(user))
+
+
+def with_play_count(tracks: TrackQuerySet) -> TrackQuerySet:
+    """Annotate `play_count`: the track's counted listens (not mere stream requests).
+
+    A correlated subquery rather than a join, so it composes with other annotations
+    without multiplying rows; it reads the partial index on counted plays.
+    """
+    counted = (
+        Play.objects.filter(track=models.OuterRef("pk"), counted=True)
+        .order_by()
+        .values("track")
+        .annotate(total=models.Count("pk"))
+        .values("total")
+    )
+    return tracks.annotate(
+        play_count=Coalesce(
+            models.Subquery(counted, output_field=models.IntegerField()), models.Value(0)
+        )
+    )

@@ -1,0 +1,94 @@
+from rest_framework import serializers
+
+from core.catalog.serializers import TrackOutputSerializer
+from core.library.models import Favorite, Play
+from core.library.services import STREAM_QUALITY
+
+# Preferences a player may send; every stream is served as the original file for now.
+STREAM_QUALITY_CHOICES = [STREAM_QUALITY, "high", "normal", "low"]
+
+
+class StreamInputSerializer(serializers.Serializer):
+    client = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="The player's name for the history entry; defaults to the User-Agent.",
+    )
+    quality = serializers.ChoiceField(
+        choices=STREAM_QUALITY_CHOICES,
+        required=False,
+        help_text="Preferred quality; the response says which one is served.",
+    )
+
+
+class StreamOutputSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="Presigned GET on the audio; honours Range requests.")
+    expires_at = serializers.DateTimeField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes")
+    duration = serializers.FloatField(allow_null=True, help_text="Seconds; null when unknown")
+    play_id = serializers.IntegerField(help_text="History entry to report progress on")
+    quality = serializers.ChoiceField(choices=[STREAM_QUALITY])
+
+
+class ProgressInputSerializer(serializers.Serializer):
+    played_seconds = serializers.FloatField(
+        min_value=0,
+        help_text="How far playback got; at most the track's duration (plus 1 s of slack).",
+    )
+
+
+class ProgressOutputSerializer(serializers.ModelSerializer):
+    play_id = serializers.IntegerField(source="pk", read_only=True)
+
+    class Meta:
+        model = Play
+        fields = ["play_id", "played_seconds", "counted"]
+        read_only_fields = fields
+
+
+class FavoriteStateOutputSerializer(serializers.Serializer):
+    is_favorite = serializers.BooleanField()
+
+
+class FavoriteOutputSerializer(serializers.ModelSerializer):
+    track = TrackOutputSerializer(read_only=True)
+    favorited_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = Favorite
+        fields = ["track", "favorited_at"]
+        read_only_fields = fields
+
+
+class HistoryFilterSerializer(serializers.Serializer):
+    since = serializers.DateTimeField(
+        required=False, help_text="Entries started at or after this ISO 8601 time."
+    )
+    until = serializers.DateTimeField(
+        required=False, help_text="Entries started at or before this ISO 8601 time."
+    )
+    counted = serializers.BooleanField(
+        required=False, help_text="`true`: counted listens only; `false`: uncounted only."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        since, until = attrs.get("since"), attrs.get("until")
+        if since and until and since > until:
+            raise serializers.ValidationError({"until": ["Must not be before `since`."]})
+        return attrs
+
+
+class HistoryEntryOutputSerializer(serializers.ModelSerializer):
+    play_id = serializers.IntegerField(source="pk", read_only=True)
+    track = TrackOutputSerializer(read_only=True)
+
+    class Meta:
+        model = Play
+        fields = ["play_id", "track", "started_at", "client", "played_seconds", "counted"]
+        read_only_fields = fields
+
+
+class HistoryClearedOutputSerializer(serializers.Serializer):
+    deleted = serializers.IntegerField(help_text="How many history entries were deleted")

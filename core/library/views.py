@@ -1,0 +1,140 @@
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, pagination, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from core.api.schema import error_responses
+from core.library import selectors, services
+from core.library.serializers import (
+    FavoriteOutputSerializer,
+    FavoriteStateOutputSerializer,
+    HistoryClearedOutputSerializer,
+    HistoryEntryOutputSerializer,
+    HistoryFilterSerializer,
+    ProgressInputSerializer,
+    ProgressOutputSerializer,
+    StreamInputSerializer,
+    StreamOutputSerializer,
+)
+
+TAGS = ["library"]
+
+
+class HistoryCursorPagination(pagination.CursorPagination):
+    """Constant cost however long the history: each page seeks on (started_at, id)."""
+
+    ordering = ("-started_at", "-id")
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class TrackStreamView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "stream"
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="tracks_stream",
+        summary="Get a short-lived URL to play a track, opening a history entry",
+        request=StreamInputSerializer,
+        responses={200: StreamOutputSerializer, **error_responses(400, 401, 404, 429, 503)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = StreamInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = data.validated_data.get("client") or request.headers.get("User-Agent", "")
+        grant = services.track_stream(user=request.user, track_id=pk, client=client)
+        return Response(StreamOutputSerializer(grant).data)
+
+
+class TrackToggleFavoriteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="tracks_toggle_favorite",
+        summary="Favorite a track, or unfavorite it if it already is",
+        request=None,
+        responses={200: FavoriteStateOutputSerializer, **error_responses(401, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        is_favorite = services.favorite_toggle(user=request.user, track_id=pk)
+        return Response(FavoriteStateOutputSerializer({"is_favorite": is_favorite}).data)
+
+
+class FavoriteListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = FavoriteOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.favorite_list(user=self.request.user)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="favorites_list",
+        summary="One's own favorite tracks, newest first",
+        responses={200: FavoriteOutputSerializer(many=True), **error_responses(401, 404)},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class HistoryView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = HistoryEntryOutputSerializer
+    pagination_class = HistoryCursorPagination
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet:
+        # A plain dict: a QueryDict would make an absent boolean read as false.
+        filters = HistoryFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        return selectors.play_history(user=self.request.user, **filters.validated_data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="history_list",
+        summary="One's own play history, newest first",
+        parameters=[HistoryFilterSerializer],
+        responses={200: HistoryEntryOutputSerializer(many=True), **error_responses(400, 401, 404)},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="history_clear",
+        summary="Delete one's whole play history",
+        request=None,
+        responses={200: HistoryClearedOutputSerializer, **error_responses(401)},
+    )
+    def delete(self, request: Request) -> Response:
+        deleted = services.play_history_clear(user=request.user)
+        return Response(HistoryClearedOutputSerializer({"deleted": deleted}).data)
+
+
+class PlayProgressView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="history_progress",
+        summary="Report how long a history entry has played; counts the listen once due",
+        parameters=[OpenApiParameter("play_id", int, OpenApiParameter.PATH)],
+        request=ProgressInputSerializer,
+        responses={200: ProgressOutputSerializer, **error_responses(400, 401, 404)},
+    )
+    def post(self, request: Request, play_id: int) -> Response:
+        data = ProgressInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        play = services.play_report_progress(
+            user=request.user, play_id=play_id, **data.validated_data
+        )
+        return Response(ProgressOutputSerializer(play).data, status=status.HTTP_200_OK)
