@@ -145,6 +145,8 @@ UPLOAD_REGISTER_WINDOW_SECONDS = env_int("UPLOAD_REGISTER_WINDOW_SECONDS", 86400
 STREAM_URL_EXPIRY_SECONDS = env_int("STREAM_URL_EXPIRY_SECONDS", 300, minimum=1)
 PLAY_DEDUP_WINDOW_SECONDS = env_int("PLAY_DEDUP_WINDOW_SECONDS", 30, minimum=0)
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024**2, minimum=1)
+# Width x height above which an avatar is refused before decoding (decompression bombs).
+AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 25_000_000, minimum=1)
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -172,6 +174,12 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted for client IPs
+# (throttles, login lockout). 0 uses REMOTE_ADDR, so clients cannot spoof their IP.
+REST_FRAMEWORK["NUM_PROXIES"] = env_int("NUM_PROXIES", 0, minimum=0)
+# Failed logins per username and client IP before that pair is locked out, and for how long.
+LOGIN_LOCKOUT_ATTEMPTS = env_int("LOGIN_LOCKOUT_ATTEMPTS", 5, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15, minimum=1)),
