@@ -7,6 +7,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from media_pipeline.storage import get_storage
 from tests import factories
 
+pytest_plugins = ["tests.s3server"]
+
 
 @pytest.fixture
 def api_client() -> APIClient:
