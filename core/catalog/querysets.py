@@ -37,3 +37,27 @@ class TrackQuerySet(models.QuerySet):
     def for_listing(self) -> "TrackQuerySet":
         """Joins and prefetches for a track payload: lists cost a constant number of queries."""
         return self.select_related("artist", "album", "album__artist").prefetch_related("genres")
+
+    def search(self, term: str) -> "TrackQuerySet":
+        """Case-insensitive match on the title, the artist's name or the album's title."""
+        term = term.strip()
+        if not term:
+            return self
+        return self.filter(
+            models.Q(title__icontains=term)
+            | models.Q(artist__name__icontains=term)
+            | models.Q(album__title__icontains=term)
+        )
+
+    def with_uploader(self) -> "TrackQuerySet":
+        """Join the uploader, shown in owner and staff payloads."""
+        return self.select_related("uploaded_by")
+
+
+def playable_track_count(prefix: str = "tracks") -> models.Count:
+    """Count of the playable tracks reached through `prefix`, for an annotation."""
+    return models.Count(
+        prefix,
+        filter=models.Q(**{f"{prefix}__status": "ready", f"{prefix}__is_hidden": False}),
+        distinct=True,
+    )

@@ -1,6 +1,8 @@
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from core.catalog.models import Album, Artist, Genre, Track
+from core.roles import can_moderate
 
 
 class GenreRefSerializer(serializers.ModelSerializer):
@@ -50,3 +52,157 @@ class TrackOutputSerializer(serializers.ModelSerializer):
 
     def get_is_favorite(self, track: Track) -> bool:
         return bool(getattr(track, "is_favorite", False))
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+
+
+class TrackOwnerOutputSerializer(TrackOutputSerializer):
+    """A track as its uploader, moderators and staff see it: upload state and storage details
+    too. Expects `for_listing().with_uploader()` annotated by `with_favorite_flag(user)`."""
+
+    checksum = serializers.CharField(source="checksum_sha256", read_only=True)
+    uploaded_by = UserRefSerializer(read_only=True)
+
+    class Meta(TrackOutputSerializer.Meta):
+        fields = [
+            *TrackOutputSerializer.Meta.fields,
+            "status",
+            "failure_reason",
+            "is_hidden",
+            "storage_key",
+            "checksum",
+            "uploaded_by",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+def track_payload(track: Track, user) -> dict:
+    """The owner payload for the track's uploader, moderators and staff; the public one else."""
+    if can_moderate(user) or (user.is_authenticated and track.uploaded_by_id == user.pk):
+        return TrackOwnerOutputSerializer(track).data
+    return TrackOutputSerializer(track).data
+
+
+def track_payload_schema(*, many: bool = False) -> PolymorphicProxySerializer:
+    """OpenAPI annotation for `track_payload`: either track payload."""
+    return PolymorphicProxySerializer(
+        component_name="TrackPayload",
+        serializers=[TrackOutputSerializer, TrackOwnerOutputSerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+class ArtistOutputSerializer(serializers.ModelSerializer):
+    track_count = serializers.IntegerField(read_only=True, help_text="Playable tracks.")
+
+    class Meta:
+        model = Artist
+        fields = ["id", "name", "track_count", "created_at"]
+        read_only_fields = fields
+
+
+class AlbumOutputSerializer(serializers.ModelSerializer):
+    artist = ArtistRefSerializer(read_only=True)
+    track_count = serializers.IntegerField(read_only=True, help_text="Playable tracks.")
+
+    class Meta:
+        model = Album
+        fields = ["id", "title", "artist", "year", "artwork", "track_count", "created_at"]
+        read_only_fields = fields
+
+
+class GenreOutputSerializer(serializers.ModelSerializer):
+    track_count = serializers.IntegerField(read_only=True, help_text="Playable tracks.")
+
+    class Meta:
+        model = Genre
+        fields = ["id", "name", "track_count"]
+        read_only_fields = fields
+
+
+def _clean_names(names: list[str]) -> list[str]:
+    """Drop case-insensitive duplicates, keeping the first spelling."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+class _TrackMetadataInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    artist = serializers.CharField(max_length=200, required=False, help_text="Artist name.")
+    artist_id = serializers.IntegerField(min_value=1, required=False)
+    album = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Album title under the track's artist, created if new; null or empty for none.",
+    )
+    genre = serializers.CharField(max_length=100, required=False, help_text="One genre name.")
+    genres = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        max_length=20,
+        help_text="Genre names, created if new; replaces the track's genres.",
+    )
+    track_number = serializers.IntegerField(
+        min_value=1, max_value=9999, required=False, allow_null=True
+    )
+    year = serializers.IntegerField(min_value=1000, max_value=9999, required=False, allow_null=True)
+
+    def validate(self, data: dict) -> dict:
+        if "artist" in data and "artist_id" in data:
+            raise serializers.ValidationError({"artist": ["Give artist or artist_id, not both."]})
+        if "genre" in data and "genres" in data:
+            raise serializers.ValidationError({"genres": ["Give genre or genres, not both."]})
+        if "genre" in data:
+            data["genres"] = [data.pop("genre")]
+        if "genres" in data:
+            data["genres"] = _clean_names(data["genres"])
+        if data.get("album") == "":
+            data["album"] = None
+        return data
+
+
+class TrackRegisterInputSerializer(_TrackMetadataInputSerializer):
+    upload_id = serializers.UUIDField()
+
+    def validate(self, data: dict) -> dict:
+        data = super().validate(data)
+        if "artist" not in data and "artist_id" not in data:
+            raise serializers.ValidationError({"artist": ["Give artist (a name) or artist_id."]})
+        return data
+
+
+class TrackUpdateInputSerializer(_TrackMetadataInputSerializer):
+    title = serializers.CharField(max_length=300, required=False)
+    is_hidden = serializers.BooleanField(required=False, help_text="Moderators only.")
+
+
+class UploadStartInputSerializer(serializers.Serializer):
+    filename = serializers.CharField(max_length=255, help_text="Kept as metadata only.")
+    content_type = serializers.CharField(max_length=100, help_text="An audio type.")
+    size = serializers.IntegerField(min_value=1, help_text="Exact size in bytes.")
+    sha256 = serializers.RegexField(
+        r"^[0-9a-fA-F]{64}$",
+        required=False,
+        help_text="Hex SHA-256 of the file; the store then refuses other bytes.",
+        error_messages={"invalid": "Must be 64 hexadecimal characters."},
+    )
+
+
+class UploadStartOutputSerializer(serializers.Serializer):
+    upload_id = serializers.UUIDField()
+    key = serializers.CharField()
+    method = serializers.CharField()
+    url = serializers.CharField()
+    headers = serializers.DictField(
+        child=serializers.CharField(), help_text="Send exactly these headers with the request."
+    )
+    expires_at = serializers.DateTimeField(help_text="The URL stops working at this time.")

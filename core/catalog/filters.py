@@ -1,0 +1,141 @@
+"""Query parameters of the catalog's list endpoints."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django_filters.constants import EMPTY_VALUES
+from rest_framework.exceptions import NotAuthenticated, ValidationError
+
+from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
+from core.roles import can_moderate, can_upload
+
+SEARCH_MAX_LENGTH = 200
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with missing values last in both directions and `id` as the tie-breaker,
+    so that pages never overlap."""
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = []
+        for param in value:
+            name = self.get_ordering_value(param)
+            expression = F(name.lstrip("-"))
+            ordering.append(
+                expression.desc(nulls_last=True)
+                if name.startswith("-")
+                else expression.asc(nulls_last=True)
+            )
+        tie_breaker = "-id" if value[-1].startswith("-") else "id"
+        return qs.order_by(*ordering, tie_breaker)
+
+
+class TrackFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Case-insensitive match on title, artist name or album title.",
+    )
+    genre = django_filters.CharFilter(
+        method="filter_genre",
+        max_length=100,
+        help_text="A genre id, or a genre name (case-insensitive).",
+    )
+    artist = IntegerFilter(field_name="artist_id", help_text="Artist id.")
+    album = IntegerFilter(field_name="album_id", help_text="Album id.")
+    year_min = IntegerFilter(field_name="year", lookup_expr="gte")
+    year_max = IntegerFilter(field_name="year", lookup_expr="lte")
+    duration_min = django_filters.NumberFilter(
+        field_name="duration", lookup_expr="gte", help_text="Seconds."
+    )
+    duration_max = django_filters.NumberFilter(
+        field_name="duration", lookup_expr="lte", help_text="Seconds."
+    )
+    status = django_filters.ChoiceFilter(
+        choices=TrackStatus.choices,
+        method="filter_status",
+        help_text="Uploaders, moderators and staff only; 400 for listeners.",
+    )
+    uploaded_by = django_filters.ChoiceFilter(
+        choices=[("me", "me")],
+        method="filter_uploaded_by",
+        help_text="`me`: only the tracks you uploaded, in any status.",
+    )
+    ordering = NullsLastOrderingFilter(
+        fields=("title", "created_at", "year", "duration"),
+        help_text="Sort key, `-` for descending. Default: `-created_at` (newest first).",
+    )
+
+    class Meta:
+        model = Track
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.search(value)
+
+    def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(genres__id=int(value))
+        return queryset.filter(genres__name__iexact=value)
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        user = self.request.user
+        # Listeners only ever see ready tracks: a status filter would silently mislead them.
+        if not (can_moderate(user) or can_upload(user)):
+            raise ValidationError(
+                {"status": ["Only uploaders, moderators and staff may filter by status."]}
+            )
+        return queryset.filter(status=value)
+
+    def filter_uploaded_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        user = self.request.user
+        if not user.is_authenticated:
+            raise NotAuthenticated("Sign in to list your own uploads.")
+        return queryset.filter(uploaded_by=user)
+
+
+class ArtistFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=SEARCH_MAX_LENGTH
+    )
+
+    class Meta:
+        model = Artist
+        fields: list[str] = []
+
+
+class AlbumFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Case-insensitive match on the album title or artist name.",
+    )
+    artist = IntegerFilter(field_name="artist_id", help_text="Artist id.")
+    year = IntegerFilter(field_name="year")
+
+    class Meta:
+        model = Album
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(artist__name__icontains=value))
+
+
+class GenreFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=SEARCH_MAX_LENGTH
+    )
+
+    class Meta:
+        model = Genre
+        fields: list[str] = []

@@ -1,0 +1,319 @@
+"""Writes on the catalog: registering uploaded tracks, editing and deleting them."""
+
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
+from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
+from core.roles import can_moderate, can_upload
+from media_pipeline.models import Upload, UploadStatus
+from media_pipeline.storage import ObjectInfo, ObjectNotFound, StorageError, get_storage
+from media_pipeline.uploads import normalize_content_type
+
+logger = logging.getLogger(__name__)
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+"""Marks a keyword argument the caller did not give, as opposed to an explicit None."""
+
+
+def _get_or_create_ci(model: type[ModelT], *, field: str, value: str, **scope: Any) -> ModelT:
+    """Case-insensitive get-or-create; the unique constraint on Lower(field) settles races."""
+
+    def find() -> ModelT | None:
+        return (
+            model.objects.alias(_name_ci=Lower(field))
+            .filter(_name_ci=Lower(models.Value(value)), **scope)
+            .first()
+        )
+
+    found = find()
+    if found is not None:
+        return found
+    instance = model(**{field: value}, **scope)
+    instance.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        # A savepoint: losing the race to a concurrent insert keeps the outer transaction usable.
+        with transaction.atomic():
+            instance.save()
+            return instance
+    except IntegrityError:
+        found = find()
+        if found is None:
+            raise
+        return found
+
+
+def artist_get_or_create(*, name: str) -> Artist:
+    return _get_or_create_ci(Artist, field="name", value=name.strip())
+
+
+def album_get_or_create(*, artist: Artist, title: str) -> Album:
+    return _get_or_create_ci(Album, field="title", value=title.strip(), artist=artist)
+
+
+def genre_get_or_create(*, name: str) -> Genre:
+    return _get_or_create_ci(Genre, field="name", value=name.strip())
+
+
+def _resolve_artist(*, artist_name: str | None, artist_id: int | None) -> Artist:
+    if artist_id is not None:
+        artist = Artist.objects.filter(pk=artist_id).first()
+        if artist is None:
+            raise InvalidInput("No artist with this id.", field="artist_id")
+        return artist
+    if not artist_name or not artist_name.strip():
+        raise InvalidInput("Give artist (a name) or artist_id.", field="artist")
+    return artist_get_or_create(name=artist_name)
+
+
+def _casefold_or_none(value: str | None) -> str | None:
+    return value.strip().casefold() if value else None
+
+
+def _same_registration(
+    track: Track,
+    *,
+    title: str,
+    artist_name: str | None,
+    artist_id: int | None,
+    album_title: str | None,
+    genre_names: Iterable[str],
+    track_number: int | None,
+    year: int | None,
+) -> bool:
+    """Whether a repeated registration asks for what the track already is."""
+    same_artist = (
+        track.artist_id == artist_id
+        if artist_id is not None
+        else _casefold_or_none(track.artist.name) == _casefold_or_none(artist_name)
+    )
+    return (
+        same_artist
+        and track.title == title.strip()
+        and _casefold_or_none(track.album.title if track.album else None)
+        == _casefold_or_none(album_title)
+        and {genre.name.casefold() for genre in track.genres.all()}
+        == {name.strip().casefold() for name in genre_names}
+        and track.track_number == track_number
+        and track.year == year
+    )
+
+
+def _head_upload(upload: Upload) -> ObjectInfo:
+    try:
+        return get_storage().head(upload.key)
+    except ObjectNotFound:
+        raise InvalidInput(
+            "No object uploaded: PUT the file to the presigned URL before registering.",
+            field="upload_id",
+            code="no_object_uploaded",
+        ) from None
+    except StorageError as exc:
+        logger.warning("Heading upload %s failed: %s", upload.key, exc)
+        raise ServiceUnavailable("Object storage is unavailable; try again later.") from exc
+
+
+def _verify_object(upload: Upload, info: ObjectInfo) -> None:
+    """The stored object must be exactly what was declared at presign time."""
+    if info.size != upload.size:
+        raise InvalidInput(
+            f"Size mismatch: the uploaded object has {info.size} bytes, "
+            f"the upload declared {upload.size}.",
+            field="upload_id",
+            code="size_mismatch",
+        )
+    stored_type = normalize_content_type((info.content_type or "").split(";")[0])
+    if stored_type != upload.content_type:
+        raise InvalidInput(
+            f"Content type mismatch: the uploaded object is {stored_type or 'untyped'}, "
+            f"the upload declared {upload.content_type}.",
+            field="upload_id",
+            code="content_type_mismatch",
+        )
+    stored_checksum = (info.checksum_sha256 or "").lower()
+    if upload.sha256 and stored_checksum and stored_checksum != upload.sha256:
+        raise InvalidInput(
+            "Checksum mismatch: the uploaded object's SHA-256 differs from the declared one.",
+            field="upload_id",
+            code="checksum_mismatch",
+        )
+
+
+@transaction.atomic
+def track_register(
+    *,
+    user,
+    upload_id: uuid.UUID,
+    title: str,
+    artist_name: str | None = None,
+    artist_id: int | None = None,
+    album_title: str | None = None,
+    genre_names: Iterable[str] = (),
+    track_number: int | None = None,
+    year: int | None = None,
+) -> tuple[Track, bool]:
+    """Turn a filled upload into a track. Returns (track, created); a repeat of the same
+    registration returns the existing track with created False."""
+    if not can_upload(user):
+        raise PermissionDenied("Only uploaders may register tracks.")
+    genre_names = list(genre_names)
+    # Row lock: concurrent submits of one upload run one after another, and the later one
+    # finds the upload registered instead of creating a second track.
+    upload = Upload.objects.select_for_update().filter(pk=upload_id, user=user).first()
+    if upload is None:
+        raise NotFound("Upload not found.")
+
+    if upload.status == UploadStatus.REGISTERED:
+        track = Track.objects.for_listing().filter(pk=upload.track_id).first()
+        if track is not None and _same_registration(
+            track,
+            title=title,
+            artist_name=artist_name,
+            artist_id=artist_id,
+            album_title=album_title,
+            genre_names=genre_names,
+            track_number=track_number,
+            year=year,
+        ):
+            return track, False
+        raise InvalidInput(
+            "This upload is already registered.", field="upload_id", code="already_registered"
+        )
+    if upload.status == UploadStatus.DISCARDED or upload.expires_at <= timezone.now():
+        raise InvalidInput(
+            "The upload expired; start a new one.", field="upload_id", code="upload_expired"
+        )
+
+    info = _head_upload(upload)
+    _verify_object(upload, info)
+
+    artist = _resolve_artist(artist_name=artist_name, artist_id=artist_id)
+    album = album_get_or_create(artist=artist, title=album_title) if album_title else None
+    genres = [genre_get_or_create(name=name) for name in genre_names]
+    track = Track(
+        title=title.strip(),
+        artist=artist,
+        album=album,
+        track_number=track_number,
+        year=year,
+        storage_key=upload.key,
+        size=info.size,
+        content_type=upload.content_type,
+        checksum_sha256=upload.sha256 or (info.checksum_sha256 or "").lower(),
+        # Verified at registration; the processing pipeline will take over from `uploaded`.
+        status=TrackStatus.READY,
+        uploaded_by=user,
+    )
+    track.full_clean(validate_unique=False, validate_constraints=False)
+    track.save()
+    track.genres.set(genres)
+    upload.status = UploadStatus.REGISTERED
+    upload.track = track
+    upload.save(update_fields=["status", "track"])
+    return track, True
+
+
+def _locked_visible_track(*, user, track_id: int) -> Track:
+    track = Track.objects.visible_to(user).select_for_update().filter(pk=track_id).first()
+    if track is None:
+        raise NotFound("Track not found.")
+    return track
+
+
+def can_edit_track(user, track: Track) -> bool:
+    return can_moderate(user) or (user.is_authenticated and track.uploaded_by_id == user.pk)
+
+
+def can_delete_track(user, track: Track) -> bool:
+    return user.is_authenticated and (user.is_staff or track.uploaded_by_id == user.pk)
+
+
+@transaction.atomic
+def track_update(
+    *,
+    user,
+    track_id: int,
+    title: str = UNSET,
+    artist_name: str = UNSET,
+    artist_id: int = UNSET,
+    album_title: str | None = UNSET,
+    genre_names: Iterable[str] = UNSET,
+    track_number: int | None = UNSET,
+    year: int | None = UNSET,
+    is_hidden: bool = UNSET,
+) -> Track:
+    """Edit a track's metadata (its uploader, moderators, staff); hiding is for moderators."""
+    # Row lock: two concurrent edits apply one after the other instead of losing one.
+    track = _locked_visible_track(user=user, track_id=track_id)
+    if not can_edit_track(user, track):
+        raise PermissionDenied("Only the track's uploader, moderators and staff may edit it.")
+    if is_hidden is not UNSET and not can_moderate(user):
+        raise PermissionDenied("Only moderators may hide or unhide tracks.")
+
+    changed: list[str] = []
+    if title is not UNSET:
+        track.title = title.strip()
+        changed.append("title")
+    if artist_name is not UNSET or artist_id is not UNSET:
+        track.artist = _resolve_artist(
+            artist_name=None if artist_name is UNSET else artist_name,
+            artist_id=None if artist_id is UNSET else artist_id,
+        )
+        changed.append("artist")
+    if album_title is not UNSET:
+        track.album = (
+            album_get_or_create(artist=track.artist, title=album_title) if album_title else None
+        )
+        changed.append("album")
+    for name, value in (("track_number", track_number), ("year", year), ("is_hidden", is_hidden)):
+        if value is not UNSET:
+            setattr(track, name, value)
+            changed.append(name)
+    if genre_names is not UNSET:
+        track.genres.set([genre_get_or_create(name=name) for name in genre_names])
+    if changed or genre_names is not UNSET:
+        track.full_clean(validate_unique=False, validate_constraints=False)
+        track.save(update_fields=[*changed, "updated_at"])
+    return track
+
+
+def _delete_stored_objects(keys: list[str]) -> None:
+    storage = get_storage()
+    for key in keys:
+        try:
+            storage.delete(key)
+        except StorageError:
+            logger.exception("Could not delete stored object %s of a deleted track", key)
+
+
+def schedule_stored_object_deletion(keys: Iterable[str]) -> None:
+    """Delete the tracks' stored objects once the current transaction commits; a failure is
+    logged, never raised, as the tracks are gone by then."""
+    keys = list(keys)
+    if keys:
+        transaction.on_commit(lambda: _delete_stored_objects(keys), robust=True)
+
+
+@transaction.atomic
+def track_delete(*, user, track_id: int) -> None:
+    """Delete a track (its uploader or staff); its stored object goes once the delete commits."""
+    track = _locked_visible_track(user=user, track_id=track_id)
+    if not can_delete_track(user, track):
+        raise PermissionDenied("Only the track's uploader and staff may delete it.")
+    track.delete()
+    schedule_stored_object_deletion([track.storage_key])

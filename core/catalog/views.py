@@ -1,0 +1,221 @@
+"""Catalog API: tracks (browse, register, edit, delete), uploads, artists, albums, genres."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from core.api.schema import error_responses
+from core.catalog import selectors, services
+from core.catalog.filters import AlbumFilter, ArtistFilter, GenreFilter, TrackFilter
+from core.catalog.serializers import (
+    AlbumOutputSerializer,
+    ArtistOutputSerializer,
+    GenreOutputSerializer,
+    TrackOwnerOutputSerializer,
+    TrackRegisterInputSerializer,
+    TrackUpdateInputSerializer,
+    UploadStartInputSerializer,
+    UploadStartOutputSerializer,
+    track_payload,
+    track_payload_schema,
+)
+from core.roles import can_upload
+from media_pipeline.uploads import upload_start
+
+
+class CanUpload(permissions.BasePermission):
+    message = "Only uploaders may upload and register tracks."
+
+    def has_permission(self, request: Request, view) -> bool:
+        return can_upload(request.user)
+
+
+class UploadersMayPost(CanUpload):
+    """Reads for everyone; writes for uploaders."""
+
+    def has_permission(self, request: Request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or super().has_permission(request, view)
+
+
+def _metadata_arguments(data: dict) -> dict:
+    """Input serializer names -> service keyword arguments, only for the fields given."""
+    renames = {"artist": "artist_name", "album": "album_title", "genres": "genre_names"}
+    return {renames.get(name, name): value for name, value in data.items()}
+
+
+class TrackListCreateView(generics.GenericAPIView):
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, UploadersMayPost]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = TrackFilter
+
+    def get_queryset(self):
+        return selectors.track_list(user=self.request.user)
+
+    @extend_schema(
+        operation_id="tracks_list",
+        summary="List and search tracks",
+        description=(
+            "Listeners see ready, visible tracks; uploaders also their own uploads in any "
+            "status; moderators and staff everything. Your own tracks (all tracks for "
+            "moderators and staff) come with status and storage details."
+        ),
+        responses={200: track_payload_schema(many=True), **error_responses(400, 401)},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([track_payload(track, request.user) for track in page])
+
+    @extend_schema(
+        operation_id="tracks_register",
+        summary="Register an uploaded file as a track",
+        description=(
+            "Heads the uploaded object and checks it against the upload's declared size, type "
+            "and checksum. Repeating an identical registration returns the same track with 200."
+        ),
+        request=TrackRegisterInputSerializer,
+        responses={
+            201: TrackOwnerOutputSerializer,
+            200: OpenApiResponse(
+                TrackOwnerOutputSerializer, description="Already registered identically."
+            ),
+            **error_responses(400, 401, 403, 404, 503),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TrackRegisterInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        track, created = services.track_register(
+            user=request.user, **_metadata_arguments(serializer.validated_data)
+        )
+        track = selectors.track_get(user=request.user, track_id=track.pk)
+        return Response(
+            TrackOwnerOutputSerializer(track).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class TrackDetailView(generics.GenericAPIView):
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    serializer_class = TrackOwnerOutputSerializer
+
+    @extend_schema(
+        operation_id="tracks_retrieve",
+        summary="A track",
+        description="The owner payload for the track's uploader, moderators and staff.",
+        responses={200: track_payload_schema(), **error_responses(404)},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(
+            track_payload(selectors.track_get(user=request.user, track_id=pk), request.user)
+        )
+
+    @extend_schema(
+        operation_id="tracks_partial_update",
+        summary="Edit a track",
+        description="The track's uploader, moderators and staff; `is_hidden` is for moderators.",
+        request=TrackUpdateInputSerializer,
+        responses={200: TrackOwnerOutputSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        serializer = TrackUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.track_update(
+            user=request.user, track_id=pk, **_metadata_arguments(serializer.validated_data)
+        )
+        track = selectors.track_get(user=request.user, track_id=pk)
+        return Response(TrackOwnerOutputSerializer(track).data)
+
+    @extend_schema(
+        operation_id="tracks_destroy",
+        summary="Delete a track and its stored file",
+        request=None,
+        responses={204: None, **error_responses(401, 403, 404)},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        services.track_delete(user=request.user, track_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TrackPresignedUploadView(generics.GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated, CanUpload]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "presign"
+
+    @extend_schema(
+        operation_id="tracks_presigned_upload",
+        summary="Start an upload: get a presigned request for the file's bytes",
+        description=(
+            "Send the file with `method` to `url` with exactly `headers`, before `expires_at`; "
+            "then register it with `POST /api/tracks/`."
+        ),
+        request=UploadStartInputSerializer,
+        responses={
+            201: UploadStartOutputSerializer,
+            **error_responses(400, 401, 403, 429, 503),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = UploadStartInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload, presigned = upload_start(user=request.user, **serializer.validated_data)
+        payload = {
+            "upload_id": upload.pk,
+            "key": upload.key,
+            "method": presigned.method,
+            "url": request.build_absolute_uri(presigned.url),
+            "headers": presigned.headers,
+            "expires_at": presigned.expires_at,
+        }
+        return Response(UploadStartOutputSerializer(payload).data, status=status.HTTP_201_CREATED)
+
+
+class _CatalogListView(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    filter_backends = [DjangoFilterBackend]
+
+
+@extend_schema(
+    summary="List and search artists",
+    responses={200: ArtistOutputSerializer(many=True), **error_responses(400)},
+)
+class ArtistListView(_CatalogListView):
+    serializer_class = ArtistOutputSerializer
+    filterset_class = ArtistFilter
+    queryset = selectors.artist_list()
+
+
+@extend_schema(summary="An artist", responses={200: ArtistOutputSerializer, **error_responses(404)})
+class ArtistDetailView(generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = ArtistOutputSerializer
+    queryset = selectors.artist_list()
+
+
+@extend_schema(
+    summary="List and search albums",
+    responses={200: AlbumOutputSerializer(many=True), **error_responses(400)},
+)
+class AlbumListView(_CatalogListView):
+    serializer_class = AlbumOutputSerializer
+    filterset_class = AlbumFilter
+    queryset = selectors.album_list()
+
+
+@extend_schema(summary="An album", responses={200: AlbumOutputSerializer, **error_responses(404)})
+class AlbumDetailView(generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = AlbumOutputSerializer
+    queryset = selectors.album_list()
+
+
+@extend_schema(
+    summary="List and search genres",
+    responses={200: GenreOutputSerializer(many=True), **error_responses(400)},
+)
+class GenreListView(_CatalogListView):
+    serializer_class = GenreOutputSerializer
+    filterset_class = GenreFilter
+    queryset = selectors.genre_list()
