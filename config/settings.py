@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "storages",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "media_pipeline",
 ]
@@ -223,3 +225,34 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Background jobs (media processing) through the tasks API: docs/operations.md#workers
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "db", ("db", "rq", "immediate"))
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "db": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+PIPELINE_MAX_ATTEMPTS = env_int("PIPELINE_MAX_ATTEMPTS", 5, minimum=1)
+PIPELINE_RETRY_BACKOFF_SECONDS = env_int("PIPELINE_RETRY_BACKOFF_SECONDS", 30, minimum=0)
+PIPELINE_STALE_AFTER_SECONDS = env_int("PIPELINE_STALE_AFTER_SECONDS", 600, minimum=10)
+PIPELINE_HEARTBEAT_SECONDS = env_int("PIPELINE_HEARTBEAT_SECONDS", 30, minimum=1)
+PIPELINE_TOOL_TIMEOUT_SECONDS = env_int("PIPELINE_TOOL_TIMEOUT_SECONDS", 3600, minimum=1)
+PIPELINE_VARIANTS = env_list("PIPELINE_VARIANTS", "normal,low")
+if not set(PIPELINE_VARIANTS) <= {"normal", "low"}:
+    raise ImproperlyConfigured(
+        f"PIPELINE_VARIANTS may list normal and low, got {PIPELINE_VARIANTS}"
+    )
+PIPELINE_WORK_DIR = env_str("PIPELINE_WORK_DIR", "") or None
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("REDIS_URL must be set when TASKS_BACKEND is rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": PIPELINE_TOOL_TIMEOUT_SECONDS * 4}
+    }
