@@ -93,6 +93,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             response.data = error_body("invalid", messages[0] if messages else "Invalid input.")
         return response
 
+    nested = getattr(exc, "detail", None)
+    if isinstance(nested, dict) and "detail" in nested:
+        # rest_framework_simplejwt raises {"detail", "code", "messages"} for bad tokens.
+        response.data = error_body(str(nested.get("code", "error")), str(nested["detail"]))
+        return response
     code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
     if not isinstance(code, str):
         code = "error"
