@@ -1,0 +1,117 @@
+import unicodedata
+
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.accounts.models import User
+from core.roles import can_moderate, can_upload
+
+READ_ONLY_PROFILE_FIELDS = ("username", "email")
+
+
+def _no_control_characters(*, allow_newlines: bool):
+    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+
+    def validate(value: str) -> None:
+        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+            raise serializers.ValidationError("Control characters are not allowed.")
+
+    return validate
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    username = serializers.CharField(
+        min_length=3, max_length=150, validators=[UnicodeUsernameValidator()]
+    )
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        max_length=128, write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class RegisterOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email"]
+        read_only_fields = fields
+
+
+class LoginInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    # Generous cap: only there so that hashing a megabyte of "password" cannot tie up a worker.
+    password = serializers.CharField(
+        max_length=4096, write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096, help_text="A refresh token.")
+
+
+class TokenPairOutputSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="Short-lived access token (Bearer).")
+    refresh = serializers.CharField(help_text="Refresh token; single use, it rotates.")
+
+
+class RolesSerializer(serializers.Serializer):
+    uploader = serializers.BooleanField(help_text="May upload and register tracks.")
+    moderator = serializers.BooleanField(help_text="May see hidden tracks and hide them.")
+
+
+class MeOutputSerializer(serializers.ModelSerializer):
+    avatar = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "nickname", "bio", "avatar", "roles", "date_joined"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_avatar(self, user: User) -> str | None:
+        if not user.avatar:
+            return None
+        url = user.avatar.url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    @extend_schema_field(RolesSerializer)
+    def get_roles(self, user: User) -> dict[str, bool]:
+        return {"uploader": can_upload(user), "moderator": can_moderate(user)}
+
+
+class MeUpdateInputSerializer(serializers.Serializer):
+    """Editable profile fields. `username` and `email` cannot be changed here: sending a
+    different value is refused with 400 naming the field (the current value is accepted)."""
+
+    nickname = serializers.CharField(
+        max_length=50,
+        allow_blank=True,
+        required=False,
+        validators=[_no_control_characters(allow_newlines=False)],
+    )
+    bio = serializers.CharField(
+        max_length=1000,
+        allow_blank=True,
+        required=False,
+        trim_whitespace=False,
+        validators=[_no_control_characters(allow_newlines=True)],
+    )
+    avatar = serializers.FileField(
+        required=False,
+        allow_null=True,
+        help_text="A PNG, JPEG, WebP or GIF image (multipart). It is stored re-encoded as WebP "
+        "of at most 512x512 without metadata. Send null (JSON) or an empty value to remove it.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        user: User = self.context["user"]
+        errors = {
+            name: [f"The {name} cannot be changed."]
+            for name in READ_ONLY_PROFILE_FIELDS
+            if name in self.initial_data and self.initial_data.get(name) != getattr(user, name)
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs

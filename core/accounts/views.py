@@ -1,0 +1,140 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.accounts import services
+from core.accounts.authentication import OptionalJWTAuthentication
+from core.accounts.serializers import (
+    LoginInputSerializer,
+    MeOutputSerializer,
+    MeUpdateInputSerializer,
+    RefreshInputSerializer,
+    RegisterInputSerializer,
+    RegisterOutputSerializer,
+    TokenPairOutputSerializer,
+)
+from core.accounts.throttles import AuthRateThrottle, client_ip
+from core.api.schema import error_responses
+
+TAGS = ["accounts"]
+
+
+class _AuthEndpoint(APIView):
+    """Anonymous, throttled per client IP at the `auth` rate."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    parser_classes = (JSONParser,)
+    throttle_classes = (AuthRateThrottle,)
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+class RegisterView(_AuthEndpoint):
+    throttle_bucket = "register"
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Create an account",
+        request=RegisterInputSerializer,
+        responses={201: RegisterOutputSerializer, **error_responses(400, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        data = RegisterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_register(**data.validated_data)
+        return Response(RegisterOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenObtainView(_AuthEndpoint):
+    throttle_bucket = "token"
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Log in: a new access and refresh token pair",
+        description="Failed logins for one username from one address lock that pair out "
+        "for a while (429 with code `login_locked` and Retry-After).",
+        request=LoginInputSerializer,
+        responses={200: TokenPairOutputSerializer, **error_responses(400, 401, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        data = LoginInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pair = services.auth_login(
+            **data.validated_data, client_ip=client_ip(request), request=request._request
+        )
+        return Response(TokenPairOutputSerializer(pair).data)
+
+
+class TokenRefreshView(_AuthEndpoint):
+    throttle_bucket = "refresh"
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Rotate a refresh token: a new pair, the old refresh token blacklisted",
+        request=RefreshInputSerializer,
+        responses={200: TokenPairOutputSerializer, **error_responses(400, 401, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        data = RefreshInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pair = services.auth_refresh(refresh=data.validated_data["refresh"])
+        return Response(TokenPairOutputSerializer(pair).data)
+
+
+class LogoutView(_AuthEndpoint):
+    throttle_bucket = "logout"
+    authentication_classes = (OptionalJWTAuthentication,)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Log out: blacklist a refresh token",
+        description="The access token is optional (it may have expired); when a valid one "
+        "is sent, the refresh token must belong to the same account.",
+        request=RefreshInputSerializer,
+        auth=[{"jwtAuth": []}, {}],
+        responses={
+            204: OpenApiResponse(description="The refresh token can no longer be used."),
+            **error_responses(400, 401, 429),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = RefreshInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user if request.user.is_authenticated else None
+        services.auth_logout(refresh=data.validated_data["refresh"], user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = (IsAuthenticated,)
+    parser_classes = (JSONParser, MultiPartParser)
+    http_method_names = ["get", "patch", "options"]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="My profile",
+        responses={200: MeOutputSerializer, **error_responses(401)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(MeOutputSerializer(request.user, context={"request": request}).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Edit my profile (JSON, or multipart to upload an avatar)",
+        request={
+            "application/json": MeUpdateInputSerializer,
+            "multipart/form-data": MeUpdateInputSerializer,
+        },
+        responses={200: MeOutputSerializer, **error_responses(400, 401)},
+    )
+    def patch(self, request: Request) -> Response:
+        data = MeUpdateInputSerializer(data=request.data, context={"user": request.user})
+        data.is_valid(raise_exception=True)
+        user = services.user_update_profile(user=request.user, **data.validated_data)
+        return Response(MeOutputSerializer(user, context={"request": request}).data)
