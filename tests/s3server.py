@@ -51,9 +51,12 @@ def _use_s3(settings, *, endpoint_url: str | None, bucket: str) -> None:
     }
 
 
+_session = boto3.session.Session()
+
+
 def _create_bucket(endpoint_url: str | None) -> str:
     bucket = f"tonearm-test-{uuid.uuid4().hex[:16]}"
-    boto3.client(
+    _session.client(
         "s3",
         endpoint_url=endpoint_url,
         region_name=S3_REGION,

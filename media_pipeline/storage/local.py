@@ -92,8 +92,12 @@ def sha256_base64(sha256_hex: str) -> str:
     return base64.b64encode(bytes.fromhex(sha256_hex)).decode("ascii")
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _sign(payload: dict, *, salt: str, expires_in: int) -> tuple[str, datetime]:
-    expires = int(time.time()) + expires_in
+    expires = int(_now()) + expires_in
     token = signing.dumps({**payload, "x": expires}, salt=salt, compress=True)
     return token, datetime.fromtimestamp(expires, tz=UTC)
 
@@ -103,7 +107,7 @@ def _unsign(token: str, *, salt: str) -> dict:
         payload = signing.loads(token, salt=salt)
     except signing.BadSignature:
         raise TokenInvalid("signature does not match") from None
-    if not isinstance(payload, dict) or payload.get("x", 0) < time.time():
+    if not isinstance(payload, dict) or payload.get("x", 0) < _now():
         raise TokenExpired("request has expired")
     return payload
 

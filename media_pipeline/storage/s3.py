@@ -2,6 +2,7 @@
 
 import base64
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,8 @@ from media_pipeline.storage.base import (
 logger = logging.getLogger(__name__)
 
 _NOT_FOUND_CODES = {"404", "NoSuchKey", "NotFound"}
+_session_lock = threading.Lock()
+_session: boto3.session.Session | None = None
 _TRANSFER = TransferConfig(multipart_threshold=64 * 1024**2, multipart_chunksize=16 * 1024**2)
 
 
@@ -86,14 +89,18 @@ class S3Storage(Storage):
             read_timeout=settings.AWS_S3_READ_TIMEOUT,
             max_attempts=settings.AWS_S3_MAX_ATTEMPTS,
         )
-        client = boto3.session.Session().client(
-            "s3",
-            endpoint_url=settings.AWS_S3_ENDPOINT_URL,
-            region_name=settings.AWS_S3_REGION_NAME,
-            aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
-            aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
-            config=config,
-        )
+        global _session
+        # Sessions are not thread-safe; one kept for the process also keeps the parsed S3 model.
+        with _session_lock:
+            _session = _session or boto3.session.Session()
+            client = _session.client(
+                "s3",
+                endpoint_url=settings.AWS_S3_ENDPOINT_URL,
+                region_name=settings.AWS_S3_REGION_NAME,
+                aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
+                aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
+                config=config,
+            )
         return cls(client, settings.AWS_STORAGE_BUCKET_NAME)
 
     def presign_upload(
