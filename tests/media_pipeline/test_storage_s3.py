@@ -5,8 +5,9 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from botocore.stub import Stubber
 
-from media_pipeline.storage import StorageUnavailable, get_storage
+from media_pipeline.storage import ObjectNotFound, StorageUnavailable, get_storage
 from media_pipeline.storage.s3 import S3Storage
 
 SHA256 = "ab" * 32
@@ -137,3 +138,28 @@ def test_missing_bucket_is_unavailable_not_a_missing_object(s3_storage):
         s3_storage.read_range("audio/a.mp3", 0, 9)
     with pytest.raises(StorageUnavailable):
         s3_storage.ping()
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        (404, "NoSuchKey", ObjectNotFound),
+        (404, "404", ObjectNotFound),
+        (500, "InternalError", StorageUnavailable),
+        (503, "SlowDown", StorageUnavailable),
+        (403, "AccessDenied", StorageUnavailable),
+    ],
+)
+def test_s3_errors_become_storage_errors_without_their_text(aws_settings, status, code, expected):
+    storage = get_storage()
+    with Stubber(storage.client) as stubber:
+        stubber.add_client_error(
+            "get_object",
+            service_error_code=code,
+            service_message="secret detail",
+            http_status_code=status,
+        )
+        with pytest.raises(expected) as excinfo:
+            storage.read_range("audio/a.mp3", 0, 9)
+
+    assert "secret detail" not in str(excinfo.value)
