@@ -1,0 +1,127 @@
+"""What a file is, according to ffprobe: real audio or not, and its technical description."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from media_pipeline.audio import tools
+
+# Container (ffprobe's format_name) -> the content type players expect for it.
+_FORMAT_TYPES = {
+    "mp3": "audio/mpeg",
+    "flac": "audio/flac",
+    "ogg": "audio/ogg",
+    "mov,mp4,m4a,3gp,3g2,mj2": "audio/mp4",
+    "wav": "audio/wav",
+    "aiff": "audio/aiff",
+    "matroska,webm": "audio/webm",
+    "aac": "audio/aac",
+}
+_TYPE_ALIASES = {
+    "audio/mp3": "audio/mpeg",
+    "audio/x-mp3": "audio/mpeg",
+    "audio/mpeg3": "audio/mpeg",
+    "audio/x-mpeg": "audio/mpeg",
+    "audio/x-flac": "audio/flac",
+    "audio/x-wav": "audio/wav",
+    "audio/wave": "audio/wav",
+    "audio/vnd.wave": "audio/wav",
+    "audio/x-m4a": "audio/mp4",
+    "audio/m4a": "audio/mp4",
+    "video/mp4": "audio/mp4",
+    "audio/opus": "audio/ogg",
+    "audio/vorbis": "audio/ogg",
+    "application/ogg": "audio/ogg",
+    "audio/x-aiff": "audio/aiff",
+    "audio/x-aac": "audio/aac",
+    "video/webm": "audio/webm",
+}
+# Leading bytes of audio containers: a file that starts like one but will not open is damaged.
+_MAGIC = (b"ID3", b"fLaC", b"OggS", b"RIFF", b"FORM", b"\x1a\x45\xdf\xa3", b"\xff\xfb", b"\xff\xf3")
+
+
+class NotAudio(Exception):
+    """The file is not decodable audio; the message is meant for the uploader."""
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    container: str
+    codec: str
+    duration: float
+    bitrate: int | None
+    sample_rate: int | None
+    channels: int | None
+    content_type: str | None
+    duration_is_estimate: bool = False
+
+
+def normalize_content_type(value: str) -> str:
+    """`value` lowercased, parameters dropped, aliases folded (audio/x-flac -> audio/flac)."""
+    base = value.split(";", 1)[0].strip().lower()
+    return _TYPE_ALIASES.get(base, base)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _looks_like_audio(path: Path) -> bool:
+    with path.open("rb") as f:
+        head = f.read(12)
+    return head.startswith(_MAGIC) or head[4:8] == b"ftyp"
+
+
+def probe(path: Path) -> AudioInfo:
+    """Describe the first audio stream of `path`; NotAudio with a plain reason if none."""
+    if path.stat().st_size == 0:
+        raise NotAudio("Uploaded file is empty")
+    result = tools.run(
+        [
+            tools.FFPROBE,
+            "-v",
+            "warning",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            str(path),
+        ]
+    )
+    try:
+        data = json.loads(result.stdout or "{}")
+    except ValueError:
+        data = {}
+    if result.returncode != 0 or "format" not in data:
+        why = tools.last_line(result.stderr) or "unreadable data"
+        if _looks_like_audio(path):
+            raise NotAudio(f"File is truncated or corrupt: ffprobe could not open it ({why})")
+        raise NotAudio("Not an audio file: ffprobe did not recognise it as any audio format")
+    streams = [s for s in data.get("streams", []) if s.get("codec_type") == "audio"]
+    if not streams:
+        raise NotAudio("Not an audio file: ffprobe found no audio stream")
+    stream, fmt = streams[0], data["format"]
+    duration = _float(stream.get("duration")) or _float(fmt.get("duration"))
+    if not duration or duration <= 0:
+        raise NotAudio("File is truncated or corrupt: ffprobe found no audio frames in it")
+    container = fmt.get("format_name", "")
+    return AudioInfo(
+        container=container,
+        codec=stream.get("codec_name", ""),
+        duration=duration,
+        bitrate=_int(stream.get("bit_rate")) or _int(fmt.get("bit_rate")),
+        sample_rate=_int(stream.get("sample_rate")),
+        channels=_int(stream.get("channels")),
+        content_type=_FORMAT_TYPES.get(container),
+        duration_is_estimate="Estimating duration from bitrate" in result.stderr,
+    )
