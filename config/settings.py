@@ -128,10 +128,8 @@ MEDIA_ROOT = LOCAL_STORAGE_ROOT / "media"
 if STORAGE_BACKEND == "s3":
     _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
-    _default_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
-    }
+    # No options: FileSystemStorage follows MEDIA_ROOT and MEDIA_URL, even when overridden.
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
