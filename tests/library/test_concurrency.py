@@ -1,0 +1,79 @@
+"""Concurrent requests on PostgreSQL: no duplicate rows, no server errors."""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from core.library.models import Favorite, Play
+from tests import factories
+from tests.conftest import client_for
+from tests.library.paths import favorite_url, stream_url
+
+ROUNDS = 5
+
+
+def run_together(calls: list[Callable[[], object]]) -> list:
+    """Run each call in its own thread, all released at the same instant; return the results."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = calls[index]()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def posts(user, url: str, count: int) -> list[Callable[[], object]]:
+    """`count` POSTs to `url`, each from its own client authenticated as `user`."""
+    clients = [client_for(user) for _ in range(count)]
+    return [lambda c=c: c.post(url) for c in clients]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_streams_of_one_track_share_one_play():
+    user = factories.UserFactory()
+    for _ in range(ROUNDS):
+        track = factories.TrackFactory()
+
+        responses = run_together(posts(user, stream_url(track.pk), 4))
+
+        assert [r.status_code for r in responses] == [200] * 4
+        assert len({r.json()["play_id"] for r in responses}) == 1
+        assert Play.objects.filter(user=user, track=track).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_toggles_leave_a_consistent_favorite():
+    user = factories.UserFactory()
+    for _ in range(ROUNDS):
+        track = factories.TrackFactory()
+
+        responses = run_together(posts(user, favorite_url(track.pk), 2))
+
+        assert [r.status_code for r in responses] == [200, 200]
+        states = sorted(r.json()["is_favorite"] for r in responses)
+        rows = Favorite.objects.filter(user=user, track=track).count()
+        # Either both toggles merged into one favorite, or one ran after the other.
+        assert (rows, states) in [(1, [True, True]), (0, [False, True])]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_many_concurrent_toggles_never_fail_or_duplicate():
+    user = factories.UserFactory()
+    track = factories.TrackFactory()
+
+    responses = run_together(posts(user, favorite_url(track.pk), 8))
+
+    assert {r.status_code for r in responses} == {200}
+    assert Favorite.objects.filter(user=user, track=track).count() in (0, 1)
