@@ -142,6 +142,14 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024**3, minimum=1)
 UPLOAD_URL_EXPIRY_SECONDS = env_int("UPLOAD_URL_EXPIRY_SECONDS", 900, minimum=1)
 UPLOAD_REGISTER_WINDOW_SECONDS = env_int("UPLOAD_REGISTER_WINDOW_SECONDS", 86400, minimum=60)
+# Larger files go up in parts (S3 multipart): each part at least 5 MiB except the last, at
+# most 10,000 parts, so the part size grows past UPLOAD_PART_SIZE for very large files.
+UPLOAD_MULTIPART_THRESHOLD = env_int("UPLOAD_MULTIPART_THRESHOLD", 64 * 1024**2, minimum=1)
+UPLOAD_PART_SIZE = env_int("UPLOAD_PART_SIZE", 16 * 1024**2, minimum=5 * 1024**2)
+# The smallest part but the last that the local backend accepts, as S3 does (5 MiB).
+UPLOAD_MIN_PART_SIZE = env_int("UPLOAD_MIN_PART_SIZE", 5 * 1024**2, minimum=1)
+if UPLOAD_PART_SIZE > 5 * 1024**3:
+    raise ImproperlyConfigured(f"UPLOAD_PART_SIZE must be at most 5 GiB, got {UPLOAD_PART_SIZE}")
 STREAM_URL_EXPIRY_SECONDS = env_int("STREAM_URL_EXPIRY_SECONDS", 300, minimum=1)
 PLAY_DEDUP_WINDOW_SECONDS = env_int("PLAY_DEDUP_WINDOW_SECONDS", 30, minimum=0)
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024**2, minimum=1)

@@ -30,13 +30,32 @@ class Upload(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    multipart_id = models.CharField(
+        max_length=1024, blank=True, help_text="The store's multipart upload id; empty for one PUT"
+    )
+    part_size = models.BigIntegerField(
+        null=True, blank=True, help_text="Bytes per part (the last may be smaller)"
+    )
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the parts were assembled into the object"
+    )
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "expires_at"], name="upload_status_expiry_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(multipart_id="") | models.Q(part_size__gte=1),
+                name="upload_multipart_has_part_size",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"
+
+    @property
+    def is_multipart(self) -> bool:
+        return bool(self.multipart_id)
 
 
 # --- Media pipeline: what processing learnt about a track, its variants, and its job ---
