@@ -1,5 +1,6 @@
 """Admin registrations live next to each topic; importing them here lets Django find them."""
 
 from core.accounts import admin as accounts_admin  # noqa: F401
+from core.catalog import admin as catalog_admin  # noqa: F401
 from core.library import admin as library_admin  # noqa: F401
 from core.playlists import admin as playlists_admin  # noqa: F401

@@ -1,0 +1,150 @@
+"""Django admin for the catalog and uploads: readable lists, search, filters, hide/unhide."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+
+from core.catalog.admin import format_duration
+from core.catalog.models import Track, TrackStatus
+from media_pipeline.storage import ObjectNotFound, get_storage
+from tests import factories
+from tests.catalog.uploading import register, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+def _browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("model", "params"),
+    [
+        ("core_track", {}),
+        ("core_track", {"q": "blue"}),
+        ("core_track", {"status__exact": "ready", "is_hidden__exact": "1"}),
+        ("core_artist", {"q": "davis"}),
+        ("core_album", {"q": "kind"}),
+        ("core_genre", {"q": "jazz"}),
+        ("media_pipeline_upload", {"status__exact": "pending"}),
+        ("media_pipeline_upload", {"q": "song"}),
+    ],
+)
+def test_changelists_load_with_search_and_filters(superuser, uploader_client, model, params):
+    factories.TrackFactory(
+        title="Blue in Green", size=5 * 1024**2, genres=[factories.GenreFactory()]
+    )
+    upload(uploader_client)
+
+    response = _browser(superuser).get(reverse(f"admin:{model}_changelist"), params)
+
+    assert response.status_code == 200
+
+
+def test_track_list_shows_human_readable_size_duration_and_status(superuser):
+    factories.TrackFactory(size=5 * 1024**2, duration=337.0, status=TrackStatus.FAILED)
+
+    page = _browser(superuser).get(reverse("admin:core_track_changelist")).content.decode()
+
+    assert "5.0\xa0MB" in page
+    assert "5:37" in page
+    assert "Failed" in page
+
+
+def test_upload_list_shows_human_readable_size(superuser, uploader_client):
+    upload(uploader_client)
+
+    page = _browser(superuser).get(reverse("admin:media_pipeline_upload_changelist"))
+
+    assert "KB" in page.content.decode()
+
+
+def test_track_and_upload_change_pages_load(superuser, uploader_client):
+    presigned = upload(uploader_client)
+    track_id = register(uploader_client, presigned["upload_id"]).json()["id"]
+    browser = _browser(superuser)
+
+    assert browser.get(reverse("admin:core_track_change", args=[track_id])).status_code == 200
+    upload_page = reverse("admin:media_pipeline_upload_change", args=[presigned["upload_id"]])
+    assert browser.get(upload_page).status_code == 200
+
+
+def test_tracks_and_uploads_cannot_be_added_in_the_admin(superuser):
+    browser = _browser(superuser)
+
+    assert browser.get(reverse("admin:core_track_add")).status_code == 403
+    assert browser.get(reverse("admin:media_pipeline_upload_add")).status_code == 403
+
+
+def _run_action(user, action: str, tracks: list[Track]):
+    return _browser(user).post(
+        reverse("admin:core_track_changelist"),
+        {"action": action, "_selected_action": [t.pk for t in tracks]},
+    )
+
+
+def test_moderator_hides_and_unhides_selected_tracks(moderator):
+    chosen = [factories.TrackFactory(), factories.TrackFactory()]
+    other = factories.TrackFactory()
+
+    assert _run_action(moderator, "hide_tracks", chosen).status_code == 302
+    assert set(Track.objects.filter(is_hidden=True)) == set(chosen)
+
+    assert _run_action(moderator, "unhide_tracks", chosen[:1]).status_code == 302
+    assert set(Track.objects.filter(is_hidden=True)) == {chosen[1]}
+    other.refresh_from_db()
+    assert other.is_hidden is False
+
+
+def test_staff_without_moderation_permission_cannot_hide(staff):
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_track", "change_track"])
+    )
+    track = factories.TrackFactory()
+
+    page = _browser(staff).get(reverse("admin:core_track_changelist")).content.decode()
+    _run_action(staff, "hide_tracks", [track])
+
+    assert "hide_tracks" not in page
+    track.refresh_from_db()
+    assert track.is_hidden is False
+
+
+def test_moderator_cannot_delete_tracks_in_the_admin(moderator):
+    track = factories.TrackFactory()
+
+    response = _browser(moderator).get(reverse("admin:core_track_delete", args=[track.pk]))
+
+    assert response.status_code == 403
+
+
+def test_deleting_a_track_in_the_admin_removes_its_stored_object(
+    superuser, uploader_client, django_capture_on_commit_callbacks
+):
+    presigned = upload(uploader_client)
+    track_id = register(uploader_client, presigned["upload_id"]).json()["id"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _browser(superuser).post(
+            reverse("admin:core_track_delete", args=[track_id]), {"post": "yes"}
+        )
+
+    assert response.status_code == 302
+    assert not Track.objects.filter(pk=track_id).exists()
+    with pytest.raises(ObjectNotFound):
+        get_storage().head(presigned["key"])
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(None, "—"), (0, "0:00"), (59.6, "1:00"), (3725, "1:02:05")]
+)
+def test_durations_read_as_clock_times(seconds, text):
+    assert format_duration(seconds) == text

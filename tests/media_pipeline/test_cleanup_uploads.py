@@ -1,0 +1,123 @@
+"""manage.py cleanup_uploads: expired pending uploads are discarded with their objects."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from media_pipeline.models import Upload, UploadStatus
+from media_pipeline.storage import ObjectNotFound, StorageUnavailable, get_storage
+from tests.catalog.uploading import presign, register, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _expire(upload_id: str, seconds_ago: int = 1) -> None:
+    Upload.objects.filter(pk=upload_id).update(
+        expires_at=timezone.now() - timedelta(seconds=seconds_ago)
+    )
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("cleanup_uploads", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def _object_exists(key: str) -> bool:
+    try:
+        get_storage().head(key)
+    except ObjectNotFound:
+        return False
+    return True
+
+
+def test_expired_pending_uploads_are_discarded_and_their_objects_deleted(uploader_client):
+    expired = upload(uploader_client)
+    _expire(expired["upload_id"])
+    current = upload(uploader_client)
+
+    output = _run()
+
+    assert Upload.objects.get(pk=expired["upload_id"]).status == UploadStatus.DISCARDED
+    assert not _object_exists(expired["key"])
+    assert Upload.objects.get(pk=current["upload_id"]).status == UploadStatus.PENDING
+    assert _object_exists(current["key"])
+    assert "Discarded 1 expired uploads; 0 failed" in output
+
+
+def test_uploads_whose_bytes_never_came_are_discarded_too(uploader_client):
+    presigned = presign(uploader_client).json()
+    _expire(presigned["upload_id"])
+
+    _run()
+
+    assert Upload.objects.get(pk=presigned["upload_id"]).status == UploadStatus.DISCARDED
+
+
+def test_registered_uploads_are_never_touched(uploader_client):
+    presigned = upload(uploader_client)
+    assert register(uploader_client, presigned["upload_id"]).status_code == 201
+    _expire(presigned["upload_id"])
+
+    output = _run()
+
+    assert Upload.objects.get(pk=presigned["upload_id"]).status == UploadStatus.REGISTERED
+    assert _object_exists(presigned["key"])
+    assert "Discarded 0 expired uploads" in output
+
+
+def test_dry_run_changes_nothing(uploader_client):
+    expired = upload(uploader_client)
+    _expire(expired["upload_id"])
+
+    output = _run("--dry-run")
+
+    assert Upload.objects.get(pk=expired["upload_id"]).status == UploadStatus.PENDING
+    assert _object_exists(expired["key"])
+    assert f"would discard {expired['key']}" in output
+    assert "Would discard 1 expired uploads." in output
+
+
+def test_older_than_leaves_recently_expired_uploads_for_later(uploader_client):
+    recent = upload(uploader_client)
+    _expire(recent["upload_id"], seconds_ago=60)
+    old = upload(uploader_client)
+    _expire(old["upload_id"], seconds_ago=7200)
+
+    _run("--older-than", "3600")
+
+    assert Upload.objects.get(pk=recent["upload_id"]).status == UploadStatus.PENDING
+    assert Upload.objects.get(pk=old["upload_id"]).status == UploadStatus.DISCARDED
+
+
+def test_a_storage_failure_keeps_the_upload_for_a_later_run(uploader_client, monkeypatch):
+    expired = upload(uploader_client)
+    _expire(expired["upload_id"])
+    storage = get_storage()
+    real_delete = storage.delete
+
+    def unavailable(key):
+        raise StorageUnavailable("timeout")
+
+    monkeypatch.setattr(storage, "delete", unavailable)
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 uploads could not be deleted"):
+        call_command("cleanup_uploads", stdout=out, stderr=out)
+
+    assert f"failed {expired['key']}: timeout" in out.getvalue()
+    assert "Discarded 0 expired uploads; 1 failed and will be retried." in out.getvalue()
+    assert Upload.objects.get(pk=expired["upload_id"]).status == UploadStatus.PENDING
+
+    monkeypatch.setattr(storage, "delete", real_delete)
+    _run()
+
+    assert Upload.objects.get(pk=expired["upload_id"]).status == UploadStatus.DISCARDED
+    assert not _object_exists(expired["key"])
+
+
+def test_a_negative_older_than_is_refused():
+    with pytest.raises(CommandError, match="--older-than"):
+        _run("--older-than", "-1")
