@@ -19,3 +19,7 @@ def local_storage(live_server, transactional_db, settings) -> LocalStorage:
     storage = get_storage()
     assert isinstance(storage, LocalStorage)
     return storage
+
+
+# --- Media pipeline: real audio samples, generated once per test process ---
+from tests.media_pipeline.audio_fixtures import audio_samples, long_flac  # noqa: E402, F401
