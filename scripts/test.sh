@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 source "$ROOT/scripts/postgres.sh"
 
 apt_install ffprobe ffmpeg
+apt_install redis-server redis-server
 ensure_venv requirements-dev.txt
 start_throwaway_postgres
 

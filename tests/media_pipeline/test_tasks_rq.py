@@ -1,0 +1,84 @@
+"""The Redis-backed backend for scale-out: enqueue through RQ, process in `manage.py rqworker`."""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.contrib.auth.models import Group
+
+from core import roles
+from core.catalog.models import TrackStatus
+from media_pipeline.models import JobState, ProcessingJob, TrackVariant
+from media_pipeline.processing import track_process_enqueue
+from tests.media_pipeline.audio_fixtures import stored_track
+from tests.media_pipeline.worker_helpers import manage, worker_env
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway redis-server on a free loopback port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            shutil.which("redis-server") or "redis-server",
+            "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+            "--dir", str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.05)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _roles():
+    for name in (roles.UPLOADERS, roles.MODERATORS):
+        Group.objects.get_or_create(name=name)
+
+
+def test_rq_worker_processes_a_job_enqueued_through_redis(
+    audio_samples, redis_url, settings, tmp_path
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": redis_url}}
+    track = stored_track(audio_samples["m4a"])
+
+    track_process_enqueue(track_id=track.pk)
+    assert redis.Redis.from_url(redis_url).llen("rq:queue:default") == 1
+
+    log = tmp_path / "rqworker.log"
+    env = worker_env(TASKS_BACKEND="rq", REDIS_URL=redis_url)
+    worker = manage("rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "default",
+                    env=env, log=log)  # fmt: skip
+    try:
+        assert worker.wait(timeout=120) == 0, log.read_text()
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+    track.refresh_from_db()
+    assert track.status == TrackStatus.READY, log.read_text()
+    assert ProcessingJob.objects.get(pk=track.pk).state == JobState.DONE
+    assert TrackVariant.objects.filter(track=track).count() == 2
