@@ -16,16 +16,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from media_pipeline.storage import get_storage
-from media_pipeline.storage.base import ObjectNotFound, content_disposition
+from media_pipeline.storage.base import (
+    MultipartUploadNotFound,
+    ObjectExists,
+    ObjectNotFound,
+    content_disposition,
+)
 from media_pipeline.storage.local import (
     CHUNK_SIZE,
+    MAX_PART_SIZE,
     ChecksumMismatch,
     IncompleteBody,
     LocalStorage,
-    ObjectExists,
     TokenExpired,
     TokenInvalid,
     read_download_token,
+    read_part_token,
     read_upload_token,
     sha256_base64,
 )
@@ -107,6 +113,45 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
     response["ETag"] = f'"{info.etag}"'
     if grant.sha256_hex:
         response["x-amz-checksum-sha256"] = sha256_base64(grant.sha256_hex)
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["PUT"])
+def upload_part(request: HttpRequest, token: str) -> HttpResponse:
+    """Store the request body as one part of a multipart upload; the ETag header names it."""
+    storage = _local_storage()
+    if storage is None:
+        return s3_error(404, "NoSuchUpload", "Uploads go to object storage directly.")
+    try:
+        grant = read_part_token(token)
+    except TokenExpired:
+        return s3_error(403, "AccessDenied", "Request has expired.")
+    except TokenInvalid:
+        return s3_error(403, "SignatureDoesNotMatch", "The request signature does not match.")
+
+    declared = request.headers.get("Content-Length", "")
+    if not declared.isdigit():
+        return s3_error(411, "MissingContentLength", "Send the Content-Length header.")
+    size = int(declared)
+    if grant.size is not None and size != grant.size:
+        return s3_error(400, "InvalidRequest", "Content-Length differs from the signed size.")
+    if size > MAX_PART_SIZE:
+        return s3_error(400, "EntityTooLarge", "A part may be at most 5 GiB.")
+    try:
+        part = storage.write_part(
+            grant.key,
+            grant.upload_id,
+            grant.part_number,
+            _request_chunks(request, size),
+            size=size,
+        )
+    except MultipartUploadNotFound:
+        return s3_error(404, "NoSuchUpload", "The specified multipart upload does not exist.")
+    except IncompleteBody:
+        return s3_error(400, "IncompleteBody", "The body is not Content-Length bytes long.")
+    response = HttpResponse(status=200)
+    response["ETag"] = part.etag
     return response
 
 

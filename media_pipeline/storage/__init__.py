@@ -5,8 +5,13 @@ from functools import cache
 from django.conf import settings
 
 from media_pipeline.storage.base import (
+    InvalidPart,
+    MultipartUploadInfo,
+    MultipartUploadNotFound,
+    ObjectExists,
     ObjectInfo,
     ObjectNotFound,
+    PartInfo,
     PresignedRequest,
     Storage,
     StorageError,
@@ -14,8 +19,13 @@ from media_pipeline.storage.base import (
 )
 
 __all__ = [
+    "InvalidPart",
+    "MultipartUploadInfo",
+    "MultipartUploadNotFound",
+    "ObjectExists",
     "ObjectInfo",
     "ObjectNotFound",
+    "PartInfo",
     "PresignedRequest",
     "Storage",
     "StorageError",

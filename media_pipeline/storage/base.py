@@ -20,6 +20,25 @@ class StorageUnavailable(StorageError):
     """The store could not be reached or answered with a server error; worth a retry."""
 
 
+class ObjectExists(StorageError):
+    """A write refused to overwrite an existing object."""
+
+
+class MultipartUploadNotFound(ObjectNotFound):
+    """No multipart upload with that id at that key: never started, completed or aborted."""
+
+
+class InvalidPart(StorageError):
+    """Completion named a part that is missing, out of order, too small or of another ETag.
+
+    `code` is S3's: InvalidPart, InvalidPartOrder or EntityTooSmall.
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class PresignedRequest:
     """A request the client makes itself: send exactly these headers with this method."""
@@ -36,6 +55,29 @@ class ObjectInfo:
     content_type: str
     checksum_sha256: str | None = None  # hex, when the store knows it
     etag: str | None = None
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    """A stored part of a multipart upload; `etag` is quoted, as S3 sends it."""
+
+    part_number: int
+    size: int
+    etag: str
+
+
+@dataclass(frozen=True)
+class MultipartUploadInfo:
+    """A multipart upload in progress, as cleanup sees it."""
+
+    key: str
+    upload_id: str
+    initiated: datetime
+
+
+def quote_etag(etag: str) -> str:
+    """`"abc"` for `abc` or `"abc"`: the form S3 sends and expects back."""
+    return f'"{etag.strip().strip(chr(34))}"'
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:
@@ -83,6 +125,43 @@ class Storage(ABC):
     @abstractmethod
     def delete(self, key: str) -> None:
         """Remove the object; deleting a missing key is not an error."""
+
+    @abstractmethod
+    def create_multipart(self, key: str, *, content_type: str) -> str:
+        """Start a multipart upload to `key`; returns its upload id."""
+
+    @abstractmethod
+    def presign_part(
+        self,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        *,
+        expires_in: int,
+        size: int | None = None,
+    ) -> PresignedRequest:
+        """A PUT of one part (exactly `size` bytes when given); its response's ETag names it."""
+
+    @abstractmethod
+    def list_parts(self, key: str, upload_id: str) -> list[PartInfo]:
+        """The parts stored so far, by part number; MultipartUploadNotFound if none is open."""
+
+    @abstractmethod
+    def complete_multipart(
+        self, key: str, upload_id: str, parts: list[tuple[int, str]]
+    ) -> ObjectInfo:
+        """Assemble the (part_number, etag) parts, ascending, into the object at `key`.
+
+        Never overwrites (ObjectExists); InvalidPart for a missing, mismatched or small part.
+        """
+
+    @abstractmethod
+    def abort_multipart(self, key: str, upload_id: str) -> None:
+        """Drop the upload and its parts; MultipartUploadNotFound if none is open."""
+
+    @abstractmethod
+    def list_multipart_uploads(self, prefix: str) -> list[MultipartUploadInfo]:
+        """Multipart uploads in progress under `prefix`, for cleanup."""
 
     def ping(self) -> None:
         """Check the store answers (readiness probes); StorageUnavailable if it does not."""

@@ -2,6 +2,8 @@
 
 Layout under the root: `objects/<key>` holds the bytes, `meta/<key>.json` the content type,
 SHA-256 and ETag, and `tmp/` the partial writes that become objects by an atomic link.
+Multipart uploads keep their parts in `tmp/multipart/<upload id>/`: `upload.json` (key, type,
+start time), and per part `<number>` (the bytes) and `<number>.json` (size and ETag).
 """
 
 import base64
@@ -9,8 +11,10 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,26 +26,31 @@ from django.core import signing
 from django.urls import reverse
 
 from media_pipeline.storage.base import (
+    InvalidPart,
+    MultipartUploadInfo,
+    MultipartUploadNotFound,
+    ObjectExists,
     ObjectInfo,
     ObjectNotFound,
+    PartInfo,
     PresignedRequest,
     Storage,
     StorageError,
     StorageUnavailable,
+    quote_etag,
 )
 
 CHUNK_SIZE = 64 * 1024
 UPLOAD_SALT = "media_pipeline.storage.local.upload"
 DOWNLOAD_SALT = "media_pipeline.storage.local.download"
+PART_SALT = "media_pipeline.storage.local.part"
+MAX_PART_SIZE = 5 * 1024**3  # S3's limit
+_UPLOAD_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$")
 
 
 class InvalidKey(StorageError, ValueError):
     """The key could escape the storage root or is not one the app generates."""
-
-
-class ObjectExists(StorageError):
-    """An upload refused to overwrite an existing object."""
 
 
 class ChecksumMismatch(StorageError):
@@ -69,6 +78,16 @@ class DownloadGrant:
     key: str
     content_type: str | None
     filename: str | None
+
+
+@dataclass(frozen=True)
+class PartGrant:
+    """What a signed part URL allows: one part of one multipart upload, of `size` if set."""
+
+    key: str
+    upload_id: str
+    part_number: int
+    size: int | None
 
 
 class TokenExpired(StorageError):
@@ -116,6 +135,12 @@ def read_upload_token(token: str) -> UploadGrant:
     """The grant a signed upload URL carries; TokenInvalid or TokenExpired otherwise."""
     p = _unsign(token, salt=UPLOAD_SALT)
     return UploadGrant(key=p["k"], content_type=p["t"], size=p["s"], sha256_hex=p.get("h"))
+
+
+def read_part_token(token: str) -> PartGrant:
+    """The grant a signed part URL carries; TokenInvalid or TokenExpired otherwise."""
+    p = _unsign(token, salt=PART_SALT)
+    return PartGrant(key=p["k"], upload_id=p["u"], part_number=p["n"], size=p.get("s"))
 
 
 def read_download_token(token: str) -> DownloadGrant:
@@ -225,6 +250,181 @@ class LocalStorage(Storage):
             for chunk in iter(lambda: f.read(CHUNK_SIZE), b""):
                 fileobj.write(chunk)
 
+    def create_multipart(self, key: str, *, content_type: str) -> str:
+        validate_key(key)
+        upload_id = uuid.uuid4().hex
+        folder = self._multipart_dir(upload_id)
+        try:
+            folder.mkdir(parents=True)
+            self._write_json(
+                folder / "upload.json",
+                {"key": key, "content_type": content_type, "initiated": _now()},
+            )
+        except OSError as exc:
+            raise StorageUnavailable("local storage not writable") from exc
+        return upload_id
+
+    def presign_part(
+        self,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        *,
+        expires_in: int,
+        size: int | None = None,
+    ) -> PresignedRequest:
+        validate_key(key)
+        payload: dict = {"k": key, "u": upload_id, "n": part_number}
+        headers = {}
+        if size is not None:
+            payload["s"] = size
+            headers["Content-Length"] = str(size)
+        token, expires_at = _sign(payload, salt=PART_SALT, expires_in=expires_in)
+        url = self.public_base_url + reverse("storage-part", args=[token])
+        return PresignedRequest(method="PUT", url=url, headers=headers, expires_at=expires_at)
+
+    def write_part(
+        self, key: str, upload_id: str, part_number: int, chunks: Iterator[bytes], *, size: int
+    ) -> PartInfo:
+        """Store one part of exactly `size` bytes; a shorter stream stores nothing."""
+        folder, _ = self._open_multipart(key, upload_id)
+        md5, written = hashlib.md5(usedforsecurity=False), 0
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp_dir())
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in chunks:
+                    written += len(chunk)
+                    if written > size:
+                        raise IncompleteBody("body longer than declared")
+                    md5.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if written != size:
+                raise IncompleteBody("body shorter than declared")
+            etag = quote_etag(md5.hexdigest())
+            try:
+                os.replace(tmp_name, folder / str(part_number))
+                self._write_json(folder / f"{part_number}.json", {"size": size, "etag": etag})
+            except FileNotFoundError:
+                raise MultipartUploadNotFound(upload_id) from None  # aborted meanwhile
+        finally:
+            Path(tmp_name).unlink(missing_ok=True)
+        return PartInfo(part_number=part_number, size=size, etag=etag)
+
+    def list_parts(self, key: str, upload_id: str) -> list[PartInfo]:
+        folder, _ = self._open_multipart(key, upload_id)
+        parts = []
+        for meta_path in folder.glob("*.json"):
+            if not meta_path.stem.isdigit():
+                continue
+            try:
+                meta = json.loads(meta_path.read_text())
+            except (FileNotFoundError, ValueError):
+                continue
+            parts.append(
+                PartInfo(part_number=int(meta_path.stem), size=meta["size"], etag=meta["etag"])
+            )
+        return sorted(parts, key=lambda part: part.part_number)
+
+    def complete_multipart(
+        self, key: str, upload_id: str, parts: list[tuple[int, str]]
+    ) -> ObjectInfo:
+        folder, meta = self._open_multipart(key, upload_id)
+        numbers = [number for number, _ in parts]
+        if not numbers:
+            raise InvalidPart("InvalidPart", "no parts given")
+        if numbers != sorted(set(numbers)):
+            raise InvalidPart("InvalidPartOrder", "parts must be in ascending order")
+        sizes = []
+        for number in numbers:
+            try:
+                sizes.append((folder / str(number)).stat().st_size)
+            except FileNotFoundError:
+                raise InvalidPart("InvalidPart", f"part {number} was not uploaded") from None
+        if any(size < settings.UPLOAD_MIN_PART_SIZE for size in sizes[:-1]):
+            raise InvalidPart("EntityTooSmall", "a part but the last is below the minimum size")
+        if self.exists(key):
+            raise ObjectExists(key)
+        try:
+            info = self.write(
+                key,
+                self._assembled(folder, parts),
+                content_type=meta["content_type"],
+                size=sum(sizes),
+            )
+        except IncompleteBody:
+            raise InvalidPart("InvalidPart", "a part was replaced during completion") from None
+        self._remove_multipart(folder)
+        return info
+
+    def abort_multipart(self, key: str, upload_id: str) -> None:
+        folder, _ = self._open_multipart(key, upload_id)
+        self._remove_multipart(folder)
+
+    def list_multipart_uploads(self, prefix: str) -> list[MultipartUploadInfo]:
+        uploads = []
+        try:
+            folders = list((self._tmp_dir() / "multipart").iterdir())
+        except FileNotFoundError:
+            return []
+        for folder in folders:
+            try:
+                meta = json.loads((folder / "upload.json").read_text())
+            except (FileNotFoundError, NotADirectoryError, ValueError):
+                continue
+            if meta["key"].startswith(prefix):
+                uploads.append(
+                    MultipartUploadInfo(
+                        key=meta["key"],
+                        upload_id=folder.name,
+                        initiated=datetime.fromtimestamp(meta["initiated"], tz=UTC),
+                    )
+                )
+        return uploads
+
+    def _tmp_dir(self) -> Path:
+        tmp_dir = self.root / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        return tmp_dir
+
+    def _multipart_dir(self, upload_id: str) -> Path:
+        if not _UPLOAD_ID_RE.fullmatch(upload_id):
+            raise MultipartUploadNotFound(upload_id)
+        return self.root / "tmp" / "multipart" / upload_id
+
+    def _open_multipart(self, key: str, upload_id: str) -> tuple[Path, dict]:
+        """The folder and metadata of the upload open at `key`; MultipartUploadNotFound if none."""
+        validate_key(key)
+        folder = self._multipart_dir(upload_id)
+        try:
+            meta = json.loads((folder / "upload.json").read_text())
+        except (FileNotFoundError, NotADirectoryError, ValueError):
+            raise MultipartUploadNotFound(upload_id) from None
+        if meta.get("key") != key:
+            raise MultipartUploadNotFound(upload_id)
+        return folder, meta
+
+    def _assembled(self, folder: Path, parts: list[tuple[int, str]]) -> Iterator[bytes]:
+        """The parts' bytes in order, each checked against the ETag the client named."""
+        for number, etag in parts:
+            md5 = hashlib.md5(usedforsecurity=False)
+            with (folder / str(number)).open("rb") as f:
+                for chunk in iter(lambda f=f: f.read(CHUNK_SIZE), b""):
+                    md5.update(chunk)
+                    yield chunk
+            if quote_etag(md5.hexdigest()) != quote_etag(etag):
+                raise InvalidPart("InvalidPart", f"part {number} has another ETag")
+
+    def _remove_multipart(self, folder: Path) -> None:
+        # Renamed first: part uploads racing the removal find the upload gone, not half there.
+        trash = self._tmp_dir() / f"removed-{uuid.uuid4().hex}"
+        try:
+            folder.rename(trash)
+        except FileNotFoundError:
+            return
+        shutil.rmtree(trash, ignore_errors=True)
+
     def open(self, key: str) -> BinaryIO:
         """The object's bytes as a binary file; ObjectNotFound if absent."""
         try:
@@ -303,7 +503,14 @@ class LocalStorage(Storage):
     def _write_meta(self, key: str, meta: dict) -> None:
         meta_path = self._meta_path(key)
         meta_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=self.root / "tmp")
-        with os.fdopen(fd, "w") as out:
-            json.dump(meta, out)
-        os.replace(tmp_name, meta_path)
+        self._write_json(meta_path, meta)
+
+    def _write_json(self, path: Path, data: dict) -> None:
+        """Replace `path` with `data` atomically."""
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp_dir())
+        try:
+            with os.fdopen(fd, "w") as out:
+                json.dump(data, out)
+            os.replace(tmp_name, path)
+        finally:
+            Path(tmp_name).unlink(missing_ok=True)

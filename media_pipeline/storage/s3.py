@@ -15,13 +15,19 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from media_pipeline.storage.base import (
+    InvalidPart,
+    MultipartUploadInfo,
+    MultipartUploadNotFound,
+    ObjectExists,
     ObjectInfo,
     ObjectNotFound,
+    PartInfo,
     PresignedRequest,
     Storage,
     StorageError,
     StorageUnavailable,
     content_disposition,
+    quote_etag,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,6 +77,26 @@ def _translate_errors(key: str) -> Iterator[None]:
     except BotoCoreError as exc:
         logger.warning("S3 unreachable for %s: %s", key, type(exc).__name__)
         raise StorageUnavailable("object storage unreachable") from exc
+
+
+_INVALID_PART_CODES = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall"}
+
+
+@contextmanager
+def _translate_multipart_errors(key: str, upload_id: str) -> Iterator[None]:
+    """Like _translate_errors, naming the multipart failures a caller acts on."""
+    with _translate_errors(key):
+        try:
+            yield
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code == "NoSuchUpload":
+                raise MultipartUploadNotFound(f"{key} ({upload_id})") from None
+            if code in _INVALID_PART_CODES:
+                raise InvalidPart(code, "object storage refused the parts") from None
+            if code == "PreconditionFailed":
+                raise ObjectExists(key) from None
+            raise
 
 
 class S3Storage(Storage):
@@ -198,6 +224,93 @@ class S3Storage(Storage):
     def download_to_file(self, key: str, fileobj: BinaryIO) -> None:
         with _translate_errors(key):
             self.client.download_fileobj(self.bucket, key, fileobj, Config=_TRANSFER)
+
+    def create_multipart(self, key: str, *, content_type: str) -> str:
+        with _translate_errors(key):
+            response = self.client.create_multipart_upload(
+                Bucket=self.bucket, Key=key, ContentType=content_type
+            )
+        return response["UploadId"]
+
+    def presign_part(
+        self,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        *,
+        expires_in: int,
+        size: int | None = None,
+    ) -> PresignedRequest:
+        params: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "UploadId": upload_id,
+            "PartNumber": part_number,
+        }
+        headers = {}
+        if size is not None:
+            params["ContentLength"] = size
+            headers["Content-Length"] = str(size)
+        url = self._presign("upload_part", params, expires_in)
+        return PresignedRequest(
+            method="PUT", url=url, headers=headers, expires_at=_expiry(expires_in)
+        )
+
+    def list_parts(self, key: str, upload_id: str) -> list[PartInfo]:
+        parts: list[PartInfo] = []
+        with _translate_multipart_errors(key, upload_id):
+            pages = self.client.get_paginator("list_parts").paginate(
+                Bucket=self.bucket, Key=key, UploadId=upload_id
+            )
+            for page in pages:
+                parts.extend(
+                    PartInfo(
+                        part_number=part["PartNumber"],
+                        size=part["Size"],
+                        etag=quote_etag(part["ETag"]),
+                    )
+                    for part in page.get("Parts", [])
+                )
+        return sorted(parts, key=lambda part: part.part_number)
+
+    def complete_multipart(
+        self, key: str, upload_id: str, parts: list[tuple[int, str]]
+    ) -> ObjectInfo:
+        with _translate_multipart_errors(key, upload_id):
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=upload_id,
+                MultipartUpload={
+                    "Parts": [
+                        {"PartNumber": number, "ETag": quote_etag(etag)} for number, etag in parts
+                    ]
+                },
+                # S3 then refuses to replace an object another upload completed at this key.
+                IfNoneMatch="*",
+            )
+        return self.head(key)
+
+    def abort_multipart(self, key: str, upload_id: str) -> None:
+        with _translate_multipart_errors(key, upload_id):
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+
+    def list_multipart_uploads(self, prefix: str) -> list[MultipartUploadInfo]:
+        uploads: list[MultipartUploadInfo] = []
+        with _translate_errors(prefix):
+            pages = self.client.get_paginator("list_multipart_uploads").paginate(
+                Bucket=self.bucket, Prefix=prefix
+            )
+            for page in pages:
+                uploads.extend(
+                    MultipartUploadInfo(
+                        key=upload["Key"],
+                        upload_id=upload["UploadId"],
+                        initiated=upload["Initiated"],
+                    )
+                    for upload in page.get("Uploads", [])
+                )
+        return uploads
 
     def _presign(self, operation: str, params: dict[str, Any], expires_in: int) -> str:
         # Signing is local (no request is sent), but a broken config still raises botocore errors.
