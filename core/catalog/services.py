@@ -31,7 +31,14 @@ UNSET: Any = _Unset()
 """Marks a keyword argument the caller did not give, as opposed to an explicit None."""
 
 
-def _get_or_create_ci(model: type[ModelT], *, field: str, value: str, **scope: Any) -> ModelT:
+def _get_or_create_ci(
+    model: type[ModelT],
+    *,
+    field: str,
+    value: str,
+    defaults: dict[str, Any] | None = None,
+    **scope: Any,
+) -> ModelT:
     """Case-insensitive get-or-create; the unique constraint on Lower(field) settles races."""
 
     def find() -> ModelT | None:
@@ -44,7 +51,7 @@ def _get_or_create_ci(model: type[ModelT], *, field: str, value: str, **scope: A
     found = find()
     if found is not None:
         return found
-    instance = model(**{field: value}, **scope)
+    instance = model(**{field: value}, **scope, **(defaults or {}))
     instance.full_clean(validate_unique=False, validate_constraints=False)
     try:
         # A savepoint: losing the race to a concurrent insert keeps the outer transaction usable.
@@ -62,8 +69,11 @@ def artist_get_or_create(*, name: str) -> Artist:
     return _get_or_create_ci(Artist, field="name", value=name.strip())
 
 
-def album_get_or_create(*, artist: Artist, title: str) -> Album:
-    return _get_or_create_ci(Album, field="title", value=title.strip(), artist=artist)
+def album_get_or_create(*, artist: Artist, title: str, year: int | None = None) -> Album:
+    """The artist's album of that title; a new one takes `year`."""
+    return _get_or_create_ci(
+        Album, field="title", value=title.strip(), artist=artist, defaults={"year": year}
+    )
 
 
 def genre_get_or_create(*, name: str) -> Genre:
@@ -203,7 +213,9 @@ def track_register(
     _verify_object(upload, info)
 
     artist = _resolve_artist(artist_name=artist_name, artist_id=artist_id)
-    album = album_get_or_create(artist=artist, title=album_title) if album_title else None
+    album = (
+        album_get_or_create(artist=artist, title=album_title, year=year) if album_title else None
+    )
     genres = [genre_get_or_create(name=name) for name in genre_names]
     track = Track(
         title=title.strip(),
@@ -276,8 +288,11 @@ def track_update(
         )
         changed.append("artist")
     if album_title is not UNSET:
+        new_year = track.year if year is UNSET else year
         track.album = (
-            album_get_or_create(artist=track.artist, title=album_title) if album_title else None
+            album_get_or_create(artist=track.artist, title=album_title, year=new_year)
+            if album_title
+            else None
         )
         changed.append("album")
     for name, value in (("track_number", track_number), ("year", year), ("is_hidden", is_hidden)):

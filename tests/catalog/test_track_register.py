@@ -31,7 +31,7 @@ def test_uploader_registers_an_uploaded_file_as_a_ready_track(uploader, uploader
     body = response.json()
     assert body["title"] == "Blue in Green"
     assert body["artist"]["name"] == "Bill Evans"
-    assert body["album"]["title"] == "Kind of Blue"
+    assert body["album"] == {"id": body["album"]["id"], "title": "Kind of Blue", "year": 1959}
     assert sorted(g["name"] for g in body["genres"]) == ["Jazz", "Modal"]
     assert body["track_number"] == 3 and body["year"] == 1959
     assert body["status"] == "ready"
@@ -93,6 +93,18 @@ def test_registration_creates_the_album_under_the_artist_or_reuses_it(uploader_c
     assert response.status_code == 201
     assert response.json()["album"]["id"] == album.pk
     assert Album.objects.count() == 2
+
+
+def test_an_existing_album_keeps_its_year(uploader_client):
+    album = factories.AlbumFactory(title="Best Of", artist__name="Bill Evans", year=1990)
+    presigned = upload(uploader_client)
+
+    response = register(uploader_client, presigned["upload_id"], album="Best Of", year=1961)
+
+    assert response.status_code == 201
+    assert response.json()["album"]["year"] == 1990
+    album.refresh_from_db()
+    assert album.year == 1990
 
 
 def test_registration_creates_new_genres_and_reuses_existing_ones(uploader_client):

@@ -168,3 +168,13 @@ def test_a_refused_edit_creates_no_artist(uploader_client, own):
 
     assert response.status_code == 403
     assert Artist.objects.count() == artists
+
+
+def test_an_empty_genre_list_clears_the_genres(uploader_client, own):
+    own.genres.set([factories.GenreFactory()])
+
+    response = uploader_client.patch(_url(own), {"genres": []}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["genres"] == []
+    assert not own.genres.exists()
