@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from rest_framework import exceptions
+from rest_framework.request import Request
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -72,7 +73,7 @@ def _tokens_for(user: User) -> TokenPair:
 
 @transaction.atomic
 def auth_login(
-    *, username: str, password: str, client_ip: str, request: HttpRequest | None = None
+    *, username: str, password: str, client_ip: str, request: HttpRequest | Request | None = None
 ) -> TokenPair:
     """A fresh token pair for valid credentials; failures count towards the lockout."""
     lockout.ensure_not_locked(username=username, ip=client_ip)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -18,6 +19,7 @@ from core.accounts.serializers import (
     TokenPairOutputSerializer,
 )
 from core.accounts.throttles import AuthRateThrottle, client_ip
+from core.api.errors import InvalidInput
 from core.api.schema import error_responses
 
 TAGS = ["accounts"]
@@ -66,7 +68,7 @@ class TokenObtainView(_AuthEndpoint):
         data = LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         pair = services.auth_login(
-            **data.validated_data, client_ip=client_ip(request), request=request._request
+            **data.validated_data, client_ip=client_ip(request), request=request
         )
         return Response(TokenPairOutputSerializer(pair).data)
 
@@ -111,6 +113,24 @@ class LogoutView(_AuthEndpoint):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+# Room for the text fields and the multipart framing around the avatar.
+_BODY_MARGIN_BYTES = 64 * 1024
+
+
+def _refuse_oversized_body(request: Request) -> None:
+    """Refuse from Content-Length alone, before a huge body is read into temporary files."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.AVATAR_MAX_BYTES + _BODY_MARGIN_BYTES:
+        raise InvalidInput(
+            f"The request is larger than an avatar of {settings.AVATAR_MAX_BYTES} bytes allows.",
+            field="avatar",
+            code="file_too_large",
+        )
+
+
 class MeView(APIView):
     permission_classes = (IsAuthenticated,)
     parser_classes = (JSONParser, MultiPartParser)
@@ -134,6 +154,7 @@ class MeView(APIView):
         responses={200: MeOutputSerializer, **error_responses(400, 401)},
     )
     def patch(self, request: Request) -> Response:
+        _refuse_oversized_body(request)
         data = MeUpdateInputSerializer(data=request.data, context={"user": request.user})
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **data.validated_data)

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from rest_framework.parsers import MultiPartParser
 
 from tests.accounts.conftest import image_bytes, image_upload
 
@@ -182,3 +183,20 @@ def test_another_user_never_sees_or_touches_my_avatar(alice_client, bob_client, 
     bob_client.patch(URL, {"avatar": None}, format="json")
     alice.refresh_from_db()
     assert alice.avatar
+
+
+def test_a_huge_request_is_refused_before_its_body_is_read(
+    alice_client, alice, media_root, settings, monkeypatch
+):
+    settings.AVATAR_MAX_BYTES = 1000
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("the body was parsed")
+
+    monkeypatch.setattr(MultiPartParser, "parse", must_not_parse)
+    file = SimpleUploadedFile("big.png", b"\x89PNG" + b"\x00" * 100_000, "image/png")
+
+    response = upload(alice_client, file)
+
+    assert_avatar_refused(response, alice, media_root)
+    assert response.json()["code"] == "file_too_large"
