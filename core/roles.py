@@ -40,3 +40,23 @@ def can_moderate(user) -> bool:
     return bool(
         user and user.is_authenticated and (user.is_staff or user.has_perm("core.moderate_track"))
     )
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Create the role groups with their permissions, or bring them up to date.
+
+    Runs after every migrate (and after test database flushes), so the groups
+    always match the lists above.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for name, wanted in ((UPLOADERS, UPLOADER_PERMISSIONS), (MODERATORS, MODERATOR_PERMISSIONS)):
+        group, _ = Group.objects.get_or_create(name=name)
+        by_name = {
+            f"{p.content_type.app_label}.{p.codename}": p
+            for p in Permission.objects.select_related("content_type").filter(
+                content_type__app_label__in={d.split(".")[0] for d in wanted},
+                codename__in={d.split(".")[1] for d in wanted},
+            )
+        }
+        group.permissions.set([by_name[d] for d in wanted if d in by_name])
