@@ -3,6 +3,7 @@
 import logging
 import unicodedata
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from core.api.errors import InvalidInput, ServiceUnavailable
 from core.roles import can_upload
 from media_pipeline.models import Upload, UploadStatus
-from media_pipeline.storage import PresignedRequest, StorageError, get_storage
+from media_pipeline.storage import ObjectNotFound, PresignedRequest, StorageError, get_storage
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,8 @@ def expired_uploads(*, grace_seconds: int = 0):
 
 
 def uploads_discard_expired(*, grace_seconds: int = 0, dry_run: bool = False) -> CleanupReport:
-    """Delete the objects of expired pending uploads and mark them discarded.
+    """Delete the objects (and unfinished multipart parts) of expired pending uploads and mark
+    them discarded.
 
     A storage failure leaves the upload pending so that the next run retries it."""
     report = CleanupReport()
@@ -167,6 +169,10 @@ def uploads_discard_expired(*, grace_seconds: int = 0, dry_run: bool = False) ->
             if upload is None:
                 continue
             try:
+                if upload.multipart_id and not upload.completed_at:
+                    # Aborted already, or never started in the store: nothing left to drop.
+                    with suppress(ObjectNotFound):
+                        storage.abort_multipart(upload.key, upload.multipart_id)
                 storage.delete(upload.key)
             except StorageError as exc:
                 logger.warning("Could not delete expired upload %s: %s", upload.key, exc)

@@ -121,3 +121,27 @@ def test_a_storage_failure_keeps_the_upload_for_a_later_run(uploader_client, mon
 def test_a_negative_older_than_is_refused():
     with pytest.raises(CommandError, match="--older-than"):
         _run("--older-than", "-1")
+
+
+def test_an_unfinished_multipart_upload_is_aborted_with_its_parts(uploader):
+    storage = get_storage()
+    key = "audio/2026/01/abandoned.flac"
+    multipart_id = storage.create_multipart(key, content_type="audio/flac")
+    storage.write_part(key, multipart_id, 1, iter([b"data"]), size=4)
+    assert storage.list_multipart_uploads("audio/") != []
+    abandoned = Upload.objects.create(
+        user=uploader,
+        key=key,
+        filename="big.flac",
+        content_type="audio/flac",
+        size=10 * 1024**2,
+        multipart_id=multipart_id,
+        part_size=5 * 1024**2,
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+
+    _run()
+
+    assert storage.list_multipart_uploads("audio/") == []
+    abandoned.refresh_from_db()
+    assert abandoned.status == UploadStatus.DISCARDED
