@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import NotAuthenticated, ValidationError
 
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
@@ -12,6 +14,7 @@ from core.roles import can_moderate, can_upload
 SEARCH_MAX_LENGTH = 200
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
