@@ -124,3 +124,15 @@ def test_catalog_lists_are_read_only_even_for_staff(staff_client, name, method):
     response = getattr(staff_client, method)(reverse(name), {"name": "x"}, format="json")
 
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize(
+    "client_name",
+    ["api_client", "alice_client", "uploader_client", "moderator_client", "staff_client"],
+)
+@pytest.mark.parametrize("name", ["artist-list", "album-list", "genre-list"])
+def test_every_role_reads_the_same_counts_of_playable_tracks(request, davis, client_name, name):
+    response = request.getfixturevalue(client_name).get(reverse(name))
+
+    assert response.status_code == 200
+    assert [item["track_count"] for item in response.json()["results"]] == [2]

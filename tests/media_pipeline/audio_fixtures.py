@@ -311,3 +311,9 @@ def process_now(track) -> str:
 
     job = track_process_enqueue(track_id=track.pk, send=False)
     return track_process(track_id=track.pk, token=str(job.token))
+
+
+@pytest.fixture
+def no_variants(settings):
+    """Skip transcoding in tests about other steps: it is the slowest step, tested on its own."""
+    settings.PIPELINE_VARIANTS = []

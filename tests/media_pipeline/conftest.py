@@ -22,4 +22,8 @@ def local_storage(live_server, transactional_db, settings) -> LocalStorage:
 
 
 # --- Media pipeline: real audio samples, generated once per test process ---
-from tests.media_pipeline.audio_fixtures import audio_samples, long_flac  # noqa: E402, F401
+from tests.media_pipeline.audio_fixtures import (  # noqa: E402, F401
+    audio_samples,
+    long_flac,
+    no_variants,
+)

@@ -4,7 +4,7 @@ from core.catalog.models import TrackStatus
 from media_pipeline.models import TrackMedia
 from tests.media_pipeline.audio_fixtures import process_now, stored_track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_variants")]
 
 
 def test_wav_declared_as_mp3_is_accepted_and_its_type_corrected(audio_samples):

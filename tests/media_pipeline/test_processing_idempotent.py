@@ -43,6 +43,7 @@ def test_processing_a_ready_track_again_rebuilds_the_same_outputs(audio_samples,
     assert track.genres.count() == 1
 
 
+@pytest.mark.usefixtures("no_variants")
 def test_reprocessing_keeps_a_ready_track_playable_until_the_run_ends(audio_samples):
     track = stored_track(audio_samples["mp3"])
     process_now(track)
@@ -55,6 +56,7 @@ def test_reprocessing_keeps_a_ready_track_playable_until_the_run_ends(audio_samp
     assert job.attempts == 0
 
 
+@pytest.mark.usefixtures("no_variants")
 def test_reprocessing_a_failed_track_clears_its_reason(audio_samples):
     track = stored_track(audio_samples["text"])
     process_now(track)
@@ -66,6 +68,7 @@ def test_reprocessing_a_failed_track_clears_its_reason(audio_samples):
     assert track.failure_reason == ""
 
 
+@pytest.mark.usefixtures("no_variants")
 def test_a_replaced_run_does_nothing(audio_samples):
     track = stored_track(audio_samples["mp3"])
     old = track_process_enqueue(track_id=track.pk, send=False)
@@ -79,6 +82,7 @@ def test_a_replaced_run_does_nothing(audio_samples):
     assert not TrackVariant.objects.filter(track=track).exists()
 
 
+@pytest.mark.usefixtures("no_variants")
 def test_a_second_delivery_of_a_finished_run_does_nothing(audio_samples):
     track = stored_track(audio_samples["mp3"])
     job = track_process_enqueue(track_id=track.pk, send=False)
@@ -89,6 +93,7 @@ def test_a_second_delivery_of_a_finished_run_does_nothing(audio_samples):
     assert job.attempts == 1
 
 
+@pytest.mark.usefixtures("no_variants")
 def test_a_run_another_worker_holds_is_not_started_twice(audio_samples):
     track = stored_track(audio_samples["mp3"])
     job = track_process_enqueue(track_id=track.pk, send=False)

@@ -4,7 +4,7 @@ from core.catalog.models import Album, TrackStatus
 from tests import factories
 from tests.media_pipeline.audio_fixtures import process_now, stored_track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_variants")]
 
 
 def test_what_the_uploader_typed_is_kept(audio_samples):

@@ -58,6 +58,7 @@ def test_upload_of_each_format_becomes_ready_with_facts_and_variants(audio_sampl
         assert variant.content_type == "audio/mp4"
 
 
+@pytest.mark.usefixtures("no_variants")
 @pytest.mark.parametrize("name", FORMATS)
 def test_tags_fill_the_fields_the_uploader_left_empty(audio_samples, name):
     sample = audio_samples[name]
@@ -76,6 +77,7 @@ def test_tags_fill_the_fields_the_uploader_left_empty(audio_samples, name):
     assert track.media.lyrics_synced == (SYNCED if sample.has_synced_lyrics else [])
 
 
+@pytest.mark.usefixtures("no_variants")
 @pytest.mark.parametrize("name", ["mp3", "flac", "opus", "m4a"])
 def test_embedded_cover_becomes_stored_thumbnails_and_album_artwork(audio_samples, name):
     track = stored_track(audio_samples[name])
@@ -96,6 +98,7 @@ def test_embedded_cover_becomes_stored_thumbnails_and_album_artwork(audio_sample
         assert Image.open(f).size == (640, 640)
 
 
+@pytest.mark.usefixtures("no_variants")
 def test_a_file_without_cover_has_no_artwork(audio_samples):
     track = stored_track(audio_samples["wav"])
     process_now(track)
@@ -104,6 +107,7 @@ def test_a_file_without_cover_has_no_artwork(audio_samples):
     assert not track.album.artwork
 
 
+@pytest.mark.usefixtures("no_variants")
 def test_tag_artist_replaces_the_unknown_artist_placeholder(audio_samples):
     from tests.factories import ArtistFactory
 

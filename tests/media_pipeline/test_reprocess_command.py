@@ -6,7 +6,7 @@ from core.catalog.models import TrackStatus
 from media_pipeline.models import JobState, ProcessingJob
 from tests.media_pipeline.audio_fixtures import stored_track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_variants")]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from media_pipeline.storage import StorageUnavailable
 from media_pipeline.storage.local import LocalStorage
 from tests.media_pipeline.audio_fixtures import process_now, stored_track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_variants")]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from media_pipeline.models import JobState, ProcessingJob
 from media_pipeline.processing import processing_sweep_stale, track_process, track_process_enqueue
 from tests.media_pipeline.audio_fixtures import stored_track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_variants")]
 
 
 def _job(track, *, state, minutes_ago: int, attempts: int = 1, **fields) -> ProcessingJob:
