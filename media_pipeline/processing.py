@@ -23,7 +23,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
@@ -201,7 +201,9 @@ def processing_sweep_stale(*, now: datetime | None = None) -> list[int]:
     backend = process_track.get_backend()
     swept = []
     candidates = ProcessingJob.objects.filter(
-        state__in=[JobState.RUNNING, JobState.QUEUED]
+        Q(state=JobState.RUNNING, heartbeat_at__lt=cutoff)
+        | Q(state=JobState.RUNNING, heartbeat_at__isnull=True, enqueued_at__lt=cutoff)
+        | Q(state=JobState.QUEUED, enqueued_at__lt=cutoff)
     ).values_list("pk", flat=True)
     for track_id in candidates:
         with transaction.atomic():
@@ -259,7 +261,14 @@ def track_process(*, track_id: int, token: str) -> str:
         reason = "Processing failed unexpectedly; a moderator can re-run it"
         error = "".join(traceback.format_exception(exc))[-4000:]
         return "failed" if _finish_failed(job, reason=reason, error=error) else "skipped"
-    return "ready" if _finish_ready(job, outcome) else "skipped"
+    if _finish_ready(job, outcome):
+        return "ready"
+    if not Track.objects.filter(pk=track_id).exists():
+        # Deleted while we worked: nothing will point at what this run stored.
+        keys = [key for _, key in outcome.variants] + list(outcome.artwork_keys.values())
+        for key in keys:
+            get_storage().delete(key)
+    return "skipped"
 
 
 def _retry_or_fail(job: ProcessingJob, exc: Exception) -> str:
