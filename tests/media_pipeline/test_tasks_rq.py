@@ -7,9 +7,7 @@ import time
 
 import pytest
 import redis
-from django.contrib.auth.models import Group
 
-from core import roles
 from core.catalog.models import TrackStatus
 from media_pipeline.models import JobState, ProcessingJob, TrackVariant
 from media_pipeline.processing import track_process_enqueue
@@ -49,12 +47,6 @@ def redis_url(tmp_path):
     yield url
     server.terminate()
     server.wait(timeout=10)
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    for name in (roles.UPLOADERS, roles.MODERATORS):
-        Group.objects.get_or_create(name=name)
 
 
 def test_rq_worker_processes_a_job_enqueued_through_redis(

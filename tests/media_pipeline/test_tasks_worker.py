@@ -5,10 +5,8 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from core import roles
 from core.catalog.models import TrackStatus
 from media_pipeline.models import JobState, ProcessingJob, TrackVariant
 from media_pipeline.processing import processing_sweep_stale, track_process_enqueue
@@ -16,13 +14,6 @@ from tests.media_pipeline.audio_fixtures import stored_track
 from tests.media_pipeline.worker_helpers import manage, run_batch_worker, wait_for, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _roles():
-    """Transactional tests empty the tables after each test, the roles' groups included."""
-    for name in (roles.UPLOADERS, roles.MODERATORS):
-        Group.objects.get_or_create(name=name)
 
 
 def test_worker_process_picks_up_an_enqueued_job_and_makes_the_track_ready(audio_samples, tmp_path):
