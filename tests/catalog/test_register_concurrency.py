@@ -36,7 +36,7 @@ def register_together(user, bodies: list[tuple[str, dict]]) -> list:
     return responses
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_double_submits_make_one_track():
     uploader = factories.UploaderFactory()
     presigned = upload(client_for(uploader))
@@ -49,7 +49,7 @@ def test_simultaneous_double_submits_make_one_track():
     assert Track.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_registrations_share_one_new_artist_album_and_genre():
     uploader = factories.UploaderFactory()
     client = client_for(uploader)

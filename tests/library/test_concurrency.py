@@ -40,7 +40,7 @@ def posts(user, url: str, count: int) -> list[Callable[[], object]]:
     return [lambda c=c: c.post(url) for c in clients]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_streams_of_one_track_share_one_play():
     user = factories.UserFactory()
     for _ in range(ROUNDS):
@@ -53,7 +53,7 @@ def test_concurrent_streams_of_one_track_share_one_play():
         assert Play.objects.filter(user=user, track=track).count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_toggles_leave_a_consistent_favorite():
     user = factories.UserFactory()
     for _ in range(ROUNDS):
@@ -68,7 +68,7 @@ def test_two_concurrent_toggles_leave_a_consistent_favorite():
         assert (rows, states) in [(1, [True, True]), (0, [False, True])]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_many_concurrent_toggles_never_fail_or_duplicate():
     user = factories.UserFactory()
     track = factories.TrackFactory()
