@@ -1,8 +1,9 @@
 """The roles of Tonearm, as Django groups and permissions.
 
 Listeners are every user. Uploaders may upload and register tracks (staff may too).
-Moderators are staff members of the Moderators group: they edit and hide tracks and
-see users, histories and playlists in the admin, but cannot delete users.
+Moderators are staff members of the Moderators group: they edit, hide and delete tracks
+(a failed upload is kept for inspection until a moderator deletes it) and see users,
+histories and playlists in the admin, but cannot delete users.
 """
 
 UPLOADERS = "Uploaders"
@@ -12,6 +13,7 @@ UPLOADER_PERMISSIONS = ["core.upload_track"]
 MODERATOR_PERMISSIONS = [
     "core.view_track",
     "core.change_track",
+    "core.delete_track",
     "core.moderate_track",
     "core.view_artist",
     "core.change_artist",

@@ -118,12 +118,15 @@ def test_staff_without_moderation_permission_cannot_hide(staff):
     assert track.is_hidden is False
 
 
-def test_moderator_cannot_delete_tracks_in_the_admin(moderator):
+def test_moderator_may_delete_tracks_but_not_users_in_the_admin(moderator):
     track = factories.TrackFactory()
+    browser = _browser(moderator)
 
-    response = _browser(moderator).get(reverse("admin:core_track_delete", args=[track.pk]))
+    track_page = browser.get(reverse("admin:core_track_delete", args=[track.pk]))
+    user_page = browser.get(reverse("admin:core_user_delete", args=[track.uploaded_by_id]))
 
-    assert response.status_code == 403
+    assert track_page.status_code == 200
+    assert user_page.status_code == 403
 
 
 def test_deleting_a_track_in_the_admin_removes_its_stored_object(
