@@ -10,6 +10,7 @@ import itertools
 import logging
 import math
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -217,7 +218,7 @@ def multipart_presign_parts(
     """Presigned PUTs for the given parts of the user's pending multipart upload."""
     upload = _owned_upload(user=user, upload_id=upload_id)
     _refuse_unless_open_multipart(upload)
-    repeated = sorted({n for n in part_numbers if part_numbers.count(n) > 1})
+    repeated = sorted(n for n, times in Counter(part_numbers).items() if times > 1)
     if repeated:
         raise InvalidInput(f"Part {repeated[0]} is asked for twice.", field="part_numbers")
     if len(part_numbers) > PRESIGN_BATCH_MAX:
