@@ -8,7 +8,7 @@ does, so that clients holding the old one get a 409 instead of overwriting the e
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare, new_snapshot_id
@@ -53,6 +53,19 @@ class PlaylistAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [PlaylistItemInline]
     list_per_page = 50
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is PlaylistItem:
+            # Rows are saved one by one, so a swap would collide on the unique key: first park
+            # every moved or deleted item on a distinct negative key (clear of positive ones).
+            leaving = [
+                item_form.instance.pk
+                for item_form in formset.forms
+                if item_form.instance.pk
+                and ("position" in item_form.changed_data or item_form in formset.deleted_forms)
+            ]
+            PlaylistItem.objects.filter(pk__in=leaving).update(position=-F("pk"))
+        super().save_formset(request, form, formset, change)
 
     @transaction.atomic
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
