@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.api.errors import InvalidInput, ServiceUnavailable
 from core.roles import can_upload
 from media_pipeline.models import Upload, UploadStatus
+from media_pipeline.multipart import MultipartStart, multipart_start, needs_multipart
 from media_pipeline.storage import ObjectNotFound, PresignedRequest, StorageError, get_storage
 
 logger = logging.getLogger(__name__)
@@ -95,8 +96,9 @@ def new_upload_key(content_type: str, *, now: datetime | None = None) -> str:
 @transaction.atomic
 def upload_start(
     *, user, filename: str, content_type: str, size: int, sha256: str | None = None
-) -> tuple[Upload, PresignedRequest]:
-    """Reserve a key for `user` and presign the PUT that fills it."""
+) -> tuple[Upload, PresignedRequest | MultipartStart]:
+    """Reserve a key for `user` and presign the PUT that fills it, or, over
+    UPLOAD_MULTIPART_THRESHOLD, open a multipart upload and presign its first parts."""
     if not can_upload(user):
         raise PermissionDenied("Only uploaders may upload tracks.")
     filename = validate_filename(filename)
@@ -115,6 +117,8 @@ def upload_start(
     )
     upload.full_clean()
     upload.save()
+    if needs_multipart(size):
+        return upload, multipart_start(upload=upload)
     try:
         presigned = get_storage().presign_upload(
             upload.key,

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from core.catalog.models import Album, Artist, Genre, Track
 from core.roles import can_moderate
+from media_pipeline.api import PresignedPartOutputSerializer
 
 
 class GenreRefSerializer(serializers.ModelSerializer):
@@ -200,9 +201,24 @@ class UploadStartInputSerializer(serializers.Serializer):
 class UploadStartOutputSerializer(serializers.Serializer):
     upload_id = serializers.UUIDField()
     key = serializers.CharField()
-    method = serializers.CharField()
-    url = serializers.CharField()
+    method = serializers.CharField(required=False, help_text="Single PUT only.")
+    url = serializers.CharField(required=False, help_text="Single PUT only.")
     headers = serializers.DictField(
-        child=serializers.CharField(), help_text="Send exactly these headers with the request."
+        child=serializers.CharField(),
+        required=False,
+        help_text="Single PUT only: send exactly these headers with the request.",
     )
-    expires_at = serializers.DateTimeField(help_text="The URL stops working at this time.")
+    expires_at = serializers.DateTimeField(help_text="The URL(s) stop working at this time.")
+    multipart = serializers.BooleanField(
+        default=False, help_text="True over the multipart threshold: send `parts` instead."
+    )
+    part_size = serializers.IntegerField(
+        required=False, help_text="Multipart only: bytes per part; the last holds the rest."
+    )
+    part_count = serializers.IntegerField(required=False, help_text="Multipart only.")
+    parts = PresignedPartOutputSerializer(
+        many=True,
+        required=False,
+        help_text="Multipart only: URLs for the first parts; ask /api/uploads/{id}/parts/ "
+        "for the others.",
+    )

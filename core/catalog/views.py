@@ -23,6 +23,8 @@ from core.catalog.serializers import (
     track_payload_schema,
 )
 from core.roles import can_upload
+from media_pipeline.api import multipart_start_payload
+from media_pipeline.multipart import MultipartStart
 from media_pipeline.uploads import upload_start
 
 
@@ -161,6 +163,16 @@ class TrackPresignedUploadView(generics.GenericAPIView):
         serializer = UploadStartInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload, presigned = upload_start(user=request.user, **serializer.validated_data)
+        if isinstance(presigned, MultipartStart):
+            payload = {
+                "upload_id": upload.pk,
+                "key": upload.key,
+                "expires_at": presigned.parts[0].request.expires_at,
+                **multipart_start_payload(presigned),
+            }
+            return Response(
+                UploadStartOutputSerializer(payload).data, status=status.HTTP_201_CREATED
+            )
         payload = {
             "upload_id": upload.pk,
             "key": upload.key,

@@ -45,7 +45,9 @@ def test_expired_pending_uploads_are_discarded_and_their_objects_deleted(uploade
     assert not _object_exists(expired["key"])
     assert Upload.objects.get(pk=current["upload_id"]).status == UploadStatus.PENDING
     assert _object_exists(current["key"])
-    assert "Discarded 1 expired uploads; 0 failed" in output
+    assert (
+        "Discarded 1 expired uploads and aborted 0 orphaned multipart uploads; 0 failed" in output
+    )
 
 
 def test_uploads_whose_bytes_never_came_are_discarded_too(uploader_client):
@@ -78,7 +80,7 @@ def test_dry_run_changes_nothing(uploader_client):
     assert Upload.objects.get(pk=expired["upload_id"]).status == UploadStatus.PENDING
     assert _object_exists(expired["key"])
     assert f"would discard {expired['key']}" in output
-    assert "Would discard 1 expired uploads." in output
+    assert "Would discard 1 expired uploads and abort 0 orphaned multipart uploads." in output
 
 
 def test_older_than_leaves_recently_expired_uploads_for_later(uploader_client):
@@ -104,11 +106,11 @@ def test_a_storage_failure_keeps_the_upload_for_a_later_run(uploader_client, mon
 
     monkeypatch.setattr(storage, "delete", unavailable)
     out = StringIO()
-    with pytest.raises(CommandError, match="1 uploads could not be deleted"):
+    with pytest.raises(CommandError, match="1 uploads could not be cleaned up"):
         call_command("cleanup_uploads", stdout=out, stderr=out)
 
     assert f"failed {expired['key']}: timeout" in out.getvalue()
-    assert "Discarded 0 expired uploads; 1 failed and will be retried." in out.getvalue()
+    assert "aborted 0 orphaned multipart uploads; 1 failed and will be retried." in out.getvalue()
     assert Upload.objects.get(pk=expired["upload_id"]).status == UploadStatus.PENDING
 
     monkeypatch.setattr(storage, "delete", real_delete)
@@ -145,3 +147,17 @@ def test_an_unfinished_multipart_upload_is_aborted_with_its_parts(uploader):
     assert storage.list_multipart_uploads("audio/") == []
     abandoned.refresh_from_db()
     assert abandoned.status == UploadStatus.DISCARDED
+
+
+def test_multipart_uploads_that_no_upload_owns_are_aborted(db, monkeypatch):
+    storage = get_storage()
+    orphan_id = storage.create_multipart("audio/2026/01/orphan.flac", content_type="audio/flac")
+    monkeypatch.setattr(
+        "media_pipeline.management.commands.cleanup_uploads.ORPHAN_MULTIPART_AGE",
+        timedelta(0),
+    )
+
+    output = _run()
+
+    assert "aborted multipart upload of audio/2026/01/orphan.flac" in output
+    assert orphan_id not in [u.upload_id for u in storage.list_multipart_uploads("audio/")]

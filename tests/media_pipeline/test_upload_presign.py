@@ -28,7 +28,7 @@ def test_uploader_gets_a_presigned_put_for_a_server_made_key(uploader, uploader_
 
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert set(body) == {"upload_id", "key", "method", "url", "headers", "expires_at"}
+    assert set(body) == {"upload_id", "key", "method", "url", "headers", "expires_at", "multipart"}
     assert KEY_RE.match(body["key"])
     assert body["method"] == "PUT"
     assert body["headers"]["Content-Type"] == "audio/mpeg"

@@ -1,12 +1,20 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from media_pipeline.multipart import multipart_abort_stale
+from media_pipeline.storage import StorageError
 from media_pipeline.uploads import uploads_discard_expired
+
+# Multipart uploads younger than this are left alone: their slot row may not be committed yet.
+ORPHAN_MULTIPART_AGE = timedelta(hours=1)
 
 
 class Command(BaseCommand):
     help = (
         "Discard pending uploads whose registration window has closed and delete their "
-        "objects. A storage failure keeps the upload for the next run."
+        "objects, and abort multipart uploads that no live upload owns. A storage failure "
+        "keeps the upload for the next run."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,12 +37,27 @@ class Command(BaseCommand):
             self.stdout.write(f"{'would discard' if dry_run else 'discarded'} {key}")
         for key, reason in report.failed.items():
             self.stderr.write(f"failed {key}: {reason}")
+        try:
+            stale = multipart_abort_stale(older_than=ORPHAN_MULTIPART_AGE, dry_run=dry_run)
+        except StorageError as exc:
+            raise CommandError(f"could not list multipart uploads: {exc}") from exc
+        for key in stale.aborted:
+            self.stdout.write(
+                f"{'would abort' if dry_run else 'aborted'} multipart upload of {key}"
+            )
+        for key, reason in stale.failed.items():
+            self.stderr.write(f"failed to abort multipart upload of {key}: {reason}")
         if dry_run:
-            self.stdout.write(f"Would discard {len(report.discarded)} expired uploads.")
+            self.stdout.write(
+                f"Would discard {len(report.discarded)} expired uploads and abort "
+                f"{len(stale.aborted)} orphaned multipart uploads."
+            )
             return
         self.stdout.write(
-            f"Discarded {len(report.discarded)} expired uploads; "
-            f"{len(report.failed)} failed and will be retried."
+            f"Discarded {len(report.discarded)} expired uploads and aborted "
+            f"{len(stale.aborted)} orphaned multipart uploads; "
+            f"{len(report.failed) + len(stale.failed)} failed and will be retried."
         )
-        if report.failed:
-            raise CommandError(f"{len(report.failed)} uploads could not be deleted from storage")
+        if report.failed or stale.failed:
+            failed = len(report.failed) + len(stale.failed)
+            raise CommandError(f"{failed} uploads could not be cleaned up in storage")
