@@ -262,3 +262,9 @@ if TASKS_BACKEND == "rq":
     RQ_QUEUES = {
         "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": PIPELINE_TOOL_TIMEOUT_SECONDS * 4}
     }
+
+# Benchmark server only (scripts/bench.sh): the floor endpoint under /bench/ and a per-request
+# SQL query count in the X-Bench-Queries header. Never on in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+if BENCH_ENDPOINTS:
+    MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]

@@ -28,3 +28,6 @@ if settings.STORAGE_BACKEND == "local":
     from django.views.static import serve
 
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+if settings.BENCH_ENDPOINTS:
+    urlpatterns += [path("bench/", include("bench.urls"))]

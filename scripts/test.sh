@@ -6,6 +6,7 @@ source "$ROOT/scripts/postgres.sh"
 
 apt_install ffprobe ffmpeg
 apt_install redis-server redis-server
+apt_install wrk wrk
 ensure_venv requirements-dev.txt
 start_throwaway_postgres
 

@@ -1,0 +1,1 @@
+"""Tonearm's benchmark suite: data generator, load runner and report writer (see README.md)."""

@@ -1,0 +1,281 @@
+"""Fill a PostgreSQL database with a catalog, listeners, favorites, history and playlists.
+
+    DATABASE_URL=postgres://... python -m bench.generate --scale small|medium|large [--reset]
+
+Rows are made by `INSERT ... SELECT FROM generate_series` inside the server, with the
+secondary indexes dropped during the load and rebuilt after (much faster than maintaining
+them row by row), and foreign-key triggers off (the generator keeps every reference valid).
+Ids start at 1 in every table, so the runner can address rows by arithmetic.
+"""
+
+import argparse
+import time
+from dataclasses import asdict, dataclass
+
+from bench.settings_env import setup_django
+
+# Key space of playlist positions, as the playlists service spaces them after a renumbering.
+POSITION_GAP = 2**32
+# Playlists of these sizes, owned by the first bench user, exist at every scale (curves);
+# the largest is one short of the 10,000-item cap so that adds fit.
+CURVE_PLAYLIST_SIZES = (100, 1_000, 9_999)
+# One listener in ten plays gets the first user, whose history is the deep one.
+HEAVY_USER_SHARE = 10
+WORDS = 1_000
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    users: int
+    tracks: int
+    plays: int
+    favorites: int
+
+    @property
+    def artists(self) -> int:
+        return max(self.tracks // 10, 1)
+
+    @property
+    def genres(self) -> int:
+        return 50
+
+
+SCALES = {
+    "tiny": Scale("tiny", users=20, tracks=2_000, plays=10_000, favorites=1_000),
+    "small": Scale("small", users=100, tracks=10_000, plays=100_000, favorites=10_000),
+    "medium": Scale("medium", users=1_000, tracks=100_000, plays=1_000_000, favorites=100_000),
+    "large": Scale("large", users=10_000, tracks=1_000_000, plays=10_000_000, favorites=1_000_000),
+}
+
+TABLES = [
+    "core_playlistitem",
+    "core_playlist",
+    "core_favorite",
+    "core_play",
+    "core_track_genres",
+    "core_track",
+    "core_album",
+    "core_artist",
+    "core_genre",
+]
+
+
+def vocabulary() -> list[str]:
+    """WORDS pronounceable, distinct words: each one is in about 0.2 % of track titles."""
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+    words = []
+    for i in range(WORDS):
+        a, b, c = i % 14, (i // 14) % 5, (i // 70) % 14
+        words.append(consonants[a] + vowels[b] + consonants[c] + vowels[(i // 980 + a) % 5] + "x")
+    return words
+
+
+def search_word(index: int = 7) -> str:
+    """A word the runner searches for; present in about 1/500 of titles."""
+    return vocabulary()[index]
+
+
+def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """Indexes of `table` that back no constraint: (name, CREATE statement)."""
+    cursor.execute(
+        """
+        SELECT i.relname, pg_get_indexdef(i.oid)
+        FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid
+        JOIN pg_class t ON t.oid = x.indrelid
+        LEFT JOIN pg_constraint c ON c.conindid = i.oid
+        WHERE t.relname = %s AND c.oid IS NULL
+        """,
+        [table],
+    )
+    return cursor.fetchall()
+
+
+def _step(label: str):
+    start = time.perf_counter()
+    print(f"  {label} ...", end="", flush=True)
+
+    def done() -> None:
+        print(f" {time.perf_counter() - start:.1f} s", flush=True)
+
+    return done
+
+
+def generate(scale: Scale, *, reset: bool = False) -> dict:
+    """Create the rows of `scale` in the database of DATABASE_URL (migrated first)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM core_track")
+        if cursor.fetchone()[0] and not reset:
+            raise SystemExit("The database already has tracks; pass --reset to replace them.")
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute("SET synchronous_commit = off")
+        cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        cursor.execute("DELETE FROM core_user WHERE username LIKE 'bench%%'")
+        dropped = []
+        for table in ("core_track", "core_play", "core_favorite", "core_track_genres"):
+            for name, definition in _secondary_indexes(cursor, table):
+                cursor.execute(f'DROP INDEX "{name}"')
+                dropped.append(definition)
+        _fill(cursor, scale)
+        done = _step(f"rebuild {len(dropped)} indexes")
+        for definition in dropped:
+            cursor.execute(definition)
+        done()
+        cursor.execute("SET session_replication_role = origin")
+        for table in ("core_user", *TABLES):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 (fixed names)
+                f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+            )
+        done = _step("analyze")
+        cursor.execute("ANALYZE")
+        done()
+    return {"scale": asdict(scale), "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _fill(cursor, s: Scale) -> None:
+    words = vocabulary()
+    done = _step(f"{s.users} users")
+    cursor.execute(
+        """
+        INSERT INTO core_user (password, is_superuser, username, first_name, last_name, email,
+            is_staff, is_active, date_joined, nickname, bio, avatar)
+        SELECT '!', false, 'bench' || i, '', '', 'bench' || i || '@example.com',
+            false, true, now(), '', '', ''
+        FROM generate_series(1, %s) AS i ORDER BY i
+        """,
+        [s.users],
+    )
+    cursor.execute("SELECT min(id) FROM core_user WHERE username LIKE 'bench%%'")
+    first_user = cursor.fetchone()[0]
+    done()
+
+    done = _step(f"{s.genres} genres, {s.artists} artists and albums")
+    cursor.execute(
+        "INSERT INTO core_genre (name, created_at) "
+        "SELECT 'genre ' || i, now() FROM generate_series(1, %s) AS i",
+        [s.genres],
+    )
+    cursor.execute(
+        "INSERT INTO core_artist (name, created_at) "
+        "SELECT (%s::text[])[1 + i %% %s] || ' ' || i, now() FROM generate_series(1, %s) AS i",
+        [words, WORDS, s.artists],
+    )
+    cursor.execute(
+        "INSERT INTO core_album (title, artist_id, year, artwork, created_at) "
+        "SELECT (%s::text[])[1 + (i * 7) %% %s] || ' album', i, 1960 + i %% 65, '', now() "
+        "FROM generate_series(1, %s) AS i",
+        [words, WORDS, s.artists],
+    )
+    done()
+
+    done = _step(f"{s.tracks} tracks")
+    # Ten tracks per album; 1 % processing and 1 % hidden, the rest ready; newest has the top id.
+    cursor.execute(
+        """
+        INSERT INTO core_track (title, artist_id, album_id, track_number, year, duration,
+            storage_key, size, content_type, checksum_sha256, status, failure_reason, is_hidden,
+            uploaded_by_id, created_at, updated_at)
+        SELECT w[1 + (i * 7919) %% %(words)s] || ' ' || w[1 + (i / 7) %% %(words)s] || ' ' || i,
+            1 + (i - 1) / 10, 1 + (i - 1) / 10, 1 + (i - 1) %% 10, 1960 + (i / 10) %% 65,
+            120 + i %% 300, 'bench/' || i || '.mp3', 4000000 + i, 'audio/mpeg', '',
+            CASE WHEN i %% 100 = 3 THEN 'processing' ELSE 'ready' END, '', i %% 100 = 5,
+            %(uploader)s, now() - (%(tracks)s - i) * interval '1 minute',
+            now() - (%(tracks)s - i) * interval '1 minute'
+        FROM generate_series(1::bigint, %(tracks)s) AS i, (SELECT %(vocab)s::text[] AS w) AS v
+        """,
+        {"words": WORDS, "uploader": first_user + 1, "tracks": s.tracks, "vocab": words},
+    )
+    cursor.execute(
+        "INSERT INTO core_track_genres (track_id, genre_id) "
+        "SELECT i, 1 + i %% %s FROM generate_series(1, %s) AS i",
+        [s.genres, s.tracks],
+    )
+    done()
+
+    done = _step(f"{s.plays} plays")
+    # Every HEAVY_USER_SHARE-th play is the first user's; the rest spread over everyone.
+    cursor.execute(
+        """
+        INSERT INTO core_play (user_id, track_id, started_at, client, played_seconds, counted,
+            counted_at)
+        SELECT CASE WHEN i %% %(share)s = 0 THEN %(first)s ELSE %(first)s + i %% %(users)s END,
+            1 + (i::bigint * 2654435761) %% %(tracks)s,
+            now() - (%(plays)s - i) * interval '1 second', 'bench', 100, i %% 3 = 0,
+            CASE WHEN i %% 3 = 0 THEN now() - (%(plays)s - i) * interval '1 second' END
+        FROM generate_series(1, %(plays)s) AS i
+        """,
+        {
+            "share": HEAVY_USER_SHARE,
+            "first": first_user,
+            "users": s.users,
+            "tracks": s.tracks,
+            "plays": s.plays,
+        },
+    )
+    done()
+
+    done = _step(f"{s.favorites} favorites")
+    cursor.execute(
+        """
+        INSERT INTO core_favorite (user_id, track_id, created_at)
+        SELECT %(first)s + i %% %(users)s, 1 + ((i / %(users)s) * 7 + (i %% %(users)s) * 131)
+            %% %(tracks)s, now() - (%(favorites)s - i) * interval '1 second'
+        FROM generate_series(0, %(favorites)s - 1) AS i
+        """,
+        {"first": first_user, "users": s.users, "tracks": s.tracks, "favorites": s.favorites},
+    )
+    done()
+
+    done = _step("playlists")
+    # One 10-item playlist per listener, then the curve playlists of the first user.
+    cursor.execute(
+        "INSERT INTO core_playlist (owner_id, name, description, is_public, snapshot_id, "
+        "items_count, created_at, updated_at) "
+        "SELECT %s + i, 'mix ' || i, '', i %% 2 = 0, md5(i::text), 10, now(), now() "
+        "FROM generate_series(0, %s - 1) AS i",
+        [first_user, s.users],
+    )
+    cursor.execute(
+        "INSERT INTO core_playlistitem (playlist_id, track_id, position, added_at) "
+        "SELECT 1 + i / 10, 1 + (i::bigint * 40503) %% %s, (1 + i %% 10) * %s::bigint, now() "
+        "FROM generate_series(0, %s * 10 - 1) AS i",
+        [s.tracks, POSITION_GAP, s.users],
+    )
+    for size in CURVE_PLAYLIST_SIZES:
+        cursor.execute(
+            "INSERT INTO core_playlist (owner_id, name, description, is_public, snapshot_id, "
+            "items_count, created_at, updated_at) "
+            "VALUES (%s, %s, '', false, md5(%s), %s, now(), now()) RETURNING id",
+            [first_user, f"curve {size}", str(size), size],
+        )
+        playlist_id = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO core_playlistitem (playlist_id, track_id, position, added_at) "
+            "SELECT %s, 1 + (i::bigint * 40503) %% %s, i * %s::bigint, now() "
+            "FROM generate_series(1, %s) AS i",
+            [playlist_id, s.tracks, POSITION_GAP, size],
+        )
+    done()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default="small")
+    parser.add_argument("--reset", action="store_true", help="replace existing catalog rows")
+    args = parser.parse_args()
+    setup_django()
+    print(f"Generating the {args.scale} scale:")
+    summary = generate(SCALES[args.scale], reset=args.reset)
+    print(f"Done in {summary['seconds']} s.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""Measurements taken inside the runner's process, through Django's test client: the unavoidable
+work of a stream (presigning, one history insert) and the scaling curves."""
+
+import base64
+import random
+import statistics
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from rest_framework.test import APIClient
+
+CURVE_REPEAT = 30
+HISTORY_DEPTHS = (0, 1_000, 10_000, 100_000, 1_000_000)
+
+
+def _percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50": round(statistics.median(ordered), 2), "p95": round(p95, 2), "n": len(ordered)}
+
+
+def _timed(call: Callable[[], object], repeat: int) -> dict:
+    """Milliseconds per call of `call` (after one warm-up call), as p50/p95."""
+    call()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return _percentiles(samples)
+
+
+def _per_call_us(call: Callable[[], object], repeat: int) -> float:
+    call()
+    start = time.perf_counter()
+    for _ in range(repeat):
+        call()
+    return round((time.perf_counter() - start) / repeat * 1e6, 1)
+
+
+def stream_costs(*, user, track_id: int, repeat: int = 500) -> dict:
+    """Microseconds for presigning one GET (local and S3 backends) and one history insert."""
+    from core.catalog.models import Track
+    from core.library.models import Play
+    from core.library.services import play_start
+    from media_pipeline.storage.local import LocalStorage
+    from media_pipeline.storage.s3 import S3Storage
+
+    track = Track.objects.get(pk=track_id)
+    local = LocalStorage.from_settings()
+    with override_settings(
+        AWS_ACCESS_KEY_ID="AKIAEXAMPLEEXAMPLE00",
+        AWS_SECRET_ACCESS_KEY="bench-secret-key-never-sent-anywhere",  # noqa: S106
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:9",
+    ):
+        s3 = S3Storage.from_settings()
+    results = {
+        "presign_local_us": _per_call_us(
+            lambda: local.presign_download(track.storage_key, expires_in=300), repeat
+        ),
+        "presign_s3_us": _per_call_us(
+            lambda: s3.presign_download(track.storage_key, expires_in=300), repeat
+        ),
+    }
+    tracks = list(
+        Track.objects.playable().exclude(pk=track_id).order_by("pk").values_list("pk", flat=True)
+    )
+    picks = iter(tracks[: repeat * 2 + 2])
+    started_after = Play.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    results["history_insert_us"] = _per_call_us(
+        lambda: Play.objects.create(
+            user=user, track_id=next(picks), started_at=track.created_at, client="bench"
+        ),
+        repeat,
+    )
+    results["play_start_us"] = _per_call_us(
+        lambda: play_start(user=user, track=Track(pk=next(picks)), client="bench"), repeat
+    )
+    Play.objects.filter(id__gt=started_after, client="bench", user=user).delete()
+    return results
+
+
+def _history_cursor(position) -> str:
+    """The cursor DRF's CursorPagination would hand out for a page starting after `position`."""
+    token = urlencode({"p": position.isoformat()}, doseq=True)
+    return base64.b64encode(token.encode("ascii")).decode("ascii")
+
+
+def _queries(client: APIClient, method: str, path: str, data: dict | None = None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(path, data, format="json")
+    assert response.status_code < 300, (path, response.status_code, response.content[:300])
+    return len(captured)
+
+
+def curves(
+    *, heavy_user, token: str, search: str, playlists: dict[int, int], repeat: int = CURVE_REPEAT
+) -> dict:
+    """Latency (ms) of search, history pages by depth, playlist add and reorder by size."""
+    from core.library.models import Play
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def get(path: str) -> Callable[[], object]:
+        def call() -> None:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        return call
+
+    result: dict = {
+        "track_list": _timed(get("/api/tracks/"), repeat),
+        "track_search": _timed(get(f"/api/tracks/?search={search}"), repeat),
+        "track_search_page_50": _timed(
+            get(f"/api/tracks/?search={search}&page_size=50"), CURVE_REPEAT
+        ),
+        "history_by_depth": {},
+        "playlist_add_by_size": {},
+        "playlist_reorder_by_size": {},
+    }
+    plays = Play.objects.filter(user=heavy_user).order_by("-started_at", "-id")
+    total = plays.count()
+    for depth in HISTORY_DEPTHS:
+        if depth >= total:
+            break
+        path = "/api/history/"
+        if depth:
+            position = plays.values_list("started_at", flat=True)[depth - 1]
+            path += f"?cursor={_history_cursor(position)}"
+        result["history_by_depth"][depth] = _timed(get(path), repeat)
+
+    rng = random.Random(6)
+    track_id = 2
+    for size, playlist_id in sorted(playlists.items()):
+
+        def add_then_remove(size: int = size, playlist_id: int = playlist_id) -> float:
+            start = time.perf_counter()
+            response = client.post(
+                f"/api/playlists/{playlist_id}/add/",
+                {"track_id": track_id, "position": rng.randrange(size * 9 // 10)},
+                format="json",
+            )
+            elapsed = (time.perf_counter() - start) * 1000
+            assert response.status_code == 201, response.content
+            client.post(
+                f"/api/playlists/{playlist_id}/remove/",
+                {"item_id": response.json()["item_id"]},
+                format="json",
+            )
+            return elapsed
+
+        add_then_remove()
+        result["playlist_add_by_size"][size] = _percentiles(
+            [add_then_remove() for _ in range(repeat)]
+        )
+
+        def reorder(size: int = size, playlist_id: int = playlist_id) -> None:
+            start = rng.randrange(size * 9 // 10)
+            response = client.post(
+                f"/api/playlists/{playlist_id}/reorder/",
+                {"range_start": start, "insert_before": rng.randrange(size * 9 // 10)},
+                format="json",
+            )
+            assert response.status_code == 200, (size, start, response.content)
+
+        result["playlist_reorder_by_size"][size] = _timed(reorder, repeat)
+        largest = playlist_id
+    result["queries"] = {
+        "history_page": _queries(client, "get", "/api/history/"),
+        "track_search": _queries(client, "get", f"/api/tracks/?search={search}"),
+        "playlist_reorder_largest": _queries(
+            client,
+            "post",
+            f"/api/playlists/{largest}/reorder/",
+            {"range_start": 1, "insert_before": 5},
+        ),
+    }
+    return result
