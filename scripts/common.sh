@@ -32,3 +32,18 @@ ensure_venv() {
   fi
   export PATH="$VENV/bin:$PATH"
 }
+
+EXIT_HOOKS=()
+on_exit() {
+  # on_exit COMMAND: run COMMAND when the script exits, the latest registered first; each hook
+  # runs even if an earlier one fails, so every server started is stopped.
+  EXIT_HOOKS+=("$1")
+  trap run_exit_hooks EXIT
+}
+
+run_exit_hooks() {
+  local i
+  for ((i = ${#EXIT_HOOKS[@]} - 1; i >= 0; i--)); do
+    eval "${EXIT_HOOKS[i]}" || true
+  done
+}

@@ -19,7 +19,7 @@ start_throwaway_postgres() {
     -o "-h 127.0.0.1 -p $port -k $PGTMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null
   PG_STOP="run_pg $bindir/pg_ctl -D $PGTMP/data -m immediate stop"
-  trap 'eval "$PG_STOP" >/dev/null 2>&1 || true; rm -rf "$PGTMP"' EXIT
+  on_exit 'eval "$PG_STOP" >/dev/null 2>&1 || true; rm -rf "$PGTMP"'
   export DATABASE_URL="postgres://tonearm@127.0.0.1:$port/tonearm"
   echo "PostgreSQL ready on 127.0.0.1:$port"
 }
