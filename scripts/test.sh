@@ -9,6 +9,8 @@ apt_install redis-server redis-server
 apt_install wrk wrk
 ensure_venv requirements-dev.txt
 start_throwaway_postgres
+source "$ROOT/scripts/localstack.sh"
+start_localstack
 
 ruff check .
 ruff format --check .
