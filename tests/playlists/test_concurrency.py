@@ -44,7 +44,7 @@ def _assert_consistent(playlist: Playlist, expected_count: int) -> None:
     assert playlist.items_count == expected_count
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("position", [None, 0, 1], ids=["append", "prepend", "middle"])
 def test_concurrent_adds_each_land_once(position):
     owner = factories.UserFactory()
@@ -64,7 +64,7 @@ def test_concurrent_adds_each_land_once(position):
     assert {t.pk for t in tracks} <= added
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_adds_with_one_snapshot_let_exactly_one_through():
     owner = factories.UserFactory()
     playlist = make_playlist(owner, factories.TrackFactory.create_batch(2))
@@ -79,7 +79,7 @@ def test_concurrent_adds_with_one_snapshot_let_exactly_one_through():
     _assert_consistent(playlist, 3)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_moves_and_adds_keep_every_item_once():
     owner = factories.UserFactory()
     playlist = make_playlist(owner, factories.TrackFactory.create_batch(6), keys=range(1, 7))
