@@ -105,11 +105,12 @@ def _step(label: str):
 def generate(scale: Scale, *, reset: bool = False) -> dict:
     """Create the rows of `scale` in the database of DATABASE_URL (migrated first)."""
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    with connection.cursor() as cursor:
+    # One transaction: a failure must not leave the dropped indexes dropped.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM core_track")
         if cursor.fetchone()[0] and not reset:
             raise SystemExit("The database already has tracks; pass --reset to replace them.")
@@ -134,6 +135,7 @@ def generate(scale: Scale, *, reset: bool = False) -> dict:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 (fixed names)
                 f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
             )
+    with connection.cursor() as cursor:
         done = _step("analyze")
         cursor.execute("ANALYZE")
         done()

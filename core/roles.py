@@ -31,17 +31,47 @@ MODERATOR_PERMISSIONS = [
 ]
 
 
+ROLE_CODENAMES = ("upload_track", "moderate_track")
+
+
+def _role_codenames(user) -> frozenset[str]:
+    """The role permissions `user` holds, directly or through a group.
+
+    One query instead of has_perm's two, kept on the user object for the rest of the request
+    like Django's own permission cache (the track list asks on every request).
+    """
+    cached = getattr(user, "_role_codenames", None)
+    if cached is None:
+        from django.contrib.auth.models import Permission
+        from django.db.models import Q
+
+        cached = frozenset(
+            Permission.objects.filter(
+                Q(user=user) | Q(group__user=user),
+                content_type__app_label="core",
+                codename__in=ROLE_CODENAMES,
+            ).values_list("codename", flat=True)
+        )
+        user._role_codenames = cached
+    return cached
+
+
+def _has_role_permission(user, codename: str) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    if user.is_staff:
+        return True
+    # As has_perm: inactive users hold nothing, active superusers everything.
+    return user.is_active and (user.is_superuser or codename in _role_codenames(user))
+
+
 def can_upload(user) -> bool:
-    return bool(
-        user and user.is_authenticated and (user.is_staff or user.has_perm("core.upload_track"))
-    )
+    return _has_role_permission(user, "upload_track")
 
 
 def can_moderate(user) -> bool:
     """Moderators and staff see hidden and unfinished tracks and may hide them."""
-    return bool(
-        user and user.is_authenticated and (user.is_staff or user.has_perm("core.moderate_track"))
-    )
+    return _has_role_permission(user, "moderate_track")
 
 
 def sync_role_groups(**kwargs) -> None:

@@ -1,7 +1,42 @@
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from rest_framework import pagination
+from rest_framework.response import Response
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most `count_cap` rows: an exact count of a large catalog scans it whole."""
+
+    count_cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.count_cap].count()
+
+
+class CappedCountPageNumberPagination(PageNumberPagination):
+    """Page numbers for large lists: `count` stops at 10,000 (`count_exact` says whether it did);
+    past it, clients narrow the search rather than page deeper."""
+
+    django_paginator_class = CappedCountPaginator
+
+    def get_paginated_response(self, data) -> Response:
+        response = super().get_paginated_response(data)
+        paginator = self.page.paginator
+        response.data["count_exact"] = paginator.count < paginator.count_cap
+        return response
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_exact"] = {
+            "type": "boolean",
+            "description": "False when `count` stopped at its cap of 10,000.",
+        }
+        schema["required"] = [*schema.get("required", []), "count_exact"]
+        return schema

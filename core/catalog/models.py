@@ -105,6 +105,9 @@ class Track(models.Model):
         indexes = [
             models.Index(fields=["status", "is_hidden", "-created_at"], name="track_listing_idx"),
             models.Index(Lower("title"), name="track_title_ci_idx"),
+            # The default order: a listener's list (playable or their own) reads it in order
+            # and stops at the page; the trigram indexes for search are PostgreSQL-only (0004).
+            models.Index(fields=["-created_at", "-id"], name="track_recent_idx"),
         ]
 
     def __str__(self) -> str:

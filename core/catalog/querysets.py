@@ -1,6 +1,20 @@
-from django.db import models
+from django.db import connections, models
 
 from core.roles import can_moderate
+
+
+class _EqualsAny(models.Func):
+    """`column = ANY(ARRAY(subquery))`: unlike `IN (subquery)` inside an OR, PostgreSQL can
+    use it as an index condition."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = models.BooleanField()
+
+    def __init__(self, column: str, ids: models.QuerySet):
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        super().__init__(models.F(column), ArraySubquery(ids.order_by()))
 
 
 def _playable_q() -> models.Q:
@@ -39,14 +53,29 @@ class TrackQuerySet(models.QuerySet):
         return self.select_related("artist", "album", "album__artist").prefetch_related("genres")
 
     def search(self, term: str) -> "TrackQuerySet":
-        """Case-insensitive match on the title, the artist's name or the album's title."""
+        """Case-insensitive match on the title, the artist's name or the album's title.
+
+        Each branch tests a column of the track itself (the artist and album ids are looked up
+        first), so PostgreSQL answers with a BitmapOr of the trigram index on the title and the
+        foreign-key indexes instead of scanning every track (docs/benchmarks.md).
+        """
+        from core.catalog.models import Album, Artist
+
         term = term.strip()
         if not term:
             return self
+        artists = Artist.objects.filter(name__icontains=term).values("pk")
+        albums = Album.objects.filter(title__icontains=term).values("pk")
+        if connections[self.db].vendor == "postgresql":
+            return self.filter(
+                models.Q(title__icontains=term)
+                | models.Q(_EqualsAny("artist_id", artists))
+                | models.Q(_EqualsAny("album_id", albums))
+            )
         return self.filter(
             models.Q(title__icontains=term)
-            | models.Q(artist__name__icontains=term)
-            | models.Q(album__title__icontains=term)
+            | models.Q(artist_id__in=artists)
+            | models.Q(album_id__in=albums)
         )
 
     def with_uploader(self) -> "TrackQuerySet":

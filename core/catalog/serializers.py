@@ -88,6 +88,21 @@ def track_payload(track: Track, user) -> dict:
     return TrackOutputSerializer(track).data
 
 
+def track_payloads(tracks, user) -> list[dict]:
+    """`track_payload` for a page of tracks, building each serializer's fields once (per-track
+    serializers rebuilt them for every track: most of a page's cost, see docs/benchmarks.md)."""
+    public, owner = TrackOutputSerializer(), TrackOwnerOutputSerializer()
+    moderator = can_moderate(user)
+    return [
+        (
+            owner
+            if moderator or (user.is_authenticated and track.uploaded_by_id == user.pk)
+            else public
+        ).to_representation(track)
+        for track in tracks
+    ]
+
+
 def track_payload_schema(*, many: bool = False) -> PolymorphicProxySerializer:
     """OpenAPI annotation for `track_payload`: either track payload."""
     return PolymorphicProxySerializer(

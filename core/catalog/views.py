@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from core.api.pagination import CappedCountPageNumberPagination
 from core.api.schema import error_responses
 from core.catalog import selectors, services
 from core.catalog.filters import AlbumFilter, ArtistFilter, GenreFilter, TrackFilter
@@ -21,6 +22,7 @@ from core.catalog.serializers import (
     UploadStartOutputSerializer,
     track_payload,
     track_payload_schema,
+    track_payloads,
 )
 from core.roles import can_upload
 from media_pipeline.api import multipart_start_payload
@@ -52,6 +54,7 @@ class TrackListCreateView(generics.GenericAPIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, UploadersMayPost]
     filter_backends = [DjangoFilterBackend]
     filterset_class = TrackFilter
+    pagination_class = CappedCountPageNumberPagination
 
     def get_queryset(self):
         return selectors.track_list(user=self.request.user)
@@ -68,7 +71,7 @@ class TrackListCreateView(generics.GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([track_payload(track, request.user) for track in page])
+        return self.get_paginated_response(track_payloads(page, request.user))
 
     @extend_schema(
         operation_id="tracks_register",

@@ -21,13 +21,13 @@ def fifty_tracks(alice, uploader):
     return tracks
 
 
-# Per request: the authenticated user (1), their permissions when not staff (2), then the
+# Per request: the authenticated user (1), their role permissions when not staff (1), then the
 # count, the page and the genres of the page (3).
 @pytest.mark.parametrize("page_size", [1, 50])
 def test_track_list_for_a_listener(
     alice_client, fifty_tracks, django_assert_num_queries, page_size
 ):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = alice_client.get(reverse("track-list"), {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
 
@@ -36,7 +36,7 @@ def test_track_list_for_a_listener(
 def test_track_list_for_an_uploader_with_own_tracks(
     uploader_client, fifty_tracks, django_assert_num_queries, page_size
 ):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = uploader_client.get(
             reverse("track-list"), {"page_size": page_size, "search": "Track"}
         )
