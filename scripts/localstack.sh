@@ -1,6 +1,7 @@
 # Sourced by scripts/test.sh: LocalStack's S3 on 127.0.0.1, stopped on exit, for the tests that
 # prove refusals moto never makes (SigV4 signatures, expiry, signed headers, checksums).
-# LocalStack needs Python 3.12+, so it lives in its own venv pinned by requirements-localstack.txt.
+# This LocalStack needs Python 3.13 (it imports warnings.deprecated), so it lives in its own venv
+# pinned by requirements-localstack.txt.
 # Run as `bash scripts/localstack.sh`, it prints STRICT_S3_ENDPOINT=<url> once ready and stops
 # LocalStack when its standard input closes: tests/strict_s3.py starts one that way when run
 # outside scripts/test.sh.
@@ -14,32 +15,32 @@ LOCALSTACK_REQUIREMENTS=$ROOT/requirements-localstack.txt
 LOCALSTACK_START_TIMEOUT=${LOCALSTACK_START_TIMEOUT:-90}
 
 find_localstack_python() {
-  # Prints the path of a Python 3.12 or 3.13: $LOCALSTACK_PYTHON, then PATH, then pyenv's versions.
+  # Prints the path of a Python 3.13: $LOCALSTACK_PYTHON, then python3.13 on PATH, then pyenv's.
   local candidate
-  for candidate in ${LOCALSTACK_PYTHON:-} python3.13 python3.12 \
-    $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[23].*/bin/python3 2>/dev/null | sort -rV); do
+  for candidate in ${LOCALSTACK_PYTHON:-} python3.13 \
+    $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.13.*/bin/python3 2>/dev/null | sort -rV); do
     # A pyenv shim exists on PATH even when its version is not selected, so run each one.
-    if "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 12), (3, 13)))' \
-      >/dev/null 2>&1; then
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then
       "$candidate" -c 'import sys; print(sys.executable)'
       return 0
     fi
   done
-  echo "LocalStack needs Python 3.12 or 3.13 and none was found (tried LOCALSTACK_PYTHON," \
-    "python3.13 and python3.12 on PATH, and ${PYENV_ROOT:-$HOME/.pyenv}/versions)." \
+  echo "LocalStack needs Python 3.13 and none was found (tried LOCALSTACK_PYTHON," \
+    "python3.13 on PATH, and ${PYENV_ROOT:-$HOME/.pyenv}/versions/3.13.*)." \
     "Install one, e.g. 'pyenv install 3.13', or set LOCALSTACK_PYTHON." >&2
   return 1
 }
 
 ensure_localstack_venv() {
-  # (Re)creates $LOCALSTACK_VENV whenever requirements-localstack.txt changed since it was built.
+  # (Re)creates $LOCALSTACK_VENV when its pins changed since it was built, or its Python is gone.
   local lock python stamp wanted
   stamp="$LOCALSTACK_VENV/.installed-requirements-sha256"
-  wanted=$(sha256sum "$LOCALSTACK_REQUIREMENTS" | cut -d ' ' -f 1)
+  wanted=$(grep -v '^#' "$LOCALSTACK_REQUIREMENTS" | sha256sum | cut -d ' ' -f 1)
   # Test workers may each start LocalStack at once: the first installs, the others wait.
   exec {lock}<"$LOCALSTACK_REQUIREMENTS"
   flock "$lock"
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ] \
+    || ! "$LOCALSTACK_VENV/bin/python" -c '' 2>/dev/null; then
     python=$(find_localstack_python)
     echo "Installing LocalStack into $LOCALSTACK_VENV with $python ..."
     rm -rf "$LOCALSTACK_VENV"

@@ -7,6 +7,7 @@ hand) the session starts its own through the same script, installing it on first
 tests never skip, and a machine that cannot run LocalStack fails them with the reason.
 """
 
+import functools
 import os
 import re
 import subprocess
@@ -27,6 +28,7 @@ STRICT_S3_REGION = "us-east-1"
 STRICT_S3_ACCESS_KEY = "test"
 STRICT_S3_SECRET_KEY = "test"
 LOCALSTACK_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "localstack.sh"
+_session = boto3.session.Session()
 
 
 def s3_error_code(response: requests.Response) -> str | None:
@@ -35,7 +37,9 @@ def s3_error_code(response: requests.Response) -> str | None:
     return match.group(1) if match else None
 
 
+@functools.cache
 def _client(endpoint: str, *, secret_key: str = STRICT_S3_SECRET_KEY):
+    """A boto3 client for the strict S3; cached, as building one parses the S3 model again."""
     config = client_config(
         region=STRICT_S3_REGION,
         signature_version="s3v4",
@@ -44,7 +48,7 @@ def _client(endpoint: str, *, secret_key: str = STRICT_S3_SECRET_KEY):
         read_timeout=10,
         max_attempts=2,
     )
-    return boto3.session.Session().client(
+    return _session.client(
         "s3",
         endpoint_url=endpoint,
         region_name=STRICT_S3_REGION,
