@@ -162,3 +162,35 @@ class ProcessingJob(models.Model):
 
     def __str__(self) -> str:
         return f"Processing of track {self.track_id} ({self.state})"
+
+
+# --- Bulk import: which files `manage.py import_audio` brought in ---
+
+
+class ImportedFile(models.Model):
+    """A file brought in by `manage.py import_audio`, known by its content.
+
+    The unique SHA-256 makes a re-run skip what was imported and settles two workers racing
+    on identical files. The row outlives its track, so a track deleted on purpose stays deleted.
+    """
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=1024, help_text="Where the file was, relative to the folder")
+    size = models.BigIntegerField()
+    track = models.ForeignKey(
+        "core.Track",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imported_files",
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.path
