@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -73,13 +74,21 @@ TEMPLATES = [
 _default_database_url = f"sqlite:///{DATA_DIR / 'tonearm.sqlite3'}"
 if "DATABASE_URL" not in os.environ:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(
+_conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+try:
+    _database = dj_database_url.parse(
         env_str("DATABASE_URL", _default_database_url),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        conn_max_age=_conn_max_age,
         conn_health_checks=True,
     )
-}
+except ValueError:
+    # Name the variable, never the value: the URL holds the password.
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not a database URL (postgres://user:password@host:5432/name)"
+    ) from None
+if not _database.get("NAME"):
+    raise ImproperlyConfigured("DATABASE_URL names no database (postgres://user@host:5432/name)")
+DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -157,6 +166,8 @@ AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024**2, minimum=1)
 AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 25_000_000, minimum=1)
 
 REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+    raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// URL")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

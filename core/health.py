@@ -3,14 +3,21 @@
 import logging
 from collections.abc import Callable
 
+import redis
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from media_pipeline.storage import get_storage
 
 logger = logging.getLogger(__name__)
+
+PROBE_TIMEOUT_SECONDS = 2
 
 
 def _check_database() -> None:
@@ -22,9 +29,32 @@ def _check_storage() -> None:
     get_storage().ping()
 
 
+def _check_queue() -> None:
+    """The job queue's store answers: the task table for the database backend, Redis for RQ.
+    The immediate backend runs jobs in the request and has nothing to reach."""
+    from django_tasks_rq.backend import RQBackend  # imports RQ: only when asked
+
+    backend = task_backends["default"]
+    if isinstance(backend, DatabaseBackend):
+        DBTaskResult.objects.exists()
+    elif isinstance(backend, RQBackend):
+        for name in backend.queues:
+            url = settings.RQ_QUEUES[name]["URL"]
+            client = redis.Redis.from_url(
+                url,
+                socket_connect_timeout=PROBE_TIMEOUT_SECONDS,
+                socket_timeout=PROBE_TIMEOUT_SECONDS,
+            )
+            try:
+                client.ping()
+            finally:
+                client.close()
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": _check_database,
     "storage": _check_storage,
+    "queue": _check_queue,
 }
 
 

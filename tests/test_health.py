@@ -7,7 +7,7 @@ def test_liveness_answers_without_touching_dependencies(api_client):
 def test_readiness_reports_each_dependency(db, api_client):
     response = api_client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "storage": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "storage": "ok", "queue": "ok"}
 
 
 def test_readiness_names_storage_when_it_is_unreachable(db, api_client, settings):
@@ -25,5 +25,5 @@ def test_readiness_names_storage_when_it_is_unreachable(db, api_client, settings
 
     assert response.status_code == 503
     body = response.json()
-    assert body["checks"] == {"database": "ok", "storage": "unavailable"}
+    assert body["checks"] == {"database": "ok", "storage": "unavailable", "queue": "ok"}
     assert "storage" in body["detail"]
