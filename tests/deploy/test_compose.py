@@ -1,0 +1,155 @@
+"""docker-compose.yml stays a thin wrapper around what the tests run: real manage.py commands,
+real settings from .env.example, services wired to each other. Docker itself is not run."""
+
+import re
+import secrets
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from django.core.management import get_commands, load_command_class
+
+from tests.deploy.conftest import ROOT, manage, production_env
+from tests.deploy.test_env_example import env_example_variables, settings_variables
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+TONEARM = {name: s for name, s in SERVICES.items() if s.get("image") == "tonearm:latest"}
+# Needed by the stack, not by Tonearm: the PostgreSQL container's password.
+STACK_ONLY_VARIABLES = {"POSTGRES_PASSWORD"}
+DOTENV = {  # what an operator puts in .env
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "tonearm.example.com",
+    "PUBLIC_BASE_URL": "https://tonearm.example.com",
+    "POSTGRES_PASSWORD": "db-password",
+    "AWS_ACCESS_KEY_ID": "tonearm",
+    "AWS_SECRET_ACCESS_KEY": "minio-password",
+}
+_REFERENCE = re.compile(r"\$\{([A-Za-z0-9_]+)(?:(:?[-?])([^}]*))?\}")
+
+
+def interpolate(value: str, variables: dict[str, str]) -> str:
+    """Compose's ${VAR}, ${VAR:-default} and ${VAR:?error}; `$$` is a literal `$`."""
+
+    def replace(match: re.Match) -> str:
+        name, operator, argument = match.groups()
+        if variables.get(name):
+            return variables[name]
+        if operator and operator.endswith("?"):
+            raise KeyError(argument)
+        return argument if operator else ""
+
+    return _REFERENCE.sub(replace, value).replace("$$", "$")
+
+
+def referenced_variables() -> set[str]:
+    text = (ROOT / "docker-compose.yml").read_text()
+    return {name for name, _, _ in _REFERENCE.findall(text)}
+
+
+def stack_environment(service: str) -> dict[str, str]:
+    return {
+        name: interpolate(str(value), DOTENV)
+        for name, value in TONEARM[service]["environment"].items()
+    }
+
+
+def test_the_stack_runs_web_worker_sweeper_and_a_one_shot_migrate_from_one_image():
+    assert set(TONEARM) == {"migrate", "web", "worker", "sweeper"}
+    assert all(service["build"] == "." for service in TONEARM.values())
+    assert {"db", "redis", "minio", "createbucket"} <= set(SERVICES)
+    assert SERVICES["db"]["image"] == "postgres:15"
+    assert SERVICES["redis"]["image"] == "redis:7"
+
+
+def test_every_variable_the_stack_sets_is_a_setting_listed_in_env_example():
+    known = settings_variables() & env_example_variables()
+    for name, service in TONEARM.items():
+        assert set(service["environment"]) <= known, name
+        assert service["env_file"] == ".env"  # SECRET_KEY and the rest, from .env.example
+
+
+def test_every_variable_the_stack_reads_from_env_is_in_env_example():
+    assert referenced_variables() - STACK_ONLY_VARIABLES <= env_example_variables()
+
+
+def test_every_command_the_stack_runs_is_a_manage_py_command_with_valid_options():
+    commands = get_commands()
+    for name, service in TONEARM.items():
+        if name == "web":
+            continue  # the image's own command
+        program, script, command, *args = service["command"]
+        assert (program, script) == ("python", "manage.py"), name
+        assert command in commands, name
+        parser = load_command_class(commands[command], command).create_parser("manage.py", command)
+        parser.parse_args(args)  # raises CommandError on an unknown option
+
+
+def test_the_web_service_runs_the_images_gunicorn():
+    assert "command" not in TONEARM["web"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "exec gunicorn config.wsgi:application" in dockerfile
+    assert TONEARM["web"]["ports"] == ["8000:8000"]
+
+
+def test_the_worker_serves_the_queue_the_settings_choose():
+    environment = stack_environment("worker")
+    assert environment["TASKS_BACKEND"] == "db"
+    assert TONEARM["worker"]["command"][2] == "db_worker"
+    assert TONEARM["sweeper"]["command"][2:] == ["sweep_stale_jobs", "--every", "60"]
+
+
+def test_the_urls_point_at_services_of_the_stack():
+    environment = stack_environment("web")
+    default_ports = {"DATABASE_URL": 5432, "REDIS_URL": 6379, "AWS_S3_ENDPOINT_URL": 9000}
+    hosts = {"DATABASE_URL": "db", "REDIS_URL": "redis", "AWS_S3_ENDPOINT_URL": "minio"}
+    for variable, port in default_ports.items():
+        url = urlsplit(environment[variable])
+        assert (url.hostname, url.port) == (hosts[variable], port), variable
+    assert environment["STORAGE_BACKEND"] == "s3"
+    assert environment["AWS_S3_ADDRESSING_STYLE"] == "path"
+    assert environment["DEBUG"] == "false"
+
+
+def test_minio_and_its_bucket_match_what_tonearm_uses():
+    minio = {k: interpolate(v, DOTENV) for k, v in SERVICES["minio"]["environment"].items()}
+    assert minio["MINIO_ROOT_USER"] == DOTENV["AWS_ACCESS_KEY_ID"]
+    assert minio["MINIO_ROOT_PASSWORD"] == DOTENV["AWS_SECRET_ACCESS_KEY"]
+    setup = SERVICES["createbucket"]
+    bucket = interpolate(setup["environment"]["BUCKET"], DOTENV)
+    assert bucket == stack_environment("web")["AWS_STORAGE_BUCKET_NAME"] == "tonearm"
+    assert 'mc mb --ignore-existing "stack/$BUCKET"' in interpolate(setup["command"][0], {})
+    database = urlsplit(stack_environment("web")["DATABASE_URL"])
+    assert database.password == interpolate(
+        SERVICES["db"]["environment"]["POSTGRES_PASSWORD"], DOTENV
+    )
+
+
+def test_services_start_once_what_they_need_is_healthy_or_done():
+    for name in ("web", "worker", "sweeper"):
+        needs = TONEARM[name]["depends_on"]
+        assert needs["migrate"]["condition"] == "service_completed_successfully"
+        assert needs["createbucket"]["condition"] == "service_completed_successfully"
+        for dependency in ("db", "redis", "minio"):
+            assert needs[dependency]["condition"] == "service_healthy"
+            assert SERVICES[dependency]["healthcheck"]["test"][0] == "CMD"
+    assert TONEARM["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert SERVICES["createbucket"]["depends_on"]["minio"]["condition"] == "service_healthy"
+    # The image's HTTP healthcheck means nothing where no web server listens.
+    for name in ("migrate", "worker", "sweeper"):
+        assert TONEARM[name]["healthcheck"] == {"disable": True}
+
+
+def test_a_missing_secret_stops_compose_before_anything_starts():
+    without_password = {k: v for k, v in DOTENV.items() if k != "POSTGRES_PASSWORD"}
+    with pytest.raises(KeyError, match=r"set POSTGRES_PASSWORD in \.env"):
+        interpolate(TONEARM["web"]["environment"]["DATABASE_URL"], without_password)
+
+
+def test_the_stack_environment_starts_tonearm_and_passes_the_deploy_checks(tmp_path):
+    env = production_env(tmp_path, **DOTENV, **stack_environment("web"))
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout
