@@ -7,8 +7,9 @@ Shape: {"code": "not_found", "detail": "Track not found.", "fields": {"size": ["
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -62,10 +63,44 @@ def _flatten(detail: Any) -> Any:
     return str(detail)
 
 
+def _leaf_messages(detail: Any, path: str = "") -> list[str]:
+    """Every message under `detail`, prefixed with where it sits (`0.etag: ...`)."""
+    if isinstance(detail, dict):
+        entries = list(detail.items())
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        entries = [(str(index), item) for index, item in enumerate(detail)]
+    else:
+        prefix = f"{path}: " if path else ""
+        items = detail if isinstance(detail, list) else [detail]
+        return [f"{prefix}{item}" for item in items]
+    messages: list[str] = []
+    for key, value in entries:
+        inner = path if key == "non_field_errors" else (f"{path}.{key}" if path else str(key))
+        messages += _leaf_messages(value, inner)
+    return messages
+
+
+def _field_messages(detail: dict) -> dict[str, list[str]]:
+    """Per top-level field, a flat list of messages, as the schema documents: errors of list
+    items and nested objects say where they are (`"parts": ["1.etag: This field is required."]`)."""
+    return {name: _leaf_messages(value) for name, value in detail.items()}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         fields = {exc.field: [exc.detail]} if exc.field else None
         return Response(error_body(exc.code, exc.detail, fields), status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("request_too_large", "The request body is too large."),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):
+        # Too many form fields or files, a malformed multipart body: the client's fault.
+        return Response(
+            error_body("bad_request", "The request could not be read."),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -82,7 +117,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         if isinstance(detail, dict):
-            fields = _flatten(detail)
+            fields = _field_messages(detail)
             non_field = fields.pop("non_field_errors", None)
             message = non_field[0] if non_field else "Invalid input."
             if non_field:
@@ -104,3 +139,34 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     detail_text = str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc)
     response.data = error_body(code, detail_text)
     return response
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    return request.path.startswith("/admin/")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (a disallowed host, a body too large to read) in the API's error shape."""
+    if _is_admin(request):
+        return defaults.bad_request(request, exception)
+    return JsonResponse(error_body("bad_request", "The request could not be read."), status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_admin(request):
+        return defaults.permission_denied(request, exception)
+    detail = "You do not have permission to perform this action."
+    return JsonResponse(error_body("permission_denied", detail), status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Unknown URLs (and path parameters their converter refuses) answer like an unknown id."""
+    if _is_admin(request):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse(error_body("not_found", "Not found."), status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_admin(request):
+        return defaults.server_error(request)
+    return JsonResponse(error_body("server_error", "An unexpected error occurred."), status=500)
