@@ -187,3 +187,17 @@ def test_an_unknown_uploader_or_a_missing_folder_is_refused(tmp_path, uploader):
     assert "No user named 'nobody'" in str(run_import(str(tmp_path), "--uploader", "nobody")[2])
     missing = tmp_path / "missing"
     assert "is not a folder" in str(run_import(str(missing), "--uploader", "uploader")[2])
+
+
+def test_an_unreachable_store_stops_the_import_before_any_file(library, uploader, settings):
+    settings.STORAGE_BACKEND = "s3"
+    settings.AWS_S3_ENDPOINT_URL = "http://127.0.0.1:9"  # discard port: nothing listens
+    settings.AWS_S3_ADDRESSING_STYLE = "path"
+    settings.AWS_ACCESS_KEY_ID = settings.AWS_SECRET_ACCESS_KEY = "testing"
+    settings.AWS_S3_MAX_ATTEMPTS = 1
+    get_storage.cache_clear()
+
+    _, _, error = run_import(str(library), "--uploader", "uploader")
+
+    assert "Object storage is unavailable" in str(error)
+    assert not Upload.objects.exists()

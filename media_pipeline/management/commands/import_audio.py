@@ -15,6 +15,7 @@ from media_pipeline.importer import (
     find_audio_files,
     import_files,
 )
+from media_pipeline.storage import StorageError, get_storage
 
 INTERRUPTED_EXIT_CODE = 130  # as a shell reports a process stopped by Ctrl-C
 
@@ -115,6 +116,11 @@ class Command(BaseCommand):
         if workers < 1:
             raise CommandError("--workers must be at least 1")
         user = self._uploader(options["uploader"])
+        if not dry_run:
+            try:
+                get_storage().ping()
+            except StorageError as exc:
+                raise CommandError(f"Object storage is unavailable: {exc}") from exc
 
         walk = find_audio_files(root)
         total_bytes = sum(found.size for found in walk.files)
