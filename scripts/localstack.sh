@@ -114,6 +114,7 @@ stop_localstack() {
       sleep 0.1
     done
     kill -KILL "$LOCALSTACK_PID" 2>/dev/null || true
+    wait "$LOCALSTACK_PID" 2>/dev/null || true
   fi
   rm -rf "$LOCALSTACK_TMP"
 }
