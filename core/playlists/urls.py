@@ -2,6 +2,8 @@ from django.urls import path
 
 from core.playlists import views
 
+# Share tokens are URL-safe base64 (a slug): anything else, a NUL byte included, is a 404
+# before it reaches a query.
 urlpatterns = [
     path("playlists/", views.PlaylistListCreateView.as_view(), name="playlist-list"),
     path("playlists/public/", views.PublicPlaylistListView.as_view(), name="playlist-public"),
@@ -22,9 +24,9 @@ urlpatterns = [
         views.PlaylistShareDetailView.as_view(),
         name="playlist-share-detail",
     ),
-    path("shared/<str:token>/", views.SharedPlaylistView.as_view(), name="shared-playlist"),
+    path("shared/<slug:token>/", views.SharedPlaylistView.as_view(), name="shared-playlist"),
     path(
-        "shared/<str:token>/items/",
+        "shared/<slug:token>/items/",
         views.SharedPlaylistItemListView.as_view(),
         name="shared-playlist-items",
     ),
