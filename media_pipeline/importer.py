@@ -28,7 +28,12 @@ from core.catalog.services import track_register
 from media_pipeline.audio.tags import Tags, read_tags
 from media_pipeline.models import ImportedFile, Upload, UploadStatus
 from media_pipeline.multipart import MultipartStart
-from media_pipeline.storage import MultipartUploadNotFound, StorageError, get_storage
+from media_pipeline.storage import (
+    MultipartUploadNotFound,
+    PresignedRequest,
+    StorageError,
+    get_storage,
+)
 from media_pipeline.uploads import upload_start
 
 logger = logging.getLogger(__name__)
@@ -266,7 +271,12 @@ def _discard(upload: Upload) -> None:
     Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.DISCARDED)
 
 
-def _store(upload: Upload, start: object, path: Path, on_bytes: Callable[[int], None]) -> None:
+def _store(
+    upload: Upload,
+    start: PresignedRequest | MultipartStart,
+    path: Path,
+    on_bytes: Callable[[int], None],
+) -> None:
     storage = get_storage()
     if isinstance(start, MultipartStart):
         # The store-side multipart upload is for clients sending parts; the server streams
