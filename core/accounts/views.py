@@ -1,7 +1,7 @@
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from core.accounts.serializers import (
 )
 from core.accounts.throttles import AuthRateThrottle, client_ip
 from core.api.errors import InvalidInput
+from core.api.parsers import JSONParser
 from core.api.schema import error_responses
 
 TAGS = ["accounts"]
