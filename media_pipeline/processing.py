@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 THUMBNAIL_SIZES = (64, 256, 640)
 ALBUM_ARTWORK_SIZE = 640
-UNKNOWN_ARTIST_NAME = "Unknown artist"  # what registration uses when the uploader named none
+UNKNOWN_ARTIST_NAME = "Unknown artist"  # registration's placeholder when the uploader names none
 _UNTYPED = {"", "application/octet-stream", "binary/octet-stream"}
 _EXTENSIONS = {
     "audio/mpeg": "mp3",
@@ -138,6 +138,8 @@ def _stale_cutoff(now: datetime) -> datetime:
 @transaction.atomic
 def _claim(track_id: int, token: str) -> ProcessingJob | None:
     """Take the run for this worker, or None when it is not (or no longer) ours to do."""
+    if not _lock_track(track_id):
+        return None
     # Row lock: two deliveries of the same run must not both start it.
     job = ProcessingJob.objects.select_for_update().filter(pk=track_id).first()
     if job is None or str(job.token) != token or job.state in (JobState.DONE, JobState.FAILED):
@@ -290,8 +292,17 @@ def _retry_or_fail(job: ProcessingJob, exc: Exception) -> str:
         return "failed"
 
 
+def _lock_track(track_id: int) -> bool:
+    """Lock the track's row; False when it is gone. Runs lock the track before its job, in the
+    order registration, re-runs and deletes take them, so none of these can deadlock."""
+    locked = Track.objects.select_for_update().filter(pk=track_id).values_list("pk", flat=True)
+    return bool(list(locked))
+
+
 def _locked_if_current(job: ProcessingJob) -> ProcessingJob | None:
     """The job row, locked, if this run still owns it (no newer run replaced its token)."""
+    if not _lock_track(job.pk):
+        return None
     current = ProcessingJob.objects.select_for_update().filter(pk=job.pk).first()
     if current is None or current.token != job.token or current.state != JobState.RUNNING:
         return None
@@ -539,11 +550,17 @@ def _named(model: type[Model], name: str, **extra) -> Model:
 
 
 def _fill_from_tags(track: Track, found: tags.Tags) -> None:
-    """Fill what the uploader left empty from the file's tags; never overwrite."""
-    if not track.title.strip() and found.title:
+    """Fill what the uploader left empty or to a placeholder from the file's tags; never
+    overwrite what they typed (see `Track.placeholder_fields`)."""
+    placeholders = set(track.placeholder_fields)
+    if found.title and ("title" in placeholders or not track.title.strip()):
         track.title = found.title
-    if found.artist and track.artist.name.strip().lower() in {"", UNKNOWN_ARTIST_NAME.lower()}:
+    if found.artist and ("artist" in placeholders or not track.artist.name.strip()):
+        placeholder_artist = track.artist
         track.artist = _named(Artist, found.artist)
+        if track.album is not None and track.album.artist_id == placeholder_artist.pk:
+            # The uploader named an album but no artist: it belongs under the tagged artist.
+            track.album = _named(Album, track.album.title, artist=track.artist)
     if track.album_id is None and found.album:
         album_artist = _named(Artist, found.album_artist) if found.album_artist else track.artist
         track.album = _named(Album, found.album, artist=album_artist)

@@ -80,6 +80,12 @@ class Track(models.Model):
         max_length=20, choices=TrackStatus.choices, default=TrackStatus.PENDING_UPLOAD
     )
     failure_reason = models.TextField(blank=True)
+    placeholder_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Fields registration filled in because the uploader left them out ("title", '
+        '"artist"); the file\'s tags may replace these, never what the uploader typed',
+    )
     is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploaded_tracks"

@@ -17,6 +17,14 @@ class _EqualsAny(models.Func):
         super().__init__(models.F(column), ArraySubquery(ids.order_by()))
 
 
+MEDIA_DETAIL_FIELDS = ("media__waveform", "media__lyrics", "media__lyrics_synced")
+
+
+def variant_flag(quality: str) -> str:
+    """The name of the annotation saying whether a track has a variant of `quality`."""
+    return f"has_{quality}_variant"
+
+
 def _playable_q() -> models.Q:
     return models.Q(status="ready", is_hidden=False)
 
@@ -48,9 +56,31 @@ class TrackQuerySet(models.QuerySet):
             )
         )
 
-    def for_listing(self) -> "TrackQuerySet":
-        """Joins and prefetches for a track payload: lists cost a constant number of queries."""
-        return self.select_related("artist", "album", "album__artist").prefetch_related("genres")
+    def for_listing(self, *, detail: bool = False) -> "TrackQuerySet":
+        """Joins and prefetches for a track payload: lists cost a constant number of queries.
+
+        What processing found (TrackMedia) comes in the same query; its waveform and lyrics,
+        the bulk of it, only with `detail`."""
+        tracks = (
+            self.select_related("artist", "album", "album__artist", "media")
+            .prefetch_related("genres")
+            .with_variant_flags()
+        )
+        return tracks if detail else tracks.defer(*MEDIA_DETAIL_FIELDS)
+
+    def with_variant_flags(self) -> "TrackQuerySet":
+        """Annotate `has_<quality>_variant` for each streaming variant quality, in the same
+        query (see `variant_flag`)."""
+        from media_pipeline.models import TrackVariant, VariantQuality
+
+        return self.annotate(
+            **{
+                variant_flag(quality): models.Exists(
+                    TrackVariant.objects.filter(track=models.OuterRef("pk"), quality=quality)
+                )
+                for quality in VariantQuality.values
+            }
+        )
 
     def search(self, term: str) -> "TrackQuerySet":
         """Case-insensitive match on the title, the artist's name or the album's title.

@@ -8,11 +8,12 @@ from core.catalog.models import Album, Artist, Genre, Track
 from core.catalog.querysets import TrackQuerySet, playable_track_count
 
 
-def track_list(*, user) -> TrackQuerySet:
-    """Tracks `user` may see, ready for either track payload, newest first."""
+def track_list(*, user, detail: bool = False) -> TrackQuerySet:
+    """Tracks `user` may see, ready for either track payload (the detail ones with `detail`),
+    newest first."""
     return (
         Track.objects.visible_to(user)
-        .for_listing()
+        .for_listing(detail=detail)
         .with_uploader()
         .with_favorite_flag(user)
         .order_by("-created_at", "-id")
@@ -20,8 +21,9 @@ def track_list(*, user) -> TrackQuerySet:
 
 
 def track_get(*, user, track_id: int) -> Track:
-    """One track `user` may see; NotFound otherwise, whether it exists or not."""
-    track = track_list(user=user).filter(pk=track_id).first()
+    """One track `user` may see, ready for its detail payload; NotFound otherwise, whether it
+    exists or not."""
+    track = track_list(user=user, detail=True).filter(pk=track_id).first()
     if track is None:
         raise NotFound("Track not found.")
     return track

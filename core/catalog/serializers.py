@@ -1,9 +1,13 @@
-from drf_spectacular.utils import PolymorphicProxySerializer
+from django.conf import settings
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from core.catalog.models import Album, Artist, Genre, Track
+from core.catalog.querysets import variant_flag
 from core.roles import can_moderate
 from media_pipeline.api import PresignedPartOutputSerializer
+from media_pipeline.models import TrackMedia, VariantQuality
+from media_pipeline.selectors import ORIGINAL, STREAM_QUALITIES, artwork_urls
 
 
 class GenreRefSerializer(serializers.ModelSerializer):
@@ -24,6 +28,33 @@ class AlbumRefSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "year"]
 
 
+class LoudnessOutputSerializer(serializers.Serializer):
+    lufs = serializers.FloatField(help_text="Integrated loudness (EBU R128), LUFS")
+    true_peak_db = serializers.FloatField(allow_null=True, help_text="True peak, dBTP")
+    replay_gain_db = serializers.FloatField(
+        allow_null=True,
+        help_text="Gain that brings the track to -18 LUFS (ReplayGain 2.0), dB; null for silence",
+    )
+
+
+class AudioPropertiesOutputSerializer(serializers.Serializer):
+    codec = serializers.CharField(help_text="e.g. mp3, flac, aac, opus, pcm_s16le")
+    container = serializers.CharField(help_text="e.g. mp3, flac, ogg, mov,mp4,m4a, wav")
+    bitrate = serializers.IntegerField(allow_null=True, help_text="Bits per second")
+    sample_rate = serializers.IntegerField(allow_null=True, help_text="Hz")
+    channels = serializers.IntegerField(allow_null=True)
+
+
+class SyncedLyricsLineOutputSerializer(serializers.Serializer):
+    time = serializers.FloatField(help_text="Seconds from the start")
+    text = serializers.CharField()
+
+
+def _media(track: Track) -> TrackMedia | None:
+    """What processing found, or None before it first ran (the reverse one-to-one is empty)."""
+    return getattr(track, "media", None)
+
+
 class TrackOutputSerializer(serializers.ModelSerializer):
     """A track as listeners see it. Expects a queryset from `Track.objects.for_listing()`
     annotated by `with_favorite_flag(user)`."""
@@ -32,6 +63,9 @@ class TrackOutputSerializer(serializers.ModelSerializer):
     album = AlbumRefSerializer(read_only=True, allow_null=True)
     genres = GenreRefSerializer(many=True, read_only=True)
     is_favorite = serializers.SerializerMethodField()
+    artwork = serializers.SerializerMethodField()
+    loudness = serializers.SerializerMethodField()
+    qualities = serializers.SerializerMethodField()
 
     class Meta:
         model = Track
@@ -46,6 +80,9 @@ class TrackOutputSerializer(serializers.ModelSerializer):
             "duration",
             "content_type",
             "size",
+            "artwork",
+            "loudness",
+            "qualities",
             "is_favorite",
             "created_at",
         ]
@@ -53,6 +90,97 @@ class TrackOutputSerializer(serializers.ModelSerializer):
 
     def get_is_favorite(self, track: Track) -> bool:
         return bool(getattr(track, "is_favorite", False))
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.URLField(),
+            allow_null=True,
+            help_text="Signed, expiring URLs of square JPEG thumbnails of the cover by size in "
+            'pixels: {"64": url, "256": url, "640": url}; null without a cover.',
+        )
+    )
+    def get_artwork(self, track: Track) -> dict[str, str] | None:
+        urls = artwork_urls(_media(track), expires_in=settings.AWS_QUERYSTRING_EXPIRE)
+        return urls or None
+
+    @extend_schema_field(LoudnessOutputSerializer(allow_null=True))
+    def get_loudness(self, track: Track) -> dict | None:
+        media = _media(track)
+        if media is None or media.loudness_lufs is None:
+            return None
+        return {
+            "lufs": media.loudness_lufs,
+            "true_peak_db": media.true_peak_db,
+            "replay_gain_db": media.replay_gain_db,
+        }
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=STREAM_QUALITIES),
+            help_text="What `quality` of the stream endpoint serves as asked: always "
+            "`original`, plus the streaming variants made for this track.",
+        )
+    )
+    def get_qualities(self, track: Track) -> list[str]:
+        if all(hasattr(track, variant_flag(q)) for q in VariantQuality.values):
+            present = {q for q in VariantQuality.values if getattr(track, variant_flag(q))}
+        else:  # a track not read through for_listing()
+            present = set(track.variants.values_list("quality", flat=True))
+        return [ORIGINAL, *(q for q in VariantQuality.values if q in present)]
+
+
+class TrackDetailFieldsMixin(serializers.Serializer):
+    """What a single track's payload adds to the list one: the waveform, lyrics and the audio
+    properties of the original. Expects `for_listing(detail=True)`."""
+
+    waveform = serializers.SerializerMethodField()
+    lyrics = serializers.SerializerMethodField()
+    lyrics_synced = serializers.SerializerMethodField()
+    audio = serializers.SerializerMethodField()
+
+    DETAIL_FIELDS = ["waveform", "lyrics", "lyrics_synced", "audio"]
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.FloatField(min_value=0, max_value=1),
+            help_text="Peaks from 0 to 1 over the track (1,000 points) for scrubbing; "
+            "empty until processed.",
+        )
+    )
+    def get_waveform(self, track: Track) -> list[float]:
+        media = _media(track)
+        return media.waveform if media is not None else []
+
+    def get_lyrics(self, track: Track) -> str:
+        """Plain lyrics from the file's tags; empty when none."""
+        media = _media(track)
+        return media.lyrics if media is not None else ""
+
+    @extend_schema_field(SyncedLyricsLineOutputSerializer(many=True))
+    def get_lyrics_synced(self, track: Track) -> list[dict]:
+        media = _media(track)
+        return media.lyrics_synced if media is not None else []
+
+    @extend_schema_field(AudioPropertiesOutputSerializer(allow_null=True))
+    def get_audio(self, track: Track) -> dict | None:
+        media = _media(track)
+        if media is None or not media.codec:
+            return None
+        return {
+            "codec": media.codec,
+            "container": media.container,
+            "bitrate": media.bitrate,
+            "sample_rate": media.sample_rate,
+            "channels": media.channels,
+        }
+
+
+class TrackDetailOutputSerializer(TrackDetailFieldsMixin, TrackOutputSerializer):
+    """One track as listeners see it, with its waveform, lyrics and audio properties."""
+
+    class Meta(TrackOutputSerializer.Meta):
+        fields = [*TrackOutputSerializer.Meta.fields, *TrackDetailFieldsMixin.DETAIL_FIELDS]
+        read_only_fields = fields
 
 
 class UserRefSerializer(serializers.Serializer):
@@ -81,16 +209,30 @@ class TrackOwnerOutputSerializer(TrackOutputSerializer):
         read_only_fields = fields
 
 
+class TrackOwnerDetailOutputSerializer(TrackDetailFieldsMixin, TrackOwnerOutputSerializer):
+    """One track as its uploader, moderators and staff see it, with the detail fields."""
+
+    class Meta(TrackOwnerOutputSerializer.Meta):
+        fields = [*TrackOwnerOutputSerializer.Meta.fields, *TrackDetailFieldsMixin.DETAIL_FIELDS]
+        read_only_fields = fields
+
+
+def _sees_owner_payload(track: Track, user) -> bool:
+    return can_moderate(user) or (user.is_authenticated and track.uploaded_by_id == user.pk)
+
+
 def track_payload(track: Track, user) -> dict:
-    """The owner payload for the track's uploader, moderators and staff; the public one else."""
-    if can_moderate(user) or (user.is_authenticated and track.uploaded_by_id == user.pk):
-        return TrackOwnerOutputSerializer(track).data
-    return TrackOutputSerializer(track).data
+    """A single track's payload: the owner one for the track's uploader, moderators and staff;
+    the public one else. Expects `selectors.track_get(..., detail=True)`."""
+    if _sees_owner_payload(track, user):
+        return TrackOwnerDetailOutputSerializer(track).data
+    return TrackDetailOutputSerializer(track).data
 
 
 def track_payloads(tracks, user) -> list[dict]:
-    """`track_payload` for a page of tracks, building each serializer's fields once (per-track
-    serializers rebuilt them for every track: most of a page's cost, see docs/benchmarks.md)."""
+    """List payloads (owner or public, chosen as `track_payload` does) for a page of tracks,
+    building each serializer's fields once (per-track serializers rebuilt them for every
+    track: most of a page's cost, see docs/benchmarks.md)."""
     public, owner = TrackOutputSerializer(), TrackOwnerOutputSerializer()
     moderator = can_moderate(user)
     return [
@@ -103,8 +245,17 @@ def track_payloads(tracks, user) -> list[dict]:
     ]
 
 
+def track_detail_payload_schema() -> PolymorphicProxySerializer:
+    """OpenAPI annotation for `track_payload`: either detail payload."""
+    return PolymorphicProxySerializer(
+        component_name="TrackDetailPayload",
+        serializers=[TrackDetailOutputSerializer, TrackOwnerDetailOutputSerializer],
+        resource_type_field_name=None,
+    )
+
+
 def track_payload_schema(*, many: bool = False) -> PolymorphicProxySerializer:
-    """OpenAPI annotation for `track_payload`: either track payload."""
+    """OpenAPI annotation for `track_payloads`: either list payload."""
     return PolymorphicProxySerializer(
         component_name="TrackPayload",
         serializers=[TrackOutputSerializer, TrackOwnerOutputSerializer],
@@ -188,12 +339,17 @@ class _TrackMetadataInputSerializer(serializers.Serializer):
 
 class TrackRegisterInputSerializer(_TrackMetadataInputSerializer):
     upload_id = serializers.UUIDField()
-
-    def validate(self, data: dict) -> dict:
-        data = super().validate(data)
-        if "artist" not in data and "artist_id" not in data:
-            raise serializers.ValidationError({"artist": ["Give artist (a name) or artist_id."]})
-        return data
+    title = serializers.CharField(
+        max_length=300,
+        required=False,
+        help_text="Left out: the file's title tag, else the file name without its extension.",
+    )
+    artist = serializers.CharField(
+        max_length=200,
+        required=False,
+        help_text="Artist name. Left out (with artist_id): the file's artist tag, else "
+        '"Unknown artist".',
+    )
 
 
 class TrackUpdateInputSerializer(_TrackMetadataInputSerializer):

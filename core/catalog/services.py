@@ -3,6 +3,7 @@
 import logging
 import uuid
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,8 @@ from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.roles import can_moderate, can_upload
 from media_pipeline.models import Upload, UploadStatus
+from media_pipeline.processing import UNKNOWN_ARTIST_NAME, track_process_enqueue
+from media_pipeline.selectors import derived_keys
 from media_pipeline.storage import ObjectInfo, ObjectNotFound, StorageError, get_storage
 from media_pipeline.uploads import normalize_content_type
 
@@ -98,7 +101,7 @@ def _casefold_or_none(value: str | None) -> str | None:
 def _same_registration(
     track: Track,
     *,
-    title: str,
+    title: str | None,
     artist_name: str | None,
     artist_id: int | None,
     album_title: str | None,
@@ -107,14 +110,23 @@ def _same_registration(
     year: int | None,
 ) -> bool:
     """Whether a repeated registration asks for what the track already is."""
-    same_artist = (
-        track.artist_id == artist_id
-        if artist_id is not None
-        else _casefold_or_none(track.artist.name) == _casefold_or_none(artist_name)
+    placeholders = set(track.placeholder_fields)
+    if artist_name is None and artist_id is None:
+        same_artist = "artist" in placeholders
+    elif "artist" in placeholders:
+        same_artist = False
+    elif artist_id is not None:
+        same_artist = track.artist_id == artist_id
+    else:
+        same_artist = _casefold_or_none(track.artist.name) == _casefold_or_none(artist_name)
+    same_title = (
+        "title" in placeholders
+        if title is None
+        else "title" not in placeholders and track.title == title.strip()
     )
     return (
         same_artist
-        and track.title == title.strip()
+        and same_title
         and _casefold_or_none(track.album.title if track.album else None)
         == _casefold_or_none(album_title)
         and {genre.name.casefold() for genre in track.genres.all()}
@@ -122,6 +134,11 @@ def _same_registration(
         and track.track_number == track_number
         and track.year == year
     )
+
+
+def title_from_filename(filename: str) -> str:
+    """The upload's file name without its extension: a track's title until tags give one."""
+    return PurePosixPath(filename).stem.strip() or filename
 
 
 def _head_upload(upload: Upload) -> ObjectInfo:
@@ -169,7 +186,7 @@ def track_register(
     *,
     user,
     upload_id: uuid.UUID,
-    title: str,
+    title: str | None = None,
     artist_name: str | None = None,
     artist_id: int | None = None,
     album_title: str | None = None,
@@ -177,8 +194,13 @@ def track_register(
     track_number: int | None = None,
     year: int | None = None,
 ) -> tuple[Track, bool]:
-    """Turn a filled upload into a track. Returns (track, created); a repeat of the same
-    registration returns the existing track with created False."""
+    """Turn a filled upload into a `processing` track and queue its processing (sent once the
+    transaction commits). Returns (track, created); a repeat of the same registration returns
+    the existing track with created False.
+
+    A title or artist left out gets a placeholder (the file name without its extension,
+    "Unknown artist") listed in `placeholder_fields`: the file's tags replace placeholders,
+    never what the uploader typed."""
     if not can_upload(user):
         raise PermissionDenied("Only uploaders may register tracks.")
     genre_names = list(genre_names)
@@ -212,7 +234,15 @@ def track_register(
     info = _head_upload(upload)
     _verify_object(upload, info)
 
-    artist = _resolve_artist(artist_name=artist_name, artist_id=artist_id)
+    placeholders = []
+    if title is None:
+        title = title_from_filename(upload.filename)
+        placeholders.append("title")
+    if artist_name is None and artist_id is None:
+        artist = artist_get_or_create(name=UNKNOWN_ARTIST_NAME)
+        placeholders.append("artist")
+    else:
+        artist = _resolve_artist(artist_name=artist_name, artist_id=artist_id)
     album = (
         album_get_or_create(artist=artist, title=album_title, year=year) if album_title else None
     )
@@ -227,8 +257,8 @@ def track_register(
         size=info.size,
         content_type=upload.content_type,
         checksum_sha256=upload.sha256 or (info.checksum_sha256 or "").lower(),
-        # Verified at registration; the processing pipeline will take over from `uploaded`.
-        status=TrackStatus.READY,
+        status=TrackStatus.PROCESSING,
+        placeholder_fields=placeholders,
         uploaded_by=user,
     )
     track.full_clean(validate_unique=False, validate_constraints=False)
@@ -237,6 +267,7 @@ def track_register(
     upload.status = UploadStatus.REGISTERED
     upload.track = track
     upload.save(update_fields=["status", "track"])
+    track_process_enqueue(track_id=track.pk)
     return track, True
 
 
@@ -287,6 +318,11 @@ def track_update(
             artist_id=None if artist_id is UNSET else artist_id,
         )
         changed.append("artist")
+    typed = [name for name in ("title", "artist") if name in changed]
+    if typed and set(typed) & set(track.placeholder_fields):
+        # Typed now: a later re-run of processing must not replace it with a tag.
+        track.placeholder_fields = [f for f in track.placeholder_fields if f not in typed]
+        changed.append("placeholder_fields")
     if album_title is not UNSET:
         new_year = track.year if year is UNSET else year
         track.album = (
@@ -326,9 +362,11 @@ def schedule_stored_object_deletion(keys: Iterable[str]) -> None:
 
 @transaction.atomic
 def track_delete(*, user, track_id: int) -> None:
-    """Delete a track (its uploader or staff); its stored object goes once the delete commits."""
+    """Delete a track (its uploader or staff); its stored object and what processing made of it
+    (variants, thumbnails) go once the delete commits."""
     track = _locked_visible_track(user=user, track_id=track_id)
     if not can_delete_track(user, track):
         raise PermissionDenied("Only the track's uploader and staff may delete it.")
+    keys = [track.storage_key, *derived_keys([track.pk])]
     track.delete()
-    schedule_stored_object_deletion([track.storage_key])
+    schedule_stored_object_deletion(keys)

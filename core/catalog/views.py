@@ -15,11 +15,12 @@ from core.catalog.serializers import (
     AlbumOutputSerializer,
     ArtistOutputSerializer,
     GenreOutputSerializer,
-    TrackOwnerOutputSerializer,
+    TrackOwnerDetailOutputSerializer,
     TrackRegisterInputSerializer,
     TrackUpdateInputSerializer,
     UploadStartInputSerializer,
     UploadStartOutputSerializer,
+    track_detail_payload_schema,
     track_payload,
     track_payload_schema,
     track_payloads,
@@ -78,13 +79,16 @@ class TrackListCreateView(generics.GenericAPIView):
         summary="Register an uploaded file as a track",
         description=(
             "Heads the uploaded object and checks it against the upload's declared size, type "
-            "and checksum. Repeating an identical registration returns the same track with 200."
+            "and checksum, then queues it for processing: the track is `processing` until a "
+            "worker makes it `ready` or `failed`. A title or artist left out is filled from the "
+            'file\'s tags (else the file name, "Unknown artist"). Repeating an identical '
+            "registration returns the same track with 200."
         ),
         request=TrackRegisterInputSerializer,
         responses={
-            201: TrackOwnerOutputSerializer,
+            201: TrackOwnerDetailOutputSerializer,
             200: OpenApiResponse(
-                TrackOwnerOutputSerializer, description="Already registered identically."
+                TrackOwnerDetailOutputSerializer, description="Already registered identically."
             ),
             **error_responses(400, 401, 403, 404, 503),
         },
@@ -97,20 +101,20 @@ class TrackListCreateView(generics.GenericAPIView):
         )
         track = selectors.track_get(user=request.user, track_id=track.pk)
         return Response(
-            TrackOwnerOutputSerializer(track).data,
+            TrackOwnerDetailOutputSerializer(track).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
 class TrackDetailView(generics.GenericAPIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
-    serializer_class = TrackOwnerOutputSerializer
+    serializer_class = TrackOwnerDetailOutputSerializer
 
     @extend_schema(
         operation_id="tracks_retrieve",
-        summary="A track",
+        summary="A track, with its waveform, lyrics and audio properties",
         description="The owner payload for the track's uploader, moderators and staff.",
-        responses={200: track_payload_schema(), **error_responses(404)},
+        responses={200: track_detail_payload_schema(), **error_responses(404)},
     )
     def get(self, request: Request, pk: int) -> Response:
         return Response(
@@ -122,7 +126,7 @@ class TrackDetailView(generics.GenericAPIView):
         summary="Edit a track",
         description="The track's uploader, moderators and staff; `is_hidden` is for moderators.",
         request=TrackUpdateInputSerializer,
-        responses={200: TrackOwnerOutputSerializer, **error_responses(400, 401, 403, 404)},
+        responses={200: TrackOwnerDetailOutputSerializer, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request: Request, pk: int) -> Response:
         serializer = TrackUpdateInputSerializer(data=request.data, partial=True)
@@ -131,7 +135,7 @@ class TrackDetailView(generics.GenericAPIView):
             user=request.user, track_id=pk, **_metadata_arguments(serializer.validated_data)
         )
         track = selectors.track_get(user=request.user, track_id=pk)
-        return Response(TrackOwnerOutputSerializer(track).data)
+        return Response(TrackOwnerDetailOutputSerializer(track).data)
 
     @extend_schema(
         operation_id="tracks_destroy",

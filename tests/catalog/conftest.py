@@ -4,6 +4,16 @@ import pytest
 
 from core.catalog.models import TrackStatus
 from tests import factories
+from tests.media_pipeline.audio_fixtures import audio_samples  # noqa: F401
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Processing runs in the test itself when the registration commits, as no worker does
+    here; pair it with django_capture_on_commit_callbacks(execute=True)."""
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.urls import reverse
 from core.catalog.models import Track
 from core.catalog.services import track_delete
 from media_pipeline.models import Upload
+from media_pipeline.selectors import derived_keys
 from media_pipeline.storage import ObjectNotFound, StorageUnavailable, get_storage
 from tests import factories
 from tests.catalog.uploading import register, upload
@@ -22,31 +23,41 @@ def _url(track_id: int) -> str:
 
 
 @pytest.fixture
-def registered(uploader_client) -> dict:
-    """A track registered through the upload contract, its bytes in the local store."""
-    presigned = upload(uploader_client)
-    response = register(uploader_client, presigned["upload_id"])
+def registered(
+    uploader_client, audio_samples, immediate_tasks, django_capture_on_commit_callbacks
+) -> dict:
+    """A track registered through the upload contract and processed: ready, its file, streaming
+    variants and cover thumbnails in the local store."""
+    sample = audio_samples["mp3"]
+    presigned = upload(uploader_client, sample.path.read_bytes(), content_type=sample.content_type)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = register(uploader_client, presigned["upload_id"])
     assert response.status_code == 201
-    return response.json()
+    track = uploader_client.get(_url(response.json()["id"])).json()
+    assert track["status"] == "ready"
+    return track
 
 
-def test_owner_deletes_a_track_and_its_stored_object_after_commit(
+def test_owner_deletes_a_track_its_file_and_derived_objects_after_commit(
     uploader_client, registered, django_capture_on_commit_callbacks
 ):
-    key = registered["storage_key"]
+    keys = [registered["storage_key"], *derived_keys([registered["id"]])]
+    assert len(keys) == 6  # the file, two variants, three thumbnails
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = uploader_client.delete(_url(registered["id"]))
     assert response.status_code == 204
     assert not Track.objects.filter(pk=registered["id"]).exists()
-    get_storage().head(key)  # still there until the transaction commits
+    for key in keys:
+        get_storage().head(key)  # still there until the transaction commits
     assert len(callbacks) == 1
 
     callbacks[0]()
 
-    with pytest.raises(ObjectNotFound):
-        get_storage().head(key)
-    assert Upload.objects.get(key=key).track is None
+    for key in keys:
+        with pytest.raises(ObjectNotFound):
+            get_storage().head(key)
+    assert Upload.objects.get(key=registered["storage_key"]).track is None
 
 
 def test_stored_object_survives_when_the_delete_rolls_back(

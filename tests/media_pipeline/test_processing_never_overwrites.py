@@ -59,3 +59,27 @@ def test_tags_reuse_existing_artist_album_and_genre_whatever_their_case(audio_sa
     assert track.album == album
     assert list(track.genres.all()) == [genre]
     assert track.status == TrackStatus.READY
+
+
+def test_an_artist_the_uploader_typed_is_kept_even_if_it_reads_unknown_artist(audio_samples):
+    artist = factories.ArtistFactory(name="Unknown artist")
+    track = stored_track(audio_samples["flac"], title="Typed", artist=artist)
+
+    process_now(track)
+
+    track.refresh_from_db()
+    assert track.artist == artist
+
+
+def test_an_album_typed_without_an_artist_moves_under_the_tagged_artist(audio_samples):
+    placeholder = factories.ArtistFactory(name="Unknown artist")
+    album = factories.AlbumFactory(title="Typed Album", artist=placeholder)
+    track = stored_track(
+        audio_samples["flac"], artist=placeholder, album=album, placeholder_fields=["artist"]
+    )
+
+    process_now(track)
+
+    track.refresh_from_db()
+    assert track.artist.name == "The Sine Waves"
+    assert (track.album.title, track.album.artist) == ("Typed Album", track.artist)

@@ -111,7 +111,11 @@ def test_a_file_without_cover_has_no_artwork(audio_samples):
 def test_tag_artist_replaces_the_unknown_artist_placeholder(audio_samples):
     from tests.factories import ArtistFactory
 
-    track = stored_track(audio_samples["flac"], artist=ArtistFactory(name="Unknown artist"))
+    track = stored_track(
+        audio_samples["flac"],
+        artist=ArtistFactory(name="Unknown artist"),
+        placeholder_fields=["artist"],
+    )
     process_now(track)
     track.refresh_from_db()
     assert track.artist.name == "The Sine Waves"
