@@ -137,3 +137,18 @@ class PlaylistShareFactory(factory.django.DjangoModelFactory):
         model = PlaylistShare
 
     playlist = factory.SubFactory(PlaylistFactory)
+
+
+class TrackVariantFactory(factory.django.DjangoModelFactory):
+    """A streaming variant row (its object is not stored: write one when a test fetches it)."""
+
+    class Meta:
+        model = "media_pipeline.TrackVariant"
+
+    track = factory.SubFactory(TrackFactory)
+    quality = "normal"
+    key = factory.LazyAttribute(lambda v: f"derived/tracks/{v.track.pk}/{v.quality}.m4a")
+    codec = "aac"
+    content_type = "audio/mp4"
+    bitrate = 128_000
+    size = 512

@@ -2,10 +2,7 @@ from rest_framework import serializers
 
 from core.catalog.serializers import TrackOutputSerializer
 from core.library.models import Favorite, Play
-from core.library.services import STREAM_QUALITY
-
-# Preferences a player may send; every stream is served as the original file for now.
-STREAM_QUALITY_CHOICES = [STREAM_QUALITY, "high", "normal", "low"]
+from media_pipeline.selectors import ORIGINAL, STREAM_QUALITIES
 
 
 class StreamInputSerializer(serializers.Serializer):
@@ -16,9 +13,11 @@ class StreamInputSerializer(serializers.Serializer):
         help_text="The player's name for the history entry; defaults to the User-Agent.",
     )
     quality = serializers.ChoiceField(
-        choices=STREAM_QUALITY_CHOICES,
-        required=False,
-        help_text="Preferred quality; the response says which one is served.",
+        choices=STREAM_QUALITIES,
+        default=ORIGINAL,
+        help_text="`original` (the uploaded file), or a streaming variant: `normal` (AAC about "
+        "128 kbps) or `low` (AAC about 64 kbps). A track without that variant (see its "
+        "`qualities`) streams the original; the response says which one it gives.",
     )
 
 
@@ -26,10 +25,12 @@ class StreamOutputSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="Presigned GET on the audio; honours Range requests.")
     expires_at = serializers.DateTimeField()
     content_type = serializers.CharField()
-    size = serializers.IntegerField(help_text="Bytes")
+    size = serializers.IntegerField(help_text="Bytes of the quality served")
     duration = serializers.FloatField(allow_null=True, help_text="Seconds; null when unknown")
     play_id = serializers.IntegerField(help_text="History entry to report progress on")
-    quality = serializers.ChoiceField(choices=[STREAM_QUALITY])
+    quality = serializers.ChoiceField(
+        choices=STREAM_QUALITIES, help_text="The quality served: asked for, or `original`."
+    )
 
 
 class ProgressInputSerializer(serializers.Serializer):

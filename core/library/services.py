@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Track
 from core.library.models import Favorite, Play
+from media_pipeline.selectors import ORIGINAL, stream_source
 from media_pipeline.storage import StorageUnavailable, get_storage
 
 # A listen counts once half the track, or 4 minutes of it, has played; shorter tracks never count.
@@ -18,7 +19,6 @@ COUNTED_MIN_DURATION_SECONDS = 30.0
 COUNTED_MAX_THRESHOLD_SECONDS = 240.0
 # Players report positions from their own clock; allow this much past the end of the track.
 PROGRESS_TOLERANCE_SECONDS = 1.0
-STREAM_QUALITY = "original"
 _CLIENT_MAX_LENGTH = Play._meta.get_field("client").max_length
 
 
@@ -30,7 +30,7 @@ class StreamGrant:
     size: int
     duration: float | None
     play_id: int
-    quality: str = STREAM_QUALITY
+    quality: str
 
 
 def is_counted_listen(*, duration: float | None, played_seconds: float) -> bool:
@@ -47,16 +47,19 @@ def _playable_track(track_id: int, *fields: str) -> Track:
     return track
 
 
-def track_stream(*, user, track_id: int, client: str) -> StreamGrant:
-    """A presigned GET on a playable track's object, and the history entry it opens.
+def track_stream(*, user, track_id: int, client: str, quality: str = ORIGINAL) -> StreamGrant:
+    """A presigned GET on a playable track's audio, and the history entry it opens.
 
-    The URL is signed before anything is written, so a storage outage leaves no entry behind.
+    `quality` picks a streaming variant; a track without that variant streams its original,
+    and the grant says which one it gives. The URL is signed before anything is written, so a
+    storage outage leaves no entry behind.
     """
     track = _playable_track(track_id, "storage_key", "content_type", "size", "duration")
+    source = stream_source(track, quality)
     expires_in = settings.STREAM_URL_EXPIRY_SECONDS
     try:
         presigned = get_storage().presign_download(
-            track.storage_key, expires_in=expires_in, content_type=track.content_type
+            source.key, expires_in=expires_in, content_type=source.content_type
         )
     except StorageUnavailable:
         raise ServiceUnavailable("Object storage is unavailable; retry shortly.") from None
@@ -64,10 +67,11 @@ def track_stream(*, user, track_id: int, client: str) -> StreamGrant:
     return StreamGrant(
         url=presigned.url,
         expires_at=presigned.expires_at or timezone.now() + timedelta(seconds=expires_in),
-        content_type=track.content_type,
-        size=track.size,
+        content_type=source.content_type,
+        size=source.size,
         duration=track.duration,
         play_id=play_id,
+        quality=source.quality,
     )
 
 

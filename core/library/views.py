@@ -49,7 +49,12 @@ class TrackStreamView(APIView):
         data = StreamInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         client = data.validated_data.get("client") or request.headers.get("User-Agent", "")
-        grant = services.track_stream(user=request.user, track_id=pk, client=client)
+        grant = services.track_stream(
+            user=request.user,
+            track_id=pk,
+            client=client,
+            quality=data.validated_data["quality"],
+        )
         return Response(StreamOutputSerializer(grant).data)
 
 

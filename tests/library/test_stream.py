@@ -92,6 +92,8 @@ def test_no_user_agent_and_no_client_leaves_client_empty(alice_client, track):
     [
         ({"client": "x" * 201}, "client"),
         ({"quality": "lossless-8k"}, "quality"),
+        ({"quality": "high"}, "quality"),
+        ({"quality": ""}, "quality"),
         ({"client": ["a", "b"]}, "client"),
     ],
 )
@@ -105,12 +107,52 @@ def test_bad_stream_input_is_rejected(alice_client, track, payload, field):
     assert not Play.objects.exists()
 
 
-@pytest.mark.parametrize("quality", ["original", "high", "low"])
-def test_quality_preference_is_served_as_original(alice_client, track, quality):
+@pytest.mark.parametrize("quality", ["original", "normal", "low"])
+def test_a_track_without_variants_streams_its_original_whatever_the_quality(
+    alice_client, track, quality
+):
     response = alice_client.post(stream_url(track.pk), {"quality": quality})
 
     assert response.status_code == 200
-    assert response.json()["quality"] == "original"
+    body = response.json()
+    assert (body["quality"], body["content_type"], body["size"]) == (
+        "original",
+        "audio/mpeg",
+        track.size,
+    )
+
+
+@pytest.fixture
+def normal_variant(track):
+    """The track's `normal` variant, stored."""
+    variant = factories.TrackVariantFactory(track=track, quality="normal", size=2048)
+    get_storage().write(variant.key, iter([b"\0" * 2048]), content_type="audio/mp4")
+    return variant
+
+
+def test_a_quality_with_a_variant_streams_that_variant(alice_client, client, track, normal_variant):
+    response = alice_client.post(stream_url(track.pk), {"quality": "normal"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["quality"], body["content_type"], body["size"]) == ("normal", "audio/mp4", 2048)
+    assert body["duration"] == 180.0
+    url = urlsplit(body["url"])
+    fetched = client.get(f"{url.path}?{url.query}")
+    assert fetched["Content-Type"] == "audio/mp4"
+    assert len(b"".join(fetched.streaming_content)) == 2048
+
+
+def test_a_missing_quality_falls_back_to_the_original_even_when_another_exists(
+    alice_client, track, normal_variant
+):
+    body = alice_client.post(stream_url(track.pk), {"quality": "low"}).json()
+
+    assert (body["quality"], body["content_type"]) == ("original", "audio/mpeg")
+
+
+def test_original_is_the_default_quality(alice_client, track, normal_variant):
+    assert alice_client.post(stream_url(track.pk)).json()["quality"] == "original"
 
 
 def test_anonymous_cannot_stream(api_client, track):
@@ -166,6 +208,15 @@ def test_stream_of_a_new_play_runs_a_fixed_set_of_queries(
     with django_assert_num_queries(7):
         response = alice_client.post(stream_url(track.pk))
     assert response.status_code == 200
+
+
+def test_stream_of_a_variant_runs_one_more_query_for_the_variant(
+    alice_client, track, normal_variant, django_assert_num_queries
+):
+    # user (token), track, variant, savepoint, user row lock, recent play, insert, release
+    with django_assert_num_queries(8):
+        response = alice_client.post(stream_url(track.pk), {"quality": "normal"})
+    assert response.json()["quality"] == "normal"
 
 
 def test_repeated_stream_runs_a_fixed_set_of_queries(
