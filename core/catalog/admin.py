@@ -3,10 +3,12 @@
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.template.defaultfilters import filesizeformat
+from django.template.defaultfilters import filesizeformat, truncatechars
 
-from core.catalog.models import Album, Artist, Genre, Track
+from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.services import schedule_stored_object_deletion
+from media_pipeline.admin_actions import reprocess_tracks
+from media_pipeline.selectors import derived_keys
 
 
 @admin.register(Artist)
@@ -67,6 +69,7 @@ class TrackAdmin(admin.ModelAdmin):
         "artist",
         "album",
         "status",
+        "processing",
         "is_hidden",
         "human_size",
         "human_duration",
@@ -80,7 +83,7 @@ class TrackAdmin(admin.ModelAdmin):
         ("uploaded_by", admin.RelatedOnlyFieldListFilter),
         "content_type",
     ]
-    list_select_related = ["artist", "album", "album__artist", "uploaded_by"]
+    list_select_related = ["artist", "album", "album__artist", "uploaded_by", "processing_job"]
     search_fields = ["title", "artist__name", "album__title", "storage_key"]
     autocomplete_fields = ["artist", "album", "genres"]
     raw_id_fields = ["uploaded_by"]
@@ -88,6 +91,9 @@ class TrackAdmin(admin.ModelAdmin):
     readonly_fields = [
         "status",
         "failure_reason",
+        "processing",
+        "processing_error",
+        "placeholder_fields",
         "storage_key",
         "human_size",
         "size",
@@ -101,6 +107,10 @@ class TrackAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "artist", "album", "genres", "track_number", "year"]}),
         ("Moderation", {"fields": ["is_hidden", "status", "failure_reason"]}),
+        (
+            "Processing",
+            {"fields": ["processing", "processing_error", "placeholder_fields"]},
+        ),
         (
             "Stored file",
             {
@@ -116,7 +126,7 @@ class TrackAdmin(admin.ModelAdmin):
         ),
         ("History", {"fields": ["uploaded_by", "created_at", "updated_at"]}),
     ]
-    actions = ["hide_tracks", "unhide_tracks"]
+    actions = ["hide_tracks", "unhide_tracks", reprocess_tracks]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tracks come in through uploads, which put the file in storage
@@ -132,6 +142,22 @@ class TrackAdmin(admin.ModelAdmin):
     def human_duration(self, track: Track) -> str:
         return format_duration(track.duration)
 
+    @admin.display(description="Processing")
+    def processing(self, track: Track) -> str:
+        """The last run: its state and attempts, or why the track failed."""
+        job = getattr(track, "processing_job", None)
+        if job is None:
+            return "—"
+        text = f"{job.get_state_display()}, attempt {job.attempts}"
+        if track.status == TrackStatus.FAILED and track.failure_reason:
+            text += f": {truncatechars(track.failure_reason, 80)}"
+        return text
+
+    @admin.display(description="Last error of the run")
+    def processing_error(self, track: Track) -> str:
+        job = getattr(track, "processing_job", None)
+        return job.last_error if job is not None and job.last_error else "—"
+
     @admin.action(description="Hide selected tracks from listeners", permissions=["moderate"])
     def hide_tracks(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = queryset.update(is_hidden=True)
@@ -143,11 +169,12 @@ class TrackAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unhid {count} tracks.", messages.SUCCESS)
 
     def delete_model(self, request: HttpRequest, obj: Track) -> None:
-        key = obj.storage_key
+        keys = [obj.storage_key, *derived_keys([obj.pk])]
         super().delete_model(request, obj)
-        schedule_stored_object_deletion([key])
+        schedule_stored_object_deletion(keys)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        keys = list(queryset.values_list("storage_key", flat=True))
+        tracks = dict(queryset.values_list("pk", "storage_key"))
+        keys = [*tracks.values(), *derived_keys(tracks)]
         super().delete_queryset(request, queryset)
         schedule_stored_object_deletion(keys)
