@@ -1,0 +1,281 @@
+"""Who may call what: every URL pattern under /api/ and /storage/, and the probes, against every
+role, with the status each must get. A URL pattern (or an API view's method) without a row here
+fails the suite, so a new endpoint cannot ship without deciding who may call it.
+
+Roles: anonymous; listener and other (two listeners who own nothing in the path); owner (of the
+object in the path: the playlist's owner, the track's or upload's uploader, the play's user);
+uploader (an uploader who does not own it); moderator; staff. Each cell runs on fresh objects.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from tests import factories
+from tests.conftest import client_for
+from tests.hardening.conftest import World
+
+ROLES = ("anonymous", "listener", "other", "owner", "uploader", "moderator", "staff")
+
+# Admin has its own session login and permission checks (tests/*/test_admin.py); the schema
+# and its two viewers are public documentation.
+NOT_IN_MATRIX = {"admin/": "Django admin: staff sessions, tested in the areas' test_admin.py"}
+
+
+@dataclass(frozen=True)
+class Call:
+    """How to call one URL pattern with one method on the world's objects."""
+
+    path: Callable[[World], str]
+    body: Callable[[World], dict] | None = None
+    owner: Callable[[World], object] = lambda w: w.owner
+
+
+def _track(w: World) -> str:
+    return f"/api/tracks/{w.track.pk}/"
+
+
+def _playlist(w: World) -> str:
+    return f"/api/playlists/{w.private_playlist.pk}/"
+
+
+def _upload(w: World) -> str:
+    return f"/api/uploads/{w.upload.pk}/"
+
+
+def _by_uploader(w: World):
+    return w.track_uploader
+
+
+PRESIGN = {"filename": "a.mp3", "content_type": "audio/mpeg", "size": 1000}
+
+CALLS: dict[tuple[str, str], Call] = {
+    ("api/auth/register/", "post"): Call(
+        lambda w: "/api/auth/register/",
+        lambda w: {"username": "newcomer", "email": "new@example.com", "password": "V3ry-long-pw!"},
+    ),
+    ("api/auth/token/", "post"): Call(
+        lambda w: "/api/auth/token/",
+        lambda w: {"username": "owner", "password": factories.PASSWORD},
+    ),
+    ("api/auth/token/refresh/", "post"): Call(
+        lambda w: "/api/auth/token/refresh/", lambda w: {"refresh": "not-a-token"}
+    ),
+    ("api/auth/logout/", "post"): Call(
+        lambda w: "/api/auth/logout/", lambda w: {"refresh": "not-a-token"}
+    ),
+    ("api/me/", "get"): Call(lambda w: "/api/me/"),
+    ("api/me/", "patch"): Call(lambda w: "/api/me/", lambda w: {"nickname": "Nick"}),
+    ("api/tracks/", "get"): Call(lambda w: "/api/tracks/"),
+    ("api/tracks/", "post"): Call(
+        lambda w: "/api/tracks/",
+        lambda w: {"upload_id": str(w.upload.pk), "title": "T", "artist": "A"},
+        _by_uploader,
+    ),
+    ("api/tracks/presigned_upload/", "post"): Call(
+        lambda w: "/api/tracks/presigned_upload/", lambda w: PRESIGN
+    ),
+    ("api/tracks/<int:pk>/", "get"): Call(_track, owner=_by_uploader),
+    ("api/tracks/<int:pk>/", "patch"): Call(_track, lambda w: {"title": "New"}, _by_uploader),
+    ("api/tracks/<int:pk>/", "delete"): Call(_track, owner=_by_uploader),
+    ("api/artists/", "get"): Call(lambda w: "/api/artists/"),
+    ("api/artists/<int:pk>/", "get"): Call(lambda w: f"/api/artists/{w.artist.pk}/"),
+    ("api/albums/", "get"): Call(lambda w: "/api/albums/"),
+    ("api/albums/<int:pk>/", "get"): Call(lambda w: f"/api/albums/{w.album.pk}/"),
+    ("api/genres/", "get"): Call(lambda w: "/api/genres/"),
+    ("api/tracks/<int:pk>/stream/", "post"): Call(
+        lambda w: _track(w) + "stream/", lambda w: {}, _by_uploader
+    ),
+    ("api/tracks/<int:pk>/toggle_favorite/", "post"): Call(
+        lambda w: _track(w) + "toggle_favorite/", owner=_by_uploader
+    ),
+    ("api/favorites/", "get"): Call(lambda w: "/api/favorites/"),
+    ("api/history/", "get"): Call(lambda w: "/api/history/"),
+    ("api/history/", "delete"): Call(lambda w: "/api/history/"),
+    ("api/history/<int:play_id>/progress/", "post"): Call(
+        lambda w: f"/api/history/{w.play.pk}/progress/", lambda w: {"played_seconds": 10}
+    ),
+    ("api/playlists/", "get"): Call(lambda w: "/api/playlists/"),
+    ("api/playlists/", "post"): Call(lambda w: "/api/playlists/", lambda w: {"name": "Mine"}),
+    ("api/playlists/public/", "get"): Call(lambda w: "/api/playlists/public/"),
+    ("api/playlists/<int:pk>/", "get"): Call(_playlist),
+    ("api/playlists/<int:pk>/", "patch"): Call(_playlist, lambda w: {"name": "Renamed"}),
+    ("api/playlists/<int:pk>/", "delete"): Call(_playlist),
+    ("api/playlists/<int:pk>/items/", "get"): Call(lambda w: _playlist(w) + "items/"),
+    ("api/playlists/<int:pk>/add/", "post"): Call(
+        lambda w: _playlist(w) + "add/", lambda w: {"track_id": w.track.pk}
+    ),
+    ("api/playlists/<int:pk>/remove/", "post"): Call(
+        lambda w: _playlist(w) + "remove/", lambda w: {"track_id": w.track.pk}
+    ),
+    ("api/playlists/<int:pk>/reorder/", "post"): Call(
+        lambda w: _playlist(w) + "reorder/", lambda w: {"range_start": 0, "insert_before": 1}
+    ),
+    ("api/playlists/<int:pk>/shares/", "get"): Call(lambda w: _playlist(w) + "shares/"),
+    ("api/playlists/<int:pk>/shares/", "post"): Call(
+        lambda w: _playlist(w) + "shares/", lambda w: {}
+    ),
+    ("api/playlists/<int:pk>/shares/<int:share_id>/", "delete"): Call(
+        lambda w: _playlist(w) + f"shares/{w.share.pk}/"
+    ),
+    ("api/shared/<slug:token>/", "get"): Call(lambda w: f"/api/shared/{w.share.token}/"),
+    ("api/shared/<slug:token>/items/", "get"): Call(
+        lambda w: f"/api/shared/{w.share.token}/items/"
+    ),
+    ("api/uploads/<uuid:upload_id>/", "get"): Call(_upload, owner=_by_uploader),
+    ("api/uploads/<uuid:upload_id>/parts/", "post"): Call(
+        lambda w: _upload(w) + "parts/", lambda w: {"part_numbers": [1]}, _by_uploader
+    ),
+    ("api/uploads/<uuid:upload_id>/complete/", "post"): Call(
+        lambda w: _upload(w) + "complete/",
+        lambda w: {"parts": [{"part_number": 1, "etag": '"x"'}]},
+        _by_uploader,
+    ),
+    ("api/uploads/<uuid:upload_id>/abort/", "post"): Call(
+        lambda w: _upload(w) + "abort/", owner=_by_uploader
+    ),
+    ("api/schema/", "get"): Call(lambda w: "/api/schema/"),
+    ("api/docs/", "get"): Call(lambda w: "/api/docs/"),
+    ("api/redoc/", "get"): Call(lambda w: "/api/redoc/"),
+    # The storage endpoints answer to the signed token in the URL, never to a user: a forged
+    # token is refused whoever sends it (the token checks: tests/media_pipeline).
+    ("storage/upload/<str:token>", "put"): Call(lambda w: "/storage/upload/forged", lambda w: {}),
+    ("storage/part/<str:token>", "put"): Call(lambda w: "/storage/part/forged", lambda w: {}),
+    ("storage/download/<str:token>", "get"): Call(lambda w: "/storage/download/forged"),
+    # Local storage backend only: avatars and artwork, public by design; unknown files 404.
+    ("media/<path:path>", "get"): Call(lambda w: "/media/avatars/nobody.webp"),
+    ("healthz", "get"): Call(lambda w: "/healthz"),
+    ("readyz", "get"): Call(lambda w: "/readyz"),
+}
+
+
+def _routes(patterns=None, prefix: str = "") -> list[tuple[str, object]]:
+    """(route, callback) of every URL pattern, routes as written in the URL conf."""
+    found = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found += _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            found.append((route, pattern.callback))
+    return found
+
+
+def _view_methods(callback) -> set[str]:
+    """The methods an API view implements; empty for plain functions."""
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view_class is None:
+        return set()
+    names = {"get", "post", "put", "patch", "delete"}
+    return {name for name in names if hasattr(view_class, name)}
+
+
+def _client(role: str, world: World, call: Call) -> APIClient:
+    users = {
+        "listener": lambda: factories.UserFactory(username="listener"),
+        "other": lambda: factories.UserFactory(username="other"),
+        "owner": lambda: call.owner(world),
+        "uploader": lambda: factories.UploaderFactory(username="another_uploader"),
+        "moderator": lambda: factories.ModeratorFactory(username="moderator"),
+        "staff": lambda: factories.StaffFactory(username="staff"),
+    }
+    return APIClient() if role == "anonymous" else client_for(users[role]())
+
+
+def _send(client: APIClient, method: str, call: Call, world: World):
+    body = call.body(world) if call.body else None
+    return getattr(client, method)(call.path(world), body, format="json")
+
+
+# Expected status per role, in the order of ROLES:
+#   anonymous listener other owner uploader moderator staff
+EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
+    ("api/auth/register/", "post"): (201, 201, 201, 201, 201, 201, 201),
+    ("api/auth/token/", "post"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/auth/token/refresh/", "post"): (401, 401, 401, 401, 401, 401, 401),
+    ("api/auth/logout/", "post"): (401, 401, 401, 401, 401, 401, 401),
+    ("api/me/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/", "patch"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/", "post"): (401, 403, 403, 400, 404, 404, 404),
+    ("api/tracks/presigned_upload/", "post"): (401, 403, 403, 403, 201, 201, 201),
+    ("api/tracks/<int:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<int:pk>/", "patch"): (401, 403, 403, 200, 403, 200, 200),
+    ("api/tracks/<int:pk>/", "delete"): (401, 403, 403, 204, 403, 204, 204),
+    ("api/artists/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/artists/<int:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/albums/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/albums/<int:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/genres/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<int:pk>/stream/", "post"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<int:pk>/toggle_favorite/", "post"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/favorites/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/history/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/history/", "delete"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/history/<int:play_id>/progress/", "post"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/playlists/", "post"): (401, 201, 201, 201, 201, 201, 201),
+    ("api/playlists/public/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/playlists/<int:pk>/", "get"): (404, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<int:pk>/", "patch"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<int:pk>/", "delete"): (401, 404, 404, 204, 404, 404, 404),
+    ("api/playlists/<int:pk>/items/", "get"): (404, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<int:pk>/add/", "post"): (401, 404, 404, 201, 404, 404, 404),
+    ("api/playlists/<int:pk>/remove/", "post"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<int:pk>/reorder/", "post"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<int:pk>/shares/", "get"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<int:pk>/shares/", "post"): (401, 404, 404, 201, 404, 404, 404),
+    ("api/playlists/<int:pk>/shares/<int:share_id>/", "delete"): (
+        401,
+        404,
+        404,
+        204,
+        404,
+        404,
+        404,
+    ),
+    ("api/shared/<slug:token>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/shared/<slug:token>/items/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/uploads/<uuid:upload_id>/", "get"): (401, 403, 403, 200, 404, 404, 404),
+    ("api/uploads/<uuid:upload_id>/parts/", "post"): (401, 403, 403, 400, 404, 404, 404),
+    ("api/uploads/<uuid:upload_id>/complete/", "post"): (401, 403, 403, 400, 404, 404, 404),
+    ("api/uploads/<uuid:upload_id>/abort/", "post"): (401, 403, 403, 204, 404, 404, 404),
+    ("api/schema/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/docs/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/redoc/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("storage/upload/<str:token>", "put"): (403, 403, 403, 403, 403, 403, 403),
+    ("storage/part/<str:token>", "put"): (403, 403, 403, 403, 403, 403, 403),
+    ("storage/download/<str:token>", "get"): (403, 403, 403, 403, 403, 403, 403),
+    ("healthz", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("readyz", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("media/<path:path>", "get"): (404, 404, 404, 404, 404, 404, 404),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route_method", list(EXPECTED), ids=[f"{m} {r}" for r, m in EXPECTED])
+def test_each_role_gets_the_expected_status(route_method, role, world):
+    method = route_method[1]
+    call = CALLS[route_method]
+    response = _send(_client(role, world, call), method, call, world)
+
+    assert response.status_code == EXPECTED[route_method][ROLES.index(role)], response.content
+
+
+def test_every_url_pattern_and_api_method_has_a_row():
+    rows = {route for route, _ in EXPECTED}
+    missing = []
+    for route, callback in _routes():
+        if any(route.startswith(prefix) for prefix in NOT_IN_MATRIX):
+            continue
+        if route not in rows:
+            missing.append(route)
+        missing += [
+            f"{m.upper()} {route}" for m in _view_methods(callback) if (route, m) not in EXPECTED
+        ]
+    assert missing == []
+    assert set(EXPECTED) == set(CALLS)
