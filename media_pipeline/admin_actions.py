@@ -2,6 +2,8 @@
 
 from media_pipeline.admin_actions import reprocess_tracks
 actions = [..., reprocess_tracks]
+
+The admin offers it only where `has_moderate_permission(request)` is true (TrackAdmin's).
 """
 
 from django.contrib import admin, messages
@@ -12,7 +14,7 @@ from core.roles import can_moderate
 from media_pipeline.processing import track_process_enqueue
 
 
-@admin.action(description="Re-run media processing")
+@admin.action(description="Re-run media processing", permissions=["moderate"])
 def reprocess_tracks(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet):
     """Queue the selected tracks for processing again; ready tracks stay playable meanwhile."""
     if not can_moderate(request.user):

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from core.catalog.admin import format_duration
 from core.catalog.models import Track, TrackStatus
+from media_pipeline.models import JobState, ProcessingJob
+from media_pipeline.selectors import derived_keys
 from media_pipeline.storage import ObjectNotFound, get_storage
 from tests import factories
 from tests.catalog.uploading import register, upload
@@ -129,21 +131,71 @@ def test_moderator_may_delete_tracks_but_not_users_in_the_admin(moderator):
     assert user_page.status_code == 403
 
 
-def test_deleting_a_track_in_the_admin_removes_its_stored_object(
-    superuser, uploader_client, django_capture_on_commit_callbacks
+@pytest.fixture
+def processed(uploader_client, audio_samples, immediate_tasks, django_capture_on_commit_callbacks):
+    """A track registered and processed: its file, variants and thumbnails are stored."""
+    sample = audio_samples["mp3"]
+    presigned = upload(uploader_client, sample.path.read_bytes(), content_type=sample.content_type)
+    with django_capture_on_commit_callbacks(execute=True):
+        track_id = register(uploader_client, presigned["upload_id"]).json()["id"]
+    keys = [presigned["key"], *derived_keys([track_id])]
+    assert len(keys) == 6
+    return Track.objects.get(pk=track_id, status=TrackStatus.READY), keys
+
+
+def test_deleting_a_track_in_the_admin_removes_its_stored_objects(
+    superuser, processed, django_capture_on_commit_callbacks
 ):
-    presigned = upload(uploader_client)
-    track_id = register(uploader_client, presigned["upload_id"]).json()["id"]
+    track, keys = processed
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _browser(superuser).post(
-            reverse("admin:core_track_delete", args=[track_id]), {"post": "yes"}
+            reverse("admin:core_track_delete", args=[track.pk]), {"post": "yes"}
         )
 
     assert response.status_code == 302
-    assert not Track.objects.filter(pk=track_id).exists()
-    with pytest.raises(ObjectNotFound):
-        get_storage().head(presigned["key"])
+    assert not Track.objects.filter(pk=track.pk).exists()
+    for key in keys:
+        with pytest.raises(ObjectNotFound):
+            get_storage().head(key)
+
+
+def test_bulk_deleting_tracks_in_the_admin_removes_their_stored_objects(
+    superuser, processed, django_capture_on_commit_callbacks
+):
+    track, keys = processed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _browser(superuser).post(
+            reverse("admin:core_track_changelist"),
+            {"action": "delete_selected", "_selected_action": [track.pk], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not Track.objects.filter(pk=track.pk).exists()
+    for key in keys:
+        with pytest.raises(ObjectNotFound):
+            get_storage().head(key)
+
+
+def test_track_list_and_page_show_the_processing_state_and_why_it_failed(superuser):
+    track = factories.TrackFactory(
+        status=TrackStatus.FAILED, failure_reason="File is not audio: ffprobe found no stream"
+    )
+    ProcessingJob.objects.create(
+        track=track,
+        state=JobState.FAILED,
+        attempts=1,
+        enqueued_at=track.created_at,
+        last_error="ffprobe: Invalid data found when processing input",
+    )
+    browser = _browser(superuser)
+
+    listing = browser.get(reverse("admin:core_track_changelist")).content.decode()
+    page = browser.get(reverse("admin:core_track_change", args=[track.pk])).content.decode()
+
+    assert "Failed, attempt 1: File is not audio: ffprobe found no stream" in listing
+    assert "ffprobe: Invalid data found when processing input" in page
 
 
 @pytest.mark.parametrize(
@@ -151,3 +203,28 @@ def test_deleting_a_track_in_the_admin_removes_its_stored_object(
 )
 def test_durations_read_as_clock_times(seconds, text):
     assert format_duration(seconds) == text
+
+
+def test_moderator_reruns_processing_of_selected_tracks(moderator):
+    failed = factories.TrackFactory(status=TrackStatus.FAILED, failure_reason="not audio")
+    other = factories.TrackFactory(status=TrackStatus.FAILED)
+
+    assert _run_action(moderator, "reprocess_tracks", [failed]).status_code == 302
+
+    failed.refresh_from_db()
+    assert (failed.status, failed.failure_reason) == (TrackStatus.PROCESSING, "")
+    assert ProcessingJob.objects.get(pk=failed.pk).state == JobState.QUEUED
+    assert not ProcessingJob.objects.filter(pk=other.pk).exists()
+
+
+def test_staff_without_moderation_permission_cannot_rerun_processing(staff):
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_track", "change_track"])
+    )
+    track = factories.TrackFactory(status=TrackStatus.FAILED)
+
+    _run_action(staff, "reprocess_tracks", [track])
+
+    track.refresh_from_db()
+    assert track.status == TrackStatus.FAILED
+    assert not ProcessingJob.objects.exists()
