@@ -92,6 +92,27 @@ def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
+def _python_defaults_in_database(cursor) -> list[str]:
+    """Give each NOT NULL column with a model default a database default for the load, so the
+    inserts, which name only the columns they fill, survive new columns; returns the undo."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.models import NOT_PROVIDED
+
+    undo = []
+    for model in apps.get_app_config("core").get_models():
+        if model._meta.db_table not in (*TABLES, "core_user"):
+            continue
+        for field in model._meta.concrete_fields:
+            if field.null or not field.has_default() or field.db_default is not NOT_PROVIDED:
+                continue
+            value = field.get_db_prep_save(field.get_default(), connection)
+            column = f'"{model._meta.db_table}" ALTER COLUMN "{field.column}"'
+            cursor.execute(f"ALTER TABLE {column} SET DEFAULT %s", [value])
+            undo.append(f"ALTER TABLE {column} DROP DEFAULT")
+    return undo
+
+
 def _step(label: str):
     start = time.perf_counter()
     print(f"  {label} ...", end="", flush=True)
@@ -119,6 +140,7 @@ def generate(scale: Scale, *, reset: bool = False) -> dict:
         cursor.execute("SET synchronous_commit = off")
         cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
         cursor.execute("DELETE FROM core_user WHERE username LIKE 'bench%%'")
+        restore = _python_defaults_in_database(cursor)
         dropped = []
         for table in ("core_track", "core_play", "core_favorite", "core_track_genres"):
             for name, definition in _secondary_indexes(cursor, table):
@@ -129,6 +151,8 @@ def generate(scale: Scale, *, reset: bool = False) -> dict:
         for definition in dropped:
             cursor.execute(definition)
         done()
+        for statement in restore:
+            cursor.execute(statement)
         cursor.execute("SET session_replication_role = origin")
         for table in ("core_user", *TABLES):
             cursor.execute(
