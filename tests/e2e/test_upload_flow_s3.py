@@ -1,4 +1,5 @@
-"""End to end on moto's standalone S3 server: presign, PUT real bytes, register, list.
+"""End to end on moto's standalone S3 server: presign, PUT real bytes, register, list (the
+track waits for a worker; tests/e2e/test_pipeline_s3.py runs one).
 
 moto accepts bodies of another length, type or checksum, so this proves the flow works,
 not that S3 refuses a bad upload.
@@ -19,7 +20,7 @@ AUDIO = os.urandom(64 * 1024)
 
 
 @pytest.mark.parametrize("with_checksum", [False, True])
-def test_uploaded_file_becomes_a_listed_track(
+def test_uploaded_file_becomes_a_track_its_uploader_sees_processing(
     s3_storage, uploader_client, alice_client, with_checksum
 ):
     presigned = presign(
@@ -47,12 +48,14 @@ def test_uploaded_file_becomes_a_listed_track(
     assert registered.status_code == 201, registered.json()
     assert registered.json()["storage_key"] == grant["key"]
 
-    listed = alice_client.get(TRACKS_URL, {"search": "sketches"}).json()["results"]
+    listed = uploader_client.get(TRACKS_URL, {"search": "sketches"}).json()["results"]
     assert [item["id"] for item in listed] == [registered.json()["id"]]
     assert listed[0]["size"] == len(AUDIO)
     assert listed[0]["content_type"] == "audio/flac"
+    assert listed[0]["status"] == "processing"
+    assert alice_client.get(TRACKS_URL, {"search": "sketches"}).json()["results"] == []
     track = Track.objects.get(pk=registered.json()["id"])
-    assert track.status == TrackStatus.READY
+    assert track.status == TrackStatus.PROCESSING
     if with_checksum:
         assert track.checksum_sha256 == hashlib.sha256(AUDIO).hexdigest()
     assert s3_storage.read_range(grant["key"], 0, 15) == AUDIO[:16]

@@ -1,13 +1,12 @@
 """The pipeline on the S3 backend (moto's standalone server): streamed download, uploads back."""
 
 import pytest
-from django.conf import settings as django_settings
 
 from core.catalog.models import TrackStatus
 from media_pipeline.models import TrackMedia, TrackVariant
 from media_pipeline.processing import track_process_enqueue
 from tests.media_pipeline.audio_fixtures import ffprobe_stream, process_now, stored_track
-from tests.media_pipeline.worker_helpers import run_batch_worker, worker_env
+from tests.media_pipeline.worker_helpers import run_batch_worker, s3_worker_env
 
 
 @pytest.mark.django_db
@@ -43,18 +42,8 @@ def test_s3_object_other_than_its_declared_checksum_fails(audio_samples, s3_stor
 def test_worker_process_processes_a_track_stored_on_s3(audio_samples, s3_storage, tmp_path):
     track = stored_track(audio_samples["opus"])
     track_process_enqueue(track_id=track.pk)
-    s = django_settings
-    env = worker_env(
-        STORAGE_BACKEND="s3",
-        AWS_S3_ENDPOINT_URL=s.AWS_S3_ENDPOINT_URL,
-        AWS_S3_ADDRESSING_STYLE="path",
-        AWS_S3_REGION_NAME=s.AWS_S3_REGION_NAME,
-        AWS_ACCESS_KEY_ID=s.AWS_ACCESS_KEY_ID,
-        AWS_SECRET_ACCESS_KEY=s.AWS_SECRET_ACCESS_KEY,
-        AWS_STORAGE_BUCKET_NAME=s.AWS_STORAGE_BUCKET_NAME,
-    )
 
-    run_batch_worker(env, tmp_path / "worker.log")
+    run_batch_worker(s3_worker_env(), tmp_path / "worker.log")
 
     track.refresh_from_db()
     assert track.status == TrackStatus.READY, (tmp_path / "worker.log").read_text()

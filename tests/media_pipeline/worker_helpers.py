@@ -36,6 +36,20 @@ def worker_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def s3_worker_env(**extra: str) -> dict[str, str]:
+    """`worker_env` on the S3 store this test uses (the `s3_storage` fixture's moto server)."""
+    return worker_env(
+        STORAGE_BACKEND="s3",
+        AWS_S3_ENDPOINT_URL=settings.AWS_S3_ENDPOINT_URL,
+        AWS_S3_ADDRESSING_STYLE="path",
+        AWS_S3_REGION_NAME=settings.AWS_S3_REGION_NAME,
+        AWS_ACCESS_KEY_ID=settings.AWS_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY=settings.AWS_SECRET_ACCESS_KEY,
+        AWS_STORAGE_BUCKET_NAME=settings.AWS_STORAGE_BUCKET_NAME,
+        **extra,
+    )
+
+
 def manage(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen:
     """Start `manage.py <args>` in the background, its output going to `log`."""
     with log.open("ab") as out:
