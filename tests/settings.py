@@ -11,6 +11,10 @@ os.environ.setdefault("LOG_FORMAT", "text")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="tonearm-test-"))
+# The durable database queue, as in production. Inside a test's transaction nothing is ever
+# sent (on_commit does not fire), so registering runs no processing; tests that want it use
+# the immediate backend or start a real `db_worker` (tests/media_pipeline/worker_helpers.py).
+os.environ.setdefault("TASKS_BACKEND", "db")
 if "DATABASE_URL" not in os.environ:
     if os.environ.get("TEST_SQLITE") != "1":
         raise RuntimeError(
