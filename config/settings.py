@@ -161,6 +161,9 @@ if UPLOAD_PART_SIZE > 5 * 1024**3:
     raise ImproperlyConfigured(f"UPLOAD_PART_SIZE must be at most 5 GiB, got {UPLOAD_PART_SIZE}")
 STREAM_URL_EXPIRY_SECONDS = env_int("STREAM_URL_EXPIRY_SECONDS", 300, minimum=1)
 PLAY_DEDUP_WINDOW_SECONDS = env_int("PLAY_DEDUP_WINDOW_SECONDS", 30, minimum=0)
+# Largest request body read into memory (JSON); larger ones are a 413. Completing a multipart
+# upload of 10,000 parts takes about 600 KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024**2, minimum=1024)
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024**2, minimum=1)
 # Width x height above which an avatar is refused before decoding (decompression bombs).
 AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 25_000_000, minimum=1)
@@ -192,6 +195,12 @@ REST_FRAMEWORK = {
         "stream": env_str("THROTTLE_STREAM", "300/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # JSON only, bounded and free of control characters; other types are a 415 (the profile
+    # view adds multipart for avatars).
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
+    # OPTIONS answers 405: DRF's metadata introspection failed (500) on views without a
+    # serializer_class, and the OpenAPI schema already describes every operation.
+    "DEFAULT_METADATA_CLASS": None,
 }
 # Reverse proxies in front of the app whose X-Forwarded-For is trusted for client IPs
 # (throttles, login lockout). 0 uses REMOTE_ADDR, so clients cannot spoof their IP.
@@ -217,6 +226,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.postprocess_schema",
+    ],
     "ENUM_NAME_OVERRIDES": {"StreamQualityEnum": "media_pipeline.selectors.STREAM_QUALITIES"},
 }
 

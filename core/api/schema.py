@@ -31,3 +31,27 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         status: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS.get(status, "Error."))
         for status in statuses
     }
+
+
+def _error_response(status: int) -> dict:
+    return {
+        "description": _DESCRIPTIONS[status],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def postprocess_schema(result: dict, generator, request, public) -> dict:
+    """What every operation shares, written once: a page number past the end is a 404 on every
+    paginated list; a choice of payloads without a discriminator (the track payloads, one a
+    superset of the other) is `anyOf`, since a payload may match more than one."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            names = {
+                p.get("name") for p in operation.get("parameters", []) if p.get("in") == "query"
+            }
+            if "page" in names and "404" not in operation["responses"]:
+                operation["responses"]["404"] = _error_response(404)
+    for component in result.get("components", {}).get("schemas", {}).values():
+        if "oneOf" in component and "discriminator" not in component:
+            component["anyOf"] = component.pop("oneOf")
+    return result
