@@ -27,6 +27,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
+from core.playlists.services import playlist_items_sync_playable
 from media_pipeline.audio import artwork, loudness, probe, tags, transcode, waveform
 from media_pipeline.models import JobState, ProcessingJob, TrackMedia, TrackVariant
 from media_pipeline.storage import ObjectNotFound, StorageUnavailable, get_storage
@@ -314,6 +315,7 @@ def _mark_failed(job: ProcessingJob, *, reason: str, error: str) -> None:
     track.status = TrackStatus.FAILED
     track.failure_reason = reason
     track.save(update_fields=["status", "failure_reason", "updated_at"])
+    playlist_items_sync_playable(track_ids=[track.pk])
     job.state = JobState.FAILED
     job.last_error = error
     job.finished_at = timezone.now()
@@ -479,6 +481,7 @@ def _finish_ready(job: ProcessingJob, outcome: Outcome) -> bool:
     track.status = TrackStatus.READY
     track.failure_reason = ""
     track.save()
+    playlist_items_sync_playable(track_ids=[track.pk])
     _save_media(track, outcome)
     _save_variants(track, outcome)
     if outcome.album_cover and track.album_id:

@@ -45,6 +45,10 @@ class PlaylistItem(models.Model):
     playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="items")
     track = models.ForeignKey("core.Track", on_delete=models.CASCADE, related_name="playlist_items")
     position = models.BigIntegerField()
+    # The track's playability (ready and not hidden), copied here so that indexes among the
+    # playable items are read from playlist_item_playable_idx without touching core_track.
+    # No default: save() fills it from the track, bulk inserts must set it (a NULL fails).
+    playable = models.BooleanField(default=None)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -54,9 +58,24 @@ class PlaylistItem(models.Model):
                 fields=["playlist", "position"], name="playlist_item_position_unique"
             )
         ]
+        indexes = [
+            models.Index(
+                fields=["playlist", "position"],
+                include=["id"],
+                condition=models.Q(playable=True),
+                name="playlist_item_playable_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.playlist_id}@{self.position}: {self.track_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.playable is None:
+            from core.catalog.models import Track
+
+            self.playable = Track.objects.playable().filter(pk=self.track_id).exists()
+        super().save(*args, **kwargs)
 
 
 class PlaylistShare(models.Model):

@@ -2,7 +2,10 @@
 
 Listeners see the items whose track is playable; indexes (`position` in payloads, and the
 indexes that add/reorder take) count those items only. An item whose track is hidden keeps its
-sort key, so it reappears in place if the track is shown again.
+sort key, so it reappears in place if the track is shown again. Playability is read from the
+item's own `playable` flag (kept in step with its track by
+services.playlist_items_sync_playable), so walking to an index scans the partial index
+playlist_item_playable_idx and never reads core_track.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -58,9 +61,7 @@ def playlist_get_owned(*, user, playlist_id: int) -> Playlist:
 
 def playable_items(*, playlist_id: int) -> models.QuerySet[PlaylistItem]:
     """The items listeners see, in order: those whose track is playable."""
-    return PlaylistItem.objects.filter(
-        playlist_id=playlist_id, track__in=Track.objects.playable()
-    ).order_by("position")
+    return PlaylistItem.objects.filter(playlist_id=playlist_id, playable=True).order_by("position")
 
 
 def playlist_items_for_listing(*, playlist_id: int, user) -> models.QuerySet[PlaylistItem]:

@@ -3,13 +3,15 @@
 Order is kept in `PlaylistItem.position`, a sparse positive sort key. An insert or a move takes
 keys between its new neighbours, so it writes only the rows it adds or moves; the whole playlist
 is renumbered only when the gap between two neighbours has run out. Indexes given by clients
-count the playable items only (see selectors).
+count the playable items only (see selectors), read from each item's `playable` flag, which
+playlist_items_sync_playable keeps in step with the tracks.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from core.api.errors import Conflict, InvalidInput, NotFound
@@ -166,7 +168,9 @@ def playlist_add_item(
     """Insert a playable track before the item at index `position` (default: at the end)."""
     if position is not None:
         _check_index(position, "position")
-    if not Track.objects.playable().filter(pk=track_id).exists():
+    # Lock the track row: a moderator hiding it meanwhile waits for this item to exist before
+    # copying the new playability onto the track's items (or this add sees it hidden).
+    if not Track.objects.playable().select_for_update(no_key=True).filter(pk=track_id).exists():
         raise InvalidInput("Track not found or not playable.", field="track_id")
     playlist = _lock(playlist, snapshot_id)
     if playlist.items_count >= PLAYLIST_MAX_ITEMS:
@@ -177,7 +181,9 @@ def playlist_add_item(
     if position is not None:
         before = _playable_item_at(playlist.pk, position, field="position")
     [key] = _free_keys(playlist.pk, before=before, count=1, exclude_ids=[])
-    item = PlaylistItem.objects.create(playlist=playlist, track_id=track_id, position=key)
+    item = PlaylistItem.objects.create(
+        playlist=playlist, track_id=track_id, position=key, playable=True
+    )
     _record_change(playlist)
     return playlist, item
 
@@ -245,6 +251,23 @@ def playlist_move_items(
     )
     _record_change(playlist)
     return playlist
+
+
+def playlist_items_sync_playable(
+    *, track_ids: Iterable[int] | QuerySet | None = None, playlist: Playlist | None = None
+) -> int:
+    """Copy the tracks' playability (ready, not hidden) onto their playlist items, or onto the
+    items of `playlist`; call it wherever a track's status or is_hidden changes. Returns the
+    number of items whose flag changed."""
+    if (track_ids is None) == (playlist is None):
+        raise ValueError("Give either track_ids or playlist.")
+    items = (
+        PlaylistItem.objects.filter(track_id__in=track_ids)
+        if playlist is None
+        else PlaylistItem.objects.filter(playlist=playlist)
+    )
+    now_playable = Exists(Track.objects.playable().filter(pk=OuterRef("track_id")))
+    return items.exclude(playable=now_playable).update(playable=now_playable)
 
 
 @transaction.atomic

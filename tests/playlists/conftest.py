@@ -6,7 +6,12 @@ import pytest
 
 from core.catalog.models import Track, TrackStatus
 from core.playlists.models import Playlist, PlaylistItem
+from core.playlists.services import playlist_items_sync_playable
 from tests import factories
+
+
+def _playable(track: Track) -> bool:
+    return track.status == TrackStatus.READY and not track.is_hidden
 
 
 def make_playlist(
@@ -21,12 +26,20 @@ def make_playlist(
     playlist = factories.PlaylistFactory(owner=owner, is_public=is_public, **fields)
     keys = keys if keys is not None else [(n + 1) * 1024 for n in range(len(tracks))]
     PlaylistItem.objects.bulk_create(
-        PlaylistItem(playlist=playlist, track=track, position=key)
+        PlaylistItem(playlist=playlist, track=track, position=key, playable=_playable(track))
         for track, key in zip(tracks, keys, strict=True)
     )
     playlist.items_count = len(tracks)
     playlist.save(update_fields=["items_count"])
     return playlist
+
+
+def change_track(track: Track, **fields) -> None:
+    """Change a track's status or visibility as the catalog and pipeline do, items following."""
+    for name, value in fields.items():
+        setattr(track, name, value)
+    track.save(update_fields=[*fields, "updated_at"])
+    playlist_items_sync_playable(track_ids=[track.pk])
 
 
 def stored_order(playlist: Playlist) -> list[int]:

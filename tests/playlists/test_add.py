@@ -5,7 +5,7 @@ import pytest
 from core.playlists.models import PlaylistItem
 from core.playlists.services import PLAYLIST_MAX_ITEMS
 from tests import factories
-from tests.playlists.conftest import listed_order, make_playlist, stored_order
+from tests.playlists.conftest import change_track, listed_order, make_playlist, stored_order
 
 
 def _add(client, playlist, **body):
@@ -56,8 +56,7 @@ def test_same_track_can_be_added_twice(alice_client, private_playlist, tracks):
 
 
 def test_index_skips_hidden_items_and_lands_after_them(alice_client, private_playlist, tracks):
-    tracks[1].is_hidden = True
-    tracks[1].save()
+    change_track(tracks[1], is_hidden=True)
     extra = factories.TrackFactory()
 
     _add(alice_client, private_playlist, track_id=extra.pk, position=1)
@@ -73,8 +72,7 @@ def test_index_skips_hidden_items_and_lands_after_them(alice_client, private_pla
 
 
 def test_position_counts_only_playable_items(alice_client, private_playlist, tracks):
-    tracks[4].is_hidden = True
-    tracks[4].save()
+    change_track(tracks[4], is_hidden=True)
     extra = factories.TrackFactory()
 
     assert _add(alice_client, private_playlist, track_id=extra.pk, position=5).status_code == 400

@@ -2,7 +2,7 @@
 
 from core.catalog.models import TrackStatus
 from tests import factories
-from tests.playlists.conftest import listed_order, make_playlist
+from tests.playlists.conftest import change_track, listed_order, make_playlist
 
 
 def test_detail_shows_the_playlist_and_its_first_items(alice_client, alice, tracks):
@@ -69,24 +69,20 @@ def test_same_track_may_appear_twice(alice_client, alice, tracks):
 
 def test_hidden_and_unready_tracks_drop_out_and_indexes_close_up(alice_client, alice, tracks):
     playlist = make_playlist(alice, tracks)
-    tracks[1].is_hidden = True
-    tracks[1].save()
-    tracks[3].status = TrackStatus.FAILED
-    tracks[3].save()
+    change_track(tracks[1], is_hidden=True)
+    change_track(tracks[3], status=TrackStatus.FAILED)
 
     assert listed_order(alice_client, playlist) == [tracks[0].pk, tracks[2].pk, tracks[4].pk]
 
 
 def test_unhidden_track_reappears_in_place(alice_client, alice, tracks):
     playlist = make_playlist(alice, tracks)
-    tracks[2].is_hidden = True
-    tracks[2].save()
+    change_track(tracks[2], is_hidden=True)
     alice_client.post(
         f"/api/playlists/{playlist.pk}/reorder/", {"range_start": 0, "insert_before": 4}
     )
 
-    tracks[2].is_hidden = False
-    tracks[2].save()
+    change_track(tracks[2], is_hidden=False)
 
     assert listed_order(alice_client, playlist) == [
         tracks[1].pk,
@@ -109,8 +105,7 @@ def test_moderator_does_not_see_hidden_items_through_the_api_either(
     moderator_client, alice, tracks
 ):
     playlist = make_playlist(alice, tracks, is_public=True)
-    tracks[0].is_hidden = True
-    tracks[0].save()
+    change_track(tracks[0], is_hidden=True)
 
     assert listed_order(moderator_client, playlist) == [t.pk for t in tracks[1:]]
 

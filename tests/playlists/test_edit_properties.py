@@ -152,6 +152,7 @@ def _apply(playlist: Playlist, tracks: list[Track], model: Model, op: str, args:
     elif op == "toggle_hidden":
         model.hidden ^= {args[0]}
         Track.objects.filter(pk=tracks[args[0]].pk).update(is_hidden=args[0] in model.hidden)
+        services.playlist_items_sync_playable(track_ids=[tracks[args[0]].pk])
 
 
 @pytest.mark.parametrize("gap", [DEFAULT_GAP, TINY_GAP], ids=["default_gap", "tiny_gap"])
@@ -176,7 +177,12 @@ def test_edits_match_a_list_model(alice, tracks, monkeypatch, gap, initial, hidd
     # With the tiny gap the starting keys are adjacent: the first insert between them renumbers.
     step = 1 if gap == TINY_GAP else gap
     items = PlaylistItem.objects.bulk_create(
-        PlaylistItem(playlist=playlist, track=tracks[track], position=(n + 1) * step)
+        PlaylistItem(
+            playlist=playlist,
+            track=tracks[track],
+            position=(n + 1) * step,
+            playable=track not in hidden,
+        )
         for n, track in enumerate(initial)
     )
     Playlist.objects.filter(pk=playlist.pk).update(items_count=len(items))

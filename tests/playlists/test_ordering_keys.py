@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from core.playlists import services
 from core.playlists.models import PlaylistItem
 from tests import factories
-from tests.playlists.conftest import listed_order, make_playlist, stored_order
+from tests.playlists.conftest import change_track, listed_order, make_playlist, stored_order
 
 
 def _keys(playlist) -> dict[int, int]:
@@ -57,8 +57,7 @@ def test_move_of_a_range_between_adjacent_keys_renumbers(alice_client, alice, tr
 
 def test_renumbering_keeps_hidden_items_in_place(alice_client, alice, tracks):
     playlist = make_playlist(alice, tracks, keys=[1, 2, 3, 4, 5])
-    tracks[2].is_hidden = True
-    tracks[2].save()
+    change_track(tracks[2], is_hidden=True)
 
     alice_client.post(
         f"/api/playlists/{playlist.pk}/reorder/", {"range_start": 3, "insert_before": 2}

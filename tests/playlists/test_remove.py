@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factories
-from tests.playlists.conftest import listed_order, make_playlist, stored_order
+from tests.playlists.conftest import change_track, listed_order, make_playlist, stored_order
 
 
 def _remove(client, playlist, **body):
@@ -80,8 +80,7 @@ def test_stale_snapshot_is_a_conflict_and_removes_nothing(alice_client, private_
 
 
 def test_owner_may_remove_an_item_whose_track_is_hidden(alice_client, private_playlist, tracks):
-    tracks[2].is_hidden = True
-    tracks[2].save()
+    change_track(tracks[2], is_hidden=True)
 
     response = _remove(alice_client, private_playlist, track_id=tracks[2].pk)
 

@@ -4,7 +4,7 @@ insert_before, indexes taken in the order before the move."""
 import pytest
 
 from tests import factories
-from tests.playlists.conftest import listed_order, make_playlist, stored_order
+from tests.playlists.conftest import change_track, listed_order, make_playlist, stored_order
 
 
 def _reorder(client, playlist, **body):
@@ -143,8 +143,7 @@ def test_two_devices_cannot_silently_overwrite_each_other(alice_client, ten):
 
 def test_indexes_skip_hidden_items_which_stay_in_place(alice_client, alice, tracks):
     playlist = make_playlist(alice, tracks)
-    tracks[1].is_hidden = True
-    tracks[1].save()
+    change_track(tracks[1], is_hidden=True)
 
     response = _reorder(alice_client, playlist, range_start=0, insert_before=2)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.playlists.models import PlaylistShare
 from core.playlists.services import SHARES_PER_PLAYLIST_MAX
 from tests import factories
-from tests.playlists.conftest import make_playlist
+from tests.playlists.conftest import change_track, make_playlist
 
 
 def _share(client, playlist, **body):
@@ -118,8 +118,7 @@ def test_shared_items_page_on(api_client, alice):
 
 def test_shared_view_hides_unavailable_tracks(api_client, private_playlist, tracks):
     share = factories.PlaylistShareFactory(playlist=private_playlist)
-    tracks[0].is_hidden = True
-    tracks[0].save()
+    change_track(tracks[0], is_hidden=True)
 
     body = api_client.get(f"/api/shared/{share.token}/").json()
 
