@@ -196,14 +196,20 @@ def metadata_for(path: Path, tags: Tags) -> TrackMetadata:
     track_number = tags.track_number
     if track_number is None and (match := _NUMBERED_NAME.match(path.stem)):
         track_number = int(match.group(1) or match.group(2))
+    genres = [_printable(genre) for genre in tags.genres]
     return TrackMetadata(
-        title=tags.title or None,
-        artist=tags.artist or tags.album_artist or None,
-        album=tags.album or None,
+        title=_printable(tags.title) or None,
+        artist=_printable(tags.artist) or _printable(tags.album_artist) or None,
+        album=_printable(tags.album) or None,
         track_number=track_number,
         year=tags.year,
-        genres=tags.genres,
+        genres=[genre for genre in genres if genre],
     )
+
+
+def _printable(text: str) -> str:
+    """`text` without control characters (NUL-padded ID3 frames), which the catalog refuses."""
+    return "".join(c for c in text if not unicodedata.category(c).startswith("C")).strip()
 
 
 def upload_filename(name: str) -> str:

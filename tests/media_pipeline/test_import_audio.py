@@ -201,3 +201,20 @@ def test_an_unreachable_store_stops_the_import_before_any_file(library, uploader
 
     assert "Object storage is unavailable" in str(error)
     assert not Upload.objects.exists()
+
+
+def test_control_characters_in_tags_are_dropped(tmp_path, audio_samples, uploader):
+    from mutagen.flac import FLAC
+
+    (tmp_path / "tone.flac").write_bytes(audio_samples["flac"].path.read_bytes())
+    tags = FLAC(tmp_path / "tone.flac")
+    tags["title"] = "Padded\x00 title\x00\x00"
+    tags["genre"] = ["Ambient", "\x00"]
+    tags.save()
+
+    _, _, error = run_import(str(tmp_path), "--uploader", "uploader")
+
+    assert error is None
+    track = Track.objects.get()
+    assert track.title == "Padded title"
+    assert [genre.name for genre in track.genres.all()] == ["Ambient"]
