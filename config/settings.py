@@ -88,6 +88,16 @@ except ValueError:
     ) from None
 if not _database.get("NAME"):
     raise ImproperlyConfigured("DATABASE_URL names no database (postgres://user@host:5432/name)")
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded setup writes from the server, a worker and the sweep at once: transactions
+    # take SQLite's write lock when they begin and wait for it, rather than failing with
+    # "database is locked" when a read turns into a write; WAL lets reads go on meanwhile.
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+        **_database.get("OPTIONS", {}),
+    }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

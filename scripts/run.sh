@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs Tonearm on the embedded defaults: SQLite, local object storage,
-# database-backed job queue. Creates demo users and tracks, then serves on $PORT (8000).
+# database-backed job queue. Creates demo users and tracks, then serves on $PORT (8000) with a
+# media processing worker and the stale-job sweep beside the server (logs in $DATA_DIR/log).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 apt_install ffprobe ffmpeg
@@ -20,5 +21,41 @@ fi
 python manage.py migrate --noinput
 python manage.py seed_demo
 
+# Each process in its own process group (job control on), so that stopping this script stops
+# each one whole (runserver's reloader child too) and Ctrl+C reaches only this script.
+set -m
+export PYTHONUNBUFFERED=1
+LOG_DIR=$DATA_DIR/log
+mkdir -p "$LOG_DIR"
+# A worker killed mid-job leaves its working copy behind: the one worker here clears its
+# folder's leftovers before it starts.
+export PIPELINE_WORK_DIR=${PIPELINE_WORK_DIR:-$DATA_DIR/work}
+mkdir -p "$PIPELINE_WORK_DIR"
+find "$PIPELINE_WORK_DIR" -mindepth 1 -maxdepth 1 -name 'tonearm-track-*' -exec rm -rf {} +
+PROCESS_GROUPS=()
+start_process() {
+  # start_process LOG COMMAND...: run COMMAND in the background, its output appended to LOG
+  # ("-" for this terminal).
+  local log=$1
+  shift
+  if [ "$log" = - ]; then "$@" & else "$@" >>"$log" 2>&1 & fi
+  PROCESS_GROUPS+=("$!")
+}
+stop_processes() {
+  # SIGTERM: the worker finishes the job it is on, then exits; wait for all of them.
+  local group
+  set +m # no job notices while they stop
+  for group in "${PROCESS_GROUPS[@]}"; do kill -TERM -- "-$group" 2>/dev/null || true; done
+  wait || true
+}
+on_exit stop_processes
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_process "$LOG_DIR/worker.log" python manage.py db_worker --no-reload
+start_process "$LOG_DIR/sweeper.log" python manage.py sweep_stale_jobs --every 60
+echo "Worker and stale-job sweep started; logs: $LOG_DIR/worker.log, $LOG_DIR/sweeper.log"
 echo "Tonearm on http://127.0.0.1:$PORT/  (API docs: /api/docs/, admin: /admin/)"
-exec python manage.py runserver "0.0.0.0:$PORT"
+start_process - python manage.py runserver "0.0.0.0:$PORT"
+# Until any of them stops (then the others are stopped too) or this script is interrupted.
+wait -n

@@ -1,4 +1,8 @@
-"""Demo accounts and a small playable catalog of generated tones, for the run command."""
+"""Demo accounts and a small catalog of generated tones, for the run command.
+
+The tones go through the media pipeline like any upload: queued here, processed by the worker
+the run command starts (waveform, loudness, streaming variants), then ready to play.
+"""
 
 import io
 import math
@@ -14,6 +18,8 @@ from core import roles
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.models import User
 from core.playlists.models import Playlist, PlaylistItem
+from media_pipeline.models import ProcessingJob
+from media_pipeline.processing import track_process_enqueue
 from media_pipeline.storage import get_storage
 
 SAMPLE_RATE = 22050
@@ -47,7 +53,10 @@ def sine_wav(frequency: float, seconds: int) -> bytes:
 
 
 class Command(BaseCommand):
-    help = "Create demo users (admin, artist, listener) and a few playable tracks. Idempotent."
+    help = (
+        "Create demo users (admin, artist, listener) and a few tracks, queued for processing by "
+        "the worker. Idempotent."
+    )
 
     def handle(self, *args, **options) -> None:
         password = os.environ.get("DEMO_PASSWORD", "tonearm-demo")
@@ -60,7 +69,8 @@ class Command(BaseCommand):
         self._playlist(listener, tracks)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ready: {len(tracks)} tracks. Log in as admin, artist, moderator or "
+                f"Demo ready: {len(tracks)} tracks (playable once the worker has processed "
+                "them). Log in as admin, artist, moderator or "
                 f"listener with password {password!r} (set DEMO_PASSWORD to change it)."
             )
         )
@@ -86,6 +96,8 @@ class Command(BaseCommand):
         key = f"audio/demo/{artist_name}-{title}.wav".lower().replace(" ", "-")
         existing = Track.objects.filter(storage_key=key).first()
         if existing:
+            if not ProcessingJob.objects.filter(track=existing).exists():
+                track_process_enqueue(track_id=existing.pk)  # seeded before the pipeline ran
             return existing
         audio = sine_wav(frequency, seconds)
         get_storage().upload_fileobj(key, io.BytesIO(audio), content_type="audio/wav")
@@ -99,14 +111,14 @@ class Command(BaseCommand):
             artist=artist,
             album=album,
             year=2026,
-            duration=float(seconds),
             storage_key=key,
             size=len(audio),
             content_type="audio/wav",
-            status=TrackStatus.READY,
+            status=TrackStatus.PROCESSING,
             uploaded_by=uploader,
         )
         track.genres.add(genre)
+        track_process_enqueue(track_id=track.pk)
         return track
 
     def _playlist(self, owner, tracks) -> None:
