@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.db import DatabaseError
 
-from core.catalog.models import Artist, Track
+from core.catalog.models import Album, Artist, Track
 from core.library.models import Play
 from core.playlists.models import Playlist, PlaylistItem
 from media_pipeline.models import Upload, UploadStatus
@@ -117,6 +117,7 @@ def test_a_database_error_midway_through_a_registration_rolls_it_all_back(upload
     assert response.json() == {"code": "server_error", "detail": "An unexpected error occurred."}
     assert not Track.objects.exists()
     assert not Artist.objects.filter(name="Bill Evans").exists()
+    assert not Album.objects.filter(title="New Album").exists()
     assert Upload.objects.get().status == UploadStatus.PENDING
 
 
