@@ -270,8 +270,9 @@ def _fill(cursor, s: Scale) -> None:
         [first_user, s.users],
     )
     cursor.execute(
-        "INSERT INTO core_playlistitem (playlist_id, track_id, position, added_at) "
-        "SELECT 1 + i / 10, 1 + (i::bigint * 40503) %% %s, (1 + i %% 10) * %s::bigint, now() "
+        "INSERT INTO core_playlistitem (playlist_id, track_id, position, playable, added_at) "
+        "SELECT 1 + i / 10, 1 + (i::bigint * 40503) %% %s, (1 + i %% 10) * %s::bigint, false, "
+        "now() "
         "FROM generate_series(0, %s * 10 - 1) AS i",
         [s.tracks, POSITION_GAP, s.users],
     )
@@ -284,11 +285,16 @@ def _fill(cursor, s: Scale) -> None:
         )
         playlist_id = cursor.fetchone()[0]
         cursor.execute(
-            "INSERT INTO core_playlistitem (playlist_id, track_id, position, added_at) "
-            "SELECT %s, 1 + (i::bigint * 40503) %% %s, i * %s::bigint, now() "
+            "INSERT INTO core_playlistitem (playlist_id, track_id, position, playable, added_at) "
+            "SELECT %s, 1 + (i::bigint * 40503) %% %s, i * %s::bigint, false, now() "
             "FROM generate_series(1, %s) AS i",
             [playlist_id, s.tracks, POSITION_GAP, size],
         )
+    # Each item's copy of its track's playability, as the playlists service keeps it.
+    cursor.execute(
+        "UPDATE core_playlistitem AS i SET playable = true FROM core_track AS t "
+        "WHERE t.id = i.track_id AND t.status = 'ready' AND NOT t.is_hidden"
+    )
     done()
 
 
