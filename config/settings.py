@@ -135,6 +135,8 @@ AWS_S3_SIGNATURE_VERSION = env_str("AWS_S3_SIGNATURE_VERSION", "s3v4")
 AWS_S3_CONNECT_TIMEOUT = env_int("AWS_S3_CONNECT_TIMEOUT", 5, minimum=1)
 AWS_S3_READ_TIMEOUT = env_int("AWS_S3_READ_TIMEOUT", 30, minimum=1)
 AWS_S3_MAX_ATTEMPTS = env_int("AWS_S3_MAX_ATTEMPTS", 3, minimum=1)
+# Stream and upload URLs are issued only if the store answered a ping this recently.
+STORAGE_PROBE_SECONDS = env_int("STORAGE_PROBE_SECONDS", 5, minimum=0)
 # Absolute base of the URLs the local backend signs (it serves uploads and downloads itself).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 AWS_QUERYSTRING_EXPIRE = env_int("MEDIA_URL_EXPIRY_SECONDS", 3600, minimum=1)

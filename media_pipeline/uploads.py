@@ -116,11 +116,17 @@ def upload_start(
         expires_at=now + timedelta(seconds=settings.UPLOAD_REGISTER_WINDOW_SECONDS),
     )
     upload.full_clean()
+    storage = get_storage()
+    try:
+        storage.ensure_reachable(max_age=settings.STORAGE_PROBE_SECONDS)
+    except StorageError as exc:
+        logger.warning("Refusing upload slot while storage is unreachable: %s", exc)
+        raise ServiceUnavailable("Object storage is unavailable; try again later.") from exc
     upload.save()
     if needs_multipart(size):
         return upload, multipart_start(upload=upload)
     try:
-        presigned = get_storage().presign_upload(
+        presigned = storage.presign_upload(
             upload.key,
             content_type=content_type,
             size=size,

@@ -57,8 +57,10 @@ def track_stream(*, user, track_id: int, client: str, quality: str = ORIGINAL) -
     track = _playable_track(track_id, "storage_key", "content_type", "size", "duration")
     source = stream_source(track, quality)
     expires_in = settings.STREAM_URL_EXPIRY_SECONDS
+    storage = get_storage()
     try:
-        presigned = get_storage().presign_download(
+        storage.ensure_reachable(max_age=settings.STORAGE_PROBE_SECONDS)
+        presigned = storage.presign_download(
             source.key, expires_in=expires_in, content_type=source.content_type
         )
     except StorageUnavailable:

@@ -1,6 +1,8 @@
 """What Tonearm needs of object storage, whatever the backend."""
 
 import re
+import threading
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -166,6 +168,33 @@ class Storage(ABC):
     def ping(self) -> None:
         """Check the store answers (readiness probes); StorageUnavailable if it does not."""
         raise NotImplementedError
+
+    # Signing a URL is local work: without this check a stream or upload URL would be issued,
+    # and a history entry written, while the store that must serve it is down.
+    _probe_lock = threading.Lock()
+    _probe_checked_at: float = float("-inf")
+    _probe_error: StorageUnavailable | None = None
+
+    def ensure_reachable(self, *, max_age: float, retry_after: float = 1.0) -> None:
+        """StorageUnavailable unless a ping succeeded within `max_age` seconds.
+
+        Pings at most once per `max_age` while the store answers and once per `retry_after`
+        while it does not, so the hot paths that sign URLs pay almost nothing for it.
+        """
+        now = time.monotonic()
+        ttl = retry_after if self._probe_error else max_age
+        if now - self._probe_checked_at >= ttl:
+            with self._probe_lock:
+                if now - self._probe_checked_at >= ttl:
+                    try:
+                        self.ping()
+                    except StorageUnavailable as exc:
+                        self._probe_error = exc
+                    else:
+                        self._probe_error = None
+                    self._probe_checked_at = time.monotonic()
+        if self._probe_error is not None:
+            raise StorageUnavailable(str(self._probe_error))
 
     def upload_fileobj(self, key: str, fileobj: BinaryIO, *, content_type: str) -> ObjectInfo:
         """Store a server-side stream at `key` (overwriting), in bounded memory."""

@@ -2,7 +2,9 @@
 database errors in the middle of a write. Answers are JSON errors, and nothing half-written
 remains. (A worker killed mid-job: tests/media_pipeline/test_tasks_worker.py.)"""
 
+import io
 import socket
+import time
 from unittest import mock
 
 import pytest
@@ -12,7 +14,7 @@ from core.catalog.models import Album, Artist, Track
 from core.library.models import Play
 from core.playlists.models import Playlist, PlaylistItem
 from media_pipeline.models import Upload, UploadStatus
-from media_pipeline.storage import get_storage
+from media_pipeline.storage import StorageUnavailable, get_storage
 from tests import factories
 from tests.catalog.uploading import register, upload
 
@@ -85,25 +87,37 @@ def test_a_multipart_upload_start_is_a_503_and_leaves_no_upload(
     assert not Upload.objects.exists()
 
 
-def test_a_single_put_upload_is_signed_without_reaching_storage(uploader_client, storage_down):
+def test_a_single_put_upload_start_is_a_503_and_leaves_no_upload(uploader_client, storage_down):
     body = {"filename": "a.mp3", "content_type": "audio/mpeg", "size": 1000}
     response = uploader_client.post("/api/tracks/presigned_upload/", body, format="json")
 
-    assert response.status_code == 201
-    assert Upload.objects.get().status == UploadStatus.PENDING
+    assert_unavailable(response)
+    assert not Upload.objects.exists()
 
 
-def test_a_stream_is_signed_without_reaching_storage_and_counts_no_listen(
-    alice_client, storage_down
-):
-    """Signing is local, so an outage cannot be seen here: the URL is issued and the history
-    entry opened, but a listen counts only once progress is reported (tests/library)."""
+def test_a_stream_is_a_503_and_opens_no_history_entry(alice_client, storage_down):
     track = factories.TrackFactory()
 
     response = alice_client.post(f"/api/tracks/{track.pk}/stream/")
 
+    assert_unavailable(response)
+    assert not Play.objects.exists()
+
+
+def test_streams_resume_once_storage_answers_again(alice_client, settings, s3_storage):
+    """A failed probe is retried after a second, not remembered for the whole probe period."""
+    track = factories.TrackFactory()
+    s3_storage.upload_fileobj(
+        track.storage_key, io.BytesIO(b"ID3" + bytes(997)), content_type="audio/mpeg"
+    )
+    settings.STORAGE_PROBE_SECONDS = 60
+    s3_storage._probe_error = StorageUnavailable("down a moment ago")
+    s3_storage._probe_checked_at = time.monotonic() - 2
+
+    response = alice_client.post(f"/api/tracks/{track.pk}/stream/")
+
     assert response.status_code == 200
-    assert Play.objects.get().counted is False
+    assert Play.objects.count() == 1
 
 
 def test_a_database_error_midway_through_a_registration_rolls_it_all_back(uploader_client):
