@@ -269,12 +269,15 @@ def _fill(cursor, s: Scale) -> None:
         "FROM generate_series(0, %s - 1) AS i",
         [first_user, s.users],
     )
+    # Only playable tracks (ids ending in 03 and 05 are not, see above), so that the load's
+    # reorder indexes always fall inside each listener's ten visible items.
     cursor.execute(
         "INSERT INTO core_playlistitem (playlist_id, track_id, position, playable, added_at) "
-        "SELECT 1 + i / 10, 1 + (i::bigint * 40503) %% %s, (1 + i %% 10) * %s::bigint, false, "
-        "now() "
-        "FROM generate_series(0, %s * 10 - 1) AS i",
-        [s.tracks, POSITION_GAP, s.users],
+        "SELECT 1 + i / 10, t + CASE WHEN t %% 100 IN (3, 5) THEN 1 ELSE 0 END, "
+        "(1 + i %% 10) * %s::bigint, false, now() "
+        "FROM (SELECT i, 1 + (i::bigint * 40503) %% %s AS t "
+        "FROM generate_series(0, %s * 10 - 1) AS i) AS items",
+        [POSITION_GAP, s.tracks, s.users],
     )
     for size in CURVE_PLAYLIST_SIZES:
         cursor.execute(
