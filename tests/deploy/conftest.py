@@ -2,15 +2,9 @@
 
 import os
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
-
-import pytest
-import redis
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT = 9  # discard: nothing listens on it
@@ -59,35 +53,3 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
     )
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    """A throwaway redis-server on a free loopback port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            shutil.which("redis-server") or "redis-server",
-            "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-            "--dir", str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)

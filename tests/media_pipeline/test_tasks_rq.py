@@ -1,10 +1,5 @@
 """The Redis-backed backend for scale-out: enqueue through RQ, process in `manage.py rqworker`."""
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 import redis
 
@@ -15,38 +10,6 @@ from tests.media_pipeline.audio_fixtures import stored_track
 from tests.media_pipeline.worker_helpers import manage, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    """A throwaway redis-server on a free loopback port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            shutil.which("redis-server") or "redis-server",
-            "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-            "--dir", str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def test_rq_worker_processes_a_job_enqueued_through_redis(
