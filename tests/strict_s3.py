@@ -3,7 +3,7 @@
 Loaded by tests/conftest.py as a pytest plugin. moto (tests/s3server.py) accepts expired or
 tampered presigned URLs and bodies of another type, length or checksum; LocalStack refuses them.
 scripts/test.sh starts one and sets STRICT_S3_ENDPOINT. Without that variable (pytest run by
-hand) the session starts its own through the same script, installing it on first use: these
+hand) the pytest session starts its own through the same script, installing it on first use: these
 tests never skip, and a machine that cannot run LocalStack fails them with the reason.
 """
 
