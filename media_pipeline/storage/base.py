@@ -165,9 +165,9 @@ class Storage(ABC):
     def list_multipart_uploads(self, prefix: str) -> list[MultipartUploadInfo]:
         """Multipart uploads in progress under `prefix`, for cleanup."""
 
+    @abstractmethod
     def ping(self) -> None:
         """Check the store answers (readiness probes); StorageUnavailable if it does not."""
-        raise NotImplementedError
 
     # Signing a URL is local work: without this check a stream or upload URL would be issued,
     # and a history entry written, while the store that must serve it is down.
@@ -196,10 +196,10 @@ class Storage(ABC):
         if self._probe_error is not None:
             raise StorageUnavailable(str(self._probe_error))
 
+    @abstractmethod
     def upload_fileobj(self, key: str, fileobj: BinaryIO, *, content_type: str) -> ObjectInfo:
         """Store a server-side stream at `key` (overwriting), in bounded memory."""
-        raise NotImplementedError
 
+    @abstractmethod
     def download_to_file(self, key: str, fileobj: BinaryIO) -> None:
         """Write the whole object into `fileobj` in bounded memory; ObjectNotFound if absent."""
-        raise NotImplementedError
