@@ -8,6 +8,7 @@ so these fixtures prove a flow works but never that a refusal happens.
 import logging
 import uuid
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
@@ -95,3 +96,22 @@ def mock_s3(settings, monkeypatch) -> Iterator[S3Storage]:
         assert isinstance(storage, S3Storage)
         yield storage
         get_storage.cache_clear()
+
+
+@pytest.fixture
+def aws_settings(settings):
+    """Settings for real AWS (nothing is sent: presigning is local)."""
+    settings.STORAGE_BACKEND = "s3"
+    settings.AWS_S3_ENDPOINT_URL = None
+    settings.AWS_S3_ADDRESSING_STYLE = "virtual"
+    settings.AWS_S3_REGION_NAME = "eu-west-3"
+    settings.AWS_ACCESS_KEY_ID = "AKIAEXAMPLE"
+    settings.AWS_SECRET_ACCESS_KEY = "secret"
+    settings.AWS_STORAGE_BUCKET_NAME = "tonearm-audio"
+    get_storage.cache_clear()
+    return settings
+
+
+def query_params(url: str) -> dict[str, str]:
+    """The query parameters of a presigned URL, one value each."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}

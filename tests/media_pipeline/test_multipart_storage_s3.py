@@ -1,7 +1,7 @@
 """What the S3 backend signs for a part and how multipart failures map to storage errors."""
 
 import socket
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from botocore.stub import Stubber
@@ -13,24 +13,7 @@ from media_pipeline.storage import (
     StorageUnavailable,
     get_storage,
 )
-
-
-def query(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-@pytest.fixture
-def aws_settings(settings):
-    """Settings for real AWS (nothing is sent: presigning is local)."""
-    settings.STORAGE_BACKEND = "s3"
-    settings.AWS_S3_ENDPOINT_URL = None
-    settings.AWS_S3_ADDRESSING_STYLE = "virtual"
-    settings.AWS_S3_REGION_NAME = "eu-west-3"
-    settings.AWS_ACCESS_KEY_ID = "AKIAEXAMPLE"
-    settings.AWS_SECRET_ACCESS_KEY = "secret"
-    settings.AWS_STORAGE_BUCKET_NAME = "tonearm-audio"
-    get_storage.cache_clear()
-    return settings
+from tests.s3server import query_params as query
 
 
 def test_a_presigned_part_signs_its_length_so_s3_refuses_another(aws_settings):

@@ -2,33 +2,16 @@
 
 import socket
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from botocore.stub import Stubber
 
 from media_pipeline.storage import ObjectNotFound, StorageUnavailable, get_storage
 from media_pipeline.storage.s3 import S3Storage
+from tests.s3server import query_params as query
 
 SHA256 = "ab" * 32
-
-
-def query(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-@pytest.fixture
-def aws_settings(settings):
-    """Settings for real AWS (nothing is sent: presigning is local)."""
-    settings.STORAGE_BACKEND = "s3"
-    settings.AWS_S3_ENDPOINT_URL = None
-    settings.AWS_S3_ADDRESSING_STYLE = "virtual"
-    settings.AWS_S3_REGION_NAME = "eu-west-3"
-    settings.AWS_ACCESS_KEY_ID = "AKIAEXAMPLE"
-    settings.AWS_SECRET_ACCESS_KEY = "secret"
-    settings.AWS_STORAGE_BUCKET_NAME = "tonearm-audio"
-    get_storage.cache_clear()
-    return settings
 
 
 def test_presigned_put_signs_type_length_checksum_and_no_overwrite(aws_settings):
