@@ -77,7 +77,7 @@ def stream_costs(*, user, track_id: int, repeat: int = 500) -> dict:
         repeat,
     )
     results["play_start_us"] = _per_call_us(
-        lambda: play_start(user=user, track=Track(pk=next(picks)), client="bench"), repeat
+        lambda: play_start(user_id=user.pk, track_id=next(picks), client="bench"), repeat
     )
     Play.objects.filter(id__gt=started_after, client="bench", user=user).delete()
     return results

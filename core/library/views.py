@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.accounts.authentication import TokenOnlyJWTAuthentication
 from core.api.schema import error_responses
 from core.library import selectors, services
 from core.library.serializers import (
@@ -34,6 +35,7 @@ class HistoryCursorPagination(pagination.CursorPagination):
 
 
 class TrackStreamView(APIView):
+    authentication_classes = [TokenOnlyJWTAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "stream"

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from core.library.models import Favorite, Play
+from core.library.services import play_start
 from tests import factories
 from tests.conftest import client_for
 from tests.library.paths import favorite_url, stream_url
@@ -51,6 +52,37 @@ def test_concurrent_streams_of_one_track_share_one_play():
         assert [r.status_code for r in responses] == [200] * 4
         assert len({r.json()["play_id"] for r in responses}) == 1
         assert Play.objects.filter(user=user, track=track).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_history_inserts_that_found_no_entry_still_open_one():
+    """Callers that each looked for an entry before either inserted: the lock settles it."""
+    user = factories.UserFactory()
+    for _ in range(ROUNDS):
+        track = factories.TrackFactory()
+        calls = [
+            lambda t=track: play_start(user_id=user.pk, track_id=t.pk, client="test")
+            for _ in range(4)
+        ]
+
+        play_ids = run_together(calls)
+
+        assert len(set(play_ids)) == 1
+        assert Play.objects.filter(user=user, track=track).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_concurrent_streams_of_different_tracks_each_open_an_entry():
+    user = factories.UserFactory()
+    tracks = [factories.TrackFactory() for _ in range(6)]
+    clients = [client_for(user) for _ in tracks]
+
+    responses = run_together(
+        [lambda c=c, t=t: c.post(stream_url(t.pk)) for c, t in zip(clients, tracks, strict=True)]
+    )
+
+    assert {r.status_code for r in responses} == {200}
+    assert Play.objects.filter(user=user).count() == len(tracks)
 
 
 @pytest.mark.django_db(transaction=True)
