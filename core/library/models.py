@@ -3,8 +3,9 @@ from django.db import models
 
 
 class Favorite(models.Model):
+    # No index of its own: the composite indexes below lead with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites", db_index=False
     )
     track = models.ForeignKey("core.Track", on_delete=models.CASCADE, related_name="favorites")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -25,8 +26,9 @@ class Favorite(models.Model):
 class Play(models.Model):
     """One entry of a listener's history: a stream started, counted once enough was played."""
 
+    # No index of its own: the composite indexes below lead with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plays"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plays", db_index=False
     )
     track = models.ForeignKey("core.Track", on_delete=models.CASCADE, related_name="plays")
     started_at = models.DateTimeField(db_index=False)

@@ -90,7 +90,8 @@ def _stream_target_sql() -> str:
                t.storage_key AS key, t.content_type AS content_type, t.size AS size,
                v.key AS variant_key, v.content_type AS variant_type, v.size AS variant_size,
                (SELECT p.id FROM {plays} p
-                 WHERE p.user_id = u.id AND p.track_id = t.id AND p.started_at > %(since)s
+                 WHERE p.user_id = %(user)s AND p.track_id = %(track)s
+                   AND p.started_at > %(since)s
                  ORDER BY p.started_at DESC, p.id DESC LIMIT 1) AS recent_play_id
           FROM {users} u
           LEFT JOIN {tracks} t
