@@ -42,10 +42,11 @@ def _per_call_us(call: Callable[[], object], repeat: int) -> float:
 
 
 def stream_costs(*, user, track_id: int, repeat: int = 500) -> dict:
-    """Microseconds for presigning one GET (local and S3 backends) and one history insert."""
+    """Microseconds for presigning one GET (local and S3 backends), one history insert, one
+    play_start and one whole stream service call (the endpoint without HTTP and DRF)."""
     from core.catalog.models import Track
     from core.library.models import Play
-    from core.library.services import play_start
+    from core.library.services import play_start, track_stream
     from media_pipeline.storage.local import LocalStorage
     from media_pipeline.storage.s3 import S3Storage
 
@@ -68,7 +69,7 @@ def stream_costs(*, user, track_id: int, repeat: int = 500) -> dict:
     tracks = list(
         Track.objects.playable().exclude(pk=track_id).order_by("pk").values_list("pk", flat=True)
     )
-    picks = iter(tracks[: repeat * 2 + 2])
+    picks = iter(tracks[: repeat * 3 + 3])
     started_after = Play.objects.order_by("-id").values_list("id", flat=True).first() or 0
     results["history_insert_us"] = _per_call_us(
         lambda: Play.objects.create(
@@ -78,6 +79,9 @@ def stream_costs(*, user, track_id: int, repeat: int = 500) -> dict:
     )
     results["play_start_us"] = _per_call_us(
         lambda: play_start(user_id=user.pk, track_id=next(picks), client="bench"), repeat
+    )
+    results["stream_service_us"] = _per_call_us(
+        lambda: track_stream(user=user, track_id=next(picks), client="bench"), repeat
     )
     Play.objects.filter(id__gt=started_after, client="bench", user=user).delete()
     return results

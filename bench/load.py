@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # playlist, `track` a random playable track id. Each returns method, path, body.
 ENDPOINTS: dict[str, str] = {
     "floor": 'return "GET", "/bench/floor/", nil',
+    "floor_query": 'return "GET", "/bench/floor/query/", nil',
     "stream": 'return "POST", "/api/tracks/" .. track .. "/stream/", "{}"',
     "track_list": 'return "GET", "/api/tracks/", nil',
     "track_search": 'return "GET", "/api/tracks/?search=" .. search, nil',
@@ -222,6 +223,7 @@ def queries_per_request(base_url: str, script_kind: str, fixture: Fixture) -> tu
         track = 1 + (fixture.tracks // 2) + attempt * 10
         method, path, body = {
             "floor": ("GET", "/bench/floor/", None),
+            "floor_query": ("GET", "/bench/floor/query/", None),
             "stream": ("POST", f"/api/tracks/{track}/stream/", b"{}"),
             "track_list": ("GET", "/api/tracks/", None),
             "track_search": ("GET", f"/api/tracks/?search={fixture.search}", None),

@@ -2,10 +2,10 @@
 
     DATABASE_URL=postgres://... python -m bench.run --scale small [--duration 10]
 
-Starts the API under gunicorn (bench endpoints on), runs wrk against the floor and every hot
-endpoint in turn, reads each endpoint's SQL query count from the X-Bench-Queries header, then
-measures the stream's unavoidable costs and the scaling curves in-process. Writes
-bench/results/<date>-<scale>.json and .md (see bench/report.py).
+Starts the API under gunicorn (bench endpoints on), runs wrk against every hot endpoint in
+turn, each right after the floor, for a few rounds, reads each endpoint's SQL query count
+from the X-Bench-Queries header, then measures the stream's unavoidable costs and the scaling
+curves in-process. Writes bench/results/<date>-<scale>.json and .md (see bench/report.py).
 """
 
 import argparse
@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import platform
+import statistics
 import subprocess
 import tempfile
 import time
@@ -110,6 +111,66 @@ def git_commit() -> str:
     return result.stdout.strip()
 
 
+def _wrk(server: load.Server, script: Path, args: argparse.Namespace) -> dict:
+    options = {"connections": args.connections, "threads": args.threads}
+    if args.warmup:
+        load.run_wrk(server.base_url, script, duration=args.warmup, **options)
+    return load.run_wrk(server.base_url, script, duration=args.duration, **options)
+
+
+def measure_endpoints(
+    server: load.Server,
+    endpoints: list[str],
+    data: load.Fixture,
+    args: argparse.Namespace,
+    scratch: Path,
+) -> dict:
+    """Each endpoint's figures, medians over `args.rounds` rounds.
+
+    In every round the floor runs right before each endpoint and the endpoint's ratio is to
+    that floor run: a shared machine's speed drifts by tens of percent within minutes, so a
+    ratio to a floor measured at another moment would measure the drift.
+    """
+    scripts = {name: load.lua_script(name, data, scratch) for name in {"floor", *endpoints}}
+    others = [name for name in endpoints if name != "floor"]
+    runs: dict[str, list[dict]] = {name: [] for name in endpoints}
+    floors: list[dict] = []
+    for round_number in range(1, args.rounds + 1):
+        for name in others or ["floor"]:
+            floor = _wrk(server, scripts["floor"], args)
+            floors.append(floor)
+            if name == "floor":
+                continue
+            figures = _wrk(server, scripts[name], args)
+            figures["floor_rps"] = floor["rps"]
+            runs[name].append(figures)
+            print(
+                f"  round {round_number} {name}: {figures['rps']} req/s, "
+                f"floor {floor['rps']} req/s, p95 {figures['p95']} ms",
+                flush=True,
+            )
+    if "floor" in runs:
+        runs["floor"] = [{**figures, "floor_rps": figures["rps"]} for figures in floors]
+    summary = {}
+    for name, rounds in runs.items():
+        queries, status = load.queries_per_request(server.base_url, name, data)
+        summary[name] = {
+            **{
+                key: round(statistics.median(run[key] for run in rounds), 2)
+                for key in ("rps", "p50", "p95", "p99", "max")
+            },
+            "floor_ratio": round(
+                statistics.median(run["rps"] / run["floor_rps"] for run in rounds), 2
+            ),
+            **{key: sum(run[key] for run in rounds) for key in ("requests", "errors", "non_2xx")},
+            "rounds": [{"rps": run["rps"], "floor_rps": run["floor_rps"]} for run in rounds],
+            "queries": queries,
+            "status": status,
+        }
+        print(f"  {name}: {summary[name]}", flush=True)
+    return summary
+
+
 def run(args: argparse.Namespace) -> Path:
     env = apply()
     setup_django()
@@ -125,39 +186,17 @@ def run(args: argparse.Namespace) -> Path:
         "method": {
             "server": f"gunicorn {spec}",
             "load": f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
-            f"after a {args.warmup}s warm-up, {len(data.tokens)} listeners' tokens",
+            f"after a {args.warmup}s warm-up, {len(data.tokens)} listeners' tokens; "
+            f"{args.rounds} rounds, the floor run right before each endpoint, medians",
             "in_process": f"Django test client, {args.repeat} requests per point after a warm-up",
         },
         "load_average_before": load_average(),
         "endpoints": {},
     }
     with tempfile.TemporaryDirectory(prefix="tonearm-bench-") as scratch:
-        scratch_dir = Path(scratch)
-        with load.Server(spec, env, scratch_dir / "server.log") as server:
-            for endpoint in endpoints:
-                script = load.lua_script(endpoint, data, scratch_dir)
-                if args.warmup:
-                    load.run_wrk(
-                        server.base_url,
-                        script,
-                        duration=args.warmup,
-                        connections=args.connections,
-                        threads=args.threads,
-                    )
-                figures = load.run_wrk(
-                    server.base_url,
-                    script,
-                    duration=args.duration,
-                    connections=args.connections,
-                    threads=args.threads,
-                )
-                queries, status = load.queries_per_request(server.base_url, endpoint, data)
-                figures.update(queries=queries, status=status)
-                result["endpoints"][endpoint] = figures
-                print(f"  {endpoint}: {figures}", flush=True)
-    floor = result["endpoints"].get("floor", {}).get("rps")
-    for figures in result["endpoints"].values():
-        figures["floor_ratio"] = round(figures["rps"] / floor, 2) if floor else None
+        server = load.Server(spec, env, Path(scratch) / "server.log")
+        with server:
+            result["endpoints"] = measure_endpoints(server, endpoints, data, args, Path(scratch))
     if not args.skip_in_process:
         from bench import inprocess
 
@@ -189,6 +228,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2, help="seconds before each run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="load runs per endpoint")
     parser.add_argument("--endpoints", default="", help="comma-separated, default all")
     parser.add_argument("--skip-in-process", action="store_true")
     parser.add_argument("--repeat", type=int, default=30, help="in-process samples per point")

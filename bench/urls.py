@@ -1,5 +1,8 @@
 from django.urls import path
 
-from bench.views import FloorView
+from bench.views import FloorQueryView, FloorView
 
-urlpatterns = [path("floor/", FloorView.as_view(), name="bench-floor")]
+urlpatterns = [
+    path("floor/", FloorView.as_view(), name="bench-floor"),
+    path("floor/query/", FloorQueryView.as_view(), name="bench-floor-query"),
+]

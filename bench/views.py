@@ -1,5 +1,6 @@
-"""The floor: the cheapest authenticated DRF endpoint, served by the same process as the API."""
+"""The floors: the cheapest authenticated DRF endpoints, served by the same process as the API."""
 
+from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -20,4 +21,19 @@ class FloorView(APIView):
         responses={200: inline_serializer("BenchFloor", {"ok": serializers.BooleanField()})},
     )
     def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class FloorQueryView(FloorView):
+    """The floor plus one trivial query (`SELECT 1`): the least an endpoint that touches the
+    database pays, one round trip."""
+
+    @extend_schema(
+        exclude=True,
+        responses={200: inline_serializer("BenchFloorQuery", {"ok": serializers.BooleanField()})},
+    )
+    def get(self, request: Request) -> Response:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
         return Response({"ok": True})

@@ -48,6 +48,7 @@ def test_small_run_reports_every_endpoint_with_its_figures(bench_database_url, t
         "bench.run",
         bench_database_url,
         *("--scale", "small", "--duration", "1", "--warmup", "0", "--connections", "4"),
+        *("--rounds", "1"),
         *("--server", "gthread:2x2", "--repeat", "5", "--output", str(tmp_path)),
     )
 
@@ -61,9 +62,18 @@ def test_small_run_reports_every_endpoint_with_its_figures(bench_database_url, t
         assert figures["status"] < 300, name
         assert figures["non_2xx"] == 0, name
         assert (figures["queries"] > 0) == (name != "floor"), name
+        if name != "floor":
+            [single_round] = figures["rounds"]
+            assert single_round["floor_rps"] > 0, name
+    # The floor ran right before each of the other endpoints.
+    assert len(result["endpoints"]["floor"]["rounds"]) == len(ENDPOINTS) - 1
     assert result["endpoints"]["floor"]["floor_ratio"] == 1.0
+    assert result["endpoints"]["floor_query"]["queries"] == 1
     costs = result["stream_costs"]
-    assert all(costs[key] > 0 for key in ("presign_local_us", "presign_s3_us", "history_insert_us"))
+    assert all(
+        costs[key] > 0
+        for key in ("presign_local_us", "presign_s3_us", "history_insert_us", "stream_service_us")
+    )
     curves = result["curves"]
     assert set(curves["playlist_add_by_size"]) == {"100", "1000", "9999"}
     assert set(curves["playlist_reorder_by_size"]) == {"100", "1000", "9999"}
