@@ -100,6 +100,20 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Covering indexes (INCLUDE) are a PostgreSQL read optimisation; SQLite keeps the key only.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL 15 sizes a Memoize node's cache from the join's row estimate, not the page's
+    # LIMIT: setting it up cost more than the whole 20-row track page (docs/benchmarks.md).
+    _session_options = " ".join(
+        filter(
+            None,
+            [
+                _database.get("OPTIONS", {}).get("options"),
+                env_str("DATABASE_SESSION_OPTIONS", "-c enable_memoize=off"),
+            ],
+        )
+    )
+    if _session_options:
+        _database.setdefault("OPTIONS", {})["options"] = _session_options
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
