@@ -2,6 +2,7 @@
 
 import pytest
 
+from core.catalog import querysets
 from core.catalog.models import TrackStatus
 from tests import factories
 from tests.catalog.uploading import TRACKS_URL
@@ -58,6 +59,23 @@ def library():
     ],
 )
 def test_search_matches_title_artist_and_album(alice_client, library, term, expected):
+    response = alice_client.get(TRACKS_URL, {"search": term})
+
+    assert _ids(response) == [library[name].pk for name in expected]
+
+
+@pytest.mark.parametrize("inline_ids", [0, 1, 1000], ids=["subquery", "one", "many"])
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [("EVANS", ["waltz"]), ("kind of", ["blue_in_green"]), ("Mil", ["blue_in_green"]), ("zz", [])],
+)
+def test_search_finds_the_same_tracks_however_many_artists_and_albums_match(
+    alice_client, library, monkeypatch, inline_ids, term, expected
+):
+    """Matching artists and albums are given to the track query as ids up to a limit, and
+    looked up by the query itself beyond it: the results are the same either way."""
+    monkeypatch.setattr(querysets, "SEARCH_INLINE_IDS", inline_ids)
+
     response = alice_client.get(TRACKS_URL, {"search": term})
 
     assert _ids(response) == [library[name].pk for name in expected]
