@@ -226,14 +226,17 @@ def _insert_play(params: dict, *, dedup: bool) -> int | None:
         with connection.cursor() as cursor:
             if not dedup:
                 cursor.execute(sql, params)
+                row = cursor.fetchone()
             elif connection.vendor == "postgresql":
                 lock = _play_lock_params(params["user"], params["track"])
                 cursor.execute(_PLAY_LOCK_SQL + sql, {**params, **lock})
                 cursor.nextset()
+                row = cursor.fetchone()
             else:
                 with transaction.atomic():
                     cursor.execute(sql, params)
-            row = cursor.fetchone()
+                    # Read before the transaction ends: SQLite cannot commit mid-statement.
+                    row = cursor.fetchone()
     except IntegrityError:
         # The track (or the account) was deleted since it was read.
         raise NotFound("Track not found.") from None

@@ -1,0 +1,55 @@
+"""The embedded default (SQLite, local storage) runs the hot paths whose SQL is written per
+database: the stream's history entry and the short search."""
+
+import json
+
+from tests.deploy.conftest import manage, production_env, run_python
+
+SCRIPT = """
+import json, django
+django.setup()
+from django.test import Client
+from rest_framework_simplejwt.tokens import AccessToken
+from core.library.models import Play
+from tests import factories
+
+user = factories.UserFactory()
+track = factories.TrackFactory(title="Blue in Green")
+factories.TrackFactory(title="Flamenco Sketches")
+client = Client(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+url = f"/api/tracks/{track.pk}/stream/"
+streams = [client.post(url, "{}", content_type="application/json") for _ in range(2)]
+user.is_active = False
+user.save()
+refused = client.post(url, "{}", content_type="application/json")
+search = Client().get("/api/tracks/", {"search": "bl"})
+print(json.dumps({
+    "statuses": [r.status_code for r in streams],
+    "play_ids": [r.json()["play_id"] for r in streams],
+    "plays": Play.objects.count(),
+    "refused": refused.status_code,
+    "found": [t["title"] for t in search.json()["results"]],
+}))
+"""
+
+
+def test_streams_and_searches_on_sqlite(tmp_path):
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'tonearm.sqlite3'}",
+        REDIS_URL="",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="false",
+    )
+    migrated = manage("migrate", "--no-input", env=env)
+    assert migrated.returncode == 0, migrated.stderr
+
+    result = run_python(SCRIPT, env)
+
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["statuses"] == [200, 200]
+    assert outcome["play_ids"][0] == outcome["play_ids"][1]
+    assert outcome["plays"] == 1
+    assert outcome["refused"] == 401
+    assert outcome["found"] == ["Blue in Green"]
