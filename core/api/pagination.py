@@ -1,3 +1,5 @@
+import functools
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework import pagination
@@ -15,16 +17,27 @@ class CappedCountPaginator(Paginator):
 
     count_cap = 10_000
 
+    def __init__(self, *args, count_cap: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count_cap is not None:
+            self.count_cap = count_cap
+
     @cached_property
     def count(self) -> int:
         return self.object_list.order_by().values("pk")[: self.count_cap].count()
 
 
 class CappedCountPageNumberPagination(PageNumberPagination):
-    """Page numbers for large lists: `count` stops at 10,000 (`count_exact` says whether it did);
-    past it, clients narrow the search rather than page deeper."""
+    """Page numbers for large lists: `count` stops at 10,000, or 1,000 for a search
+    (`count_exact` says whether it did); past it, clients narrow the search rather than page
+    deeper. Counting a broad search's matches is what costs, not listing a page of them."""
 
-    django_paginator_class = CappedCountPaginator
+    search_count_cap = 1_000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        cap = self.search_count_cap if request.query_params.get("search", "").strip() else None
+        self.django_paginator_class = functools.partial(CappedCountPaginator, count_cap=cap)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data) -> Response:
         response = super().get_paginated_response(data)
@@ -36,7 +49,7 @@ class CappedCountPageNumberPagination(PageNumberPagination):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count_exact"] = {
             "type": "boolean",
-            "description": "False when `count` stopped at its cap of 10,000.",
+            "description": "False when `count` stopped at its cap: 10,000, or 1,000 for a search.",
         }
         schema["required"] = [*schema.get("required", []), "count_exact"]
         return schema

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import NotAuthenticated, ValidationError
 
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
+from core.catalog.querysets import search_lookup
 from core.roles import can_moderate, can_upload
 
 SEARCH_MAX_LENGTH = 200
@@ -43,7 +44,8 @@ class TrackFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text="Case-insensitive match on title, artist name or album title.",
+        help_text="Case-insensitive match on title, artist name or album title: anywhere for "
+        "three characters or more, at their start for one or two.",
     )
     genre = django_filters.CharFilter(
         method="filter_genre",
@@ -106,19 +108,29 @@ class TrackFilter(django_filters.FilterSet):
 
 class ArtistFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=SEARCH_MAX_LENGTH
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Case-insensitive match on the name: anywhere for three characters or more, "
+        "at its start for one or two.",
     )
 
     class Meta:
         model = Artist
         fields: list[str] = []
 
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(**{f"name__{search_lookup(value)}": value})
+
 
 class AlbumFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text="Case-insensitive match on the album title or artist name.",
+        help_text="Case-insensitive match on the album title or artist name: anywhere for "
+        "three characters or more, at their start for one or two.",
     )
     artist = IntegerFilter(field_name="artist_id", help_text="Artist id.")
     year = IntegerFilter(field_name="year")
@@ -131,7 +143,10 @@ class AlbumFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(artist__name__icontains=value))
+        lookup = search_lookup(value)
+        return queryset.filter(
+            Q(**{f"title__{lookup}": value}) | Q(**{f"artist__name__{lookup}": value})
+        )
 
 
 class GenreFilter(django_filters.FilterSet):

@@ -2,27 +2,19 @@ from django.db import connections, models
 
 from core.roles import can_moderate
 
-
-class _EqualsAny(models.Func):
-    """`column = ANY(ARRAY(subquery))`: unlike `IN (subquery)` inside an OR, PostgreSQL can
-    use it as an index condition."""
-
-    template = "%(expressions)s)"
-    arg_joiner = " = ANY("
-    output_field = models.BooleanField()
-
-    def __init__(self, column: str, ids: models.QuerySet):
-        from django.contrib.postgres.expressions import ArraySubquery
-
-        super().__init__(models.F(column), ArraySubquery(ids.order_by()))
-
-
 MEDIA_DETAIL_FIELDS = ("media__waveform", "media__lyrics", "media__lyrics_synced")
 
 
+# Shorter search terms match the start of titles and names only (pg_trgm needs three).
+SEARCH_SUBSTRING_MIN = 3
 # Up to this many matching artists (and albums) are looked up before the track query and
 # given to it as constants; beyond it the track query looks them up itself.
-SEARCH_INLINE_IDS = 1_000
+SEARCH_INLINE_IDS = 5_000
+
+
+def search_lookup(term: str) -> str:
+    """`icontains` for a term long enough for the trigram indexes, else `istartswith`."""
+    return "icontains" if len(term) >= SEARCH_SUBSTRING_MIN else "istartswith"
 
 
 def _matching_ids(db: str, *querysets: models.QuerySet) -> tuple[list[int] | None, ...]:
@@ -40,11 +32,9 @@ def _matching_ids(db: str, *querysets: models.QuerySet) -> tuple[list[int] | Non
 
 
 def _id_in(column: str, ids: list[int] | None, queryset: models.QuerySet) -> models.Q:
-    """`column IN (constants)` when the ids are known: PostgreSQL tests a row against a hash of
-    them, where against a subquery's array it compares each element in turn (docs/benchmarks.md)."""
-    if ids is None:
-        return models.Q(_EqualsAny(column, queryset))
-    return models.Q(**{f"{column}__in": ids})
+    """`column IN (constants)` when the ids are known, else `column IN (subquery)`: either way
+    PostgreSQL tests a row against a hash of the ids (docs/benchmarks.md)."""
+    return models.Q(**{f"{column}__in": queryset if ids is None else ids})
 
 
 def variant_flag(quality: str) -> str:
@@ -110,30 +100,30 @@ class TrackQuerySet(models.QuerySet):
         )
 
     def search(self, term: str) -> "TrackQuerySet":
-        """Case-insensitive match on the title, the artist's name or the album's title.
+        """Case-insensitive match on the title, the artist's name or the album's title: anywhere
+        in them for terms of SEARCH_SUBSTRING_MIN characters or more, at their start for shorter
+        ones (a type-ahead's first keystrokes; no index can narrow a one-letter substring).
 
         Each branch tests a column of the track itself (the artist and album ids are looked up
-        first), so PostgreSQL answers with a BitmapOr of the trigram index on the title and the
-        foreign-key indexes instead of scanning every track (docs/benchmarks.md).
+        first), so PostgreSQL answers with index scans (trigram, prefix, foreign key) instead
+        of scanning every track (docs/benchmarks.md).
         """
         from core.catalog.models import Album, Artist
 
         term = term.strip()
         if not term:
             return self
-        artists = Artist.objects.filter(name__icontains=term).values("pk")
-        albums = Album.objects.filter(title__icontains=term).values("pk")
+        lookup = search_lookup(term)
+        artists = Artist.objects.filter(**{f"name__{lookup}": term}).values("pk")
+        albums = Album.objects.filter(**{f"title__{lookup}": term}).values("pk")
         if connections[self.db].vendor == "postgresql":
             artist_ids, album_ids = _matching_ids(self.db, artists, albums)
-            return self.filter(
-                models.Q(title__icontains=term)
-                | _id_in("artist_id", artist_ids, artists)
-                | _id_in("album_id", album_ids, albums)
-            )
+        else:
+            artist_ids = album_ids = None
         return self.filter(
-            models.Q(title__icontains=term)
-            | models.Q(artist_id__in=artists)
-            | models.Q(album_id__in=albums)
+            models.Q(**{f"title__{lookup}": term})
+            | _id_in("artist_id", artist_ids, artists)
+            | _id_in("album_id", album_ids, albums)
         )
 
     def with_uploader(self) -> "TrackQuerySet":

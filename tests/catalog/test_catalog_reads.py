@@ -78,6 +78,11 @@ def test_genres_list_with_counts(api_client, davis):
         ("album-list", "miles", "title", {"Kind of Blue"}),  # by artist name
         ("genre-list", "jaz", "name", {"Jazz"}),
         ("artist-list", "zzz", "name", set()),
+        ("artist-list", "mi", "name", {"Miles Davis"}),  # short: the start of the name
+        ("artist-list", "da", "name", set()),  # ... not inside it
+        ("album-list", "ki", "title", {"Kind of Blue"}),
+        ("album-list", "Mi", "title", {"Kind of Blue"}),  # by the start of the artist's name
+        ("album-list", "of", "title", set()),
     ],
 )
 def test_catalog_lists_are_searchable(api_client, davis, name, term, key, expected):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from core.api.pagination import CappedCountPaginator
+from core.api.pagination import CappedCountPageNumberPagination, CappedCountPaginator
 from tests import factories
 
 
@@ -28,6 +28,18 @@ def test_count_stops_at_the_cap_and_says_so(api_client, five_tracks, monkeypatch
     assert body["count_exact"] is False
     assert len(body["results"]) == 2
     assert body["next"] is not None
+
+
+def test_a_search_counts_to_a_lower_cap(api_client, db, monkeypatch):
+    monkeypatch.setattr(CappedCountPageNumberPagination, "search_count_cap", 2)
+    factories.TrackFactory.create_batch(4, title="Blue")
+
+    searched = api_client.get(reverse("track-list"), {"search": "blue", "page_size": 1}).json()
+    listed = api_client.get(reverse("track-list"), {"page_size": 1}).json()
+
+    assert (searched["count"], searched["count_exact"]) == (2, False)
+    assert searched["next"] is not None
+    assert (listed["count"], listed["count_exact"]) == (4, True)
 
 
 def test_search_finds_tracks_by_artist_or_album_as_well_as_title(api_client, db):

@@ -81,6 +81,25 @@ def test_search_finds_the_same_tracks_however_many_artists_and_albums_match(
     assert _ids(response) == [library[name].pk for name in expected]
 
 
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("bl", ["blue_in_green"]),  # a title's start
+        ("lu", []),  # inside a title: too short to match there
+        ("mi", ["blue_in_green"]),  # an artist's name's start
+        ("ki", ["blue_in_green"]),  # an album title's start
+        ("W", ["waltz"]),
+        ("lue", ["blue_in_green"]),  # three characters match anywhere
+    ],
+)
+def test_one_or_two_characters_match_the_start_of_titles_and_names(
+    alice_client, library, term, expected
+):
+    response = alice_client.get(TRACKS_URL, {"search": term})
+
+    assert _ids(response) == [library[name].pk for name in expected]
+
+
 def test_search_does_not_reveal_hidden_tracks(alice_client, library):
     factories.TrackFactory(title="Blue secret", is_hidden=True)
 
