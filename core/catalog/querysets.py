@@ -31,10 +31,27 @@ def _matching_ids(db: str, *querysets: models.QuerySet) -> tuple[list[int] | Non
     return tuple(None if len(ids) > SEARCH_INLINE_IDS else ids for ids in row)
 
 
+class _EqualsAnyOf(models.Func):
+    """`column = ANY(%s)`, the ids bound as one array: a constant to PostgreSQL, which tests a
+    row against a hash of it, and one parameter to bind rather than one per id."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = models.BooleanField()
+
+    def __init__(self, column: str, ids: list[int]):
+        from django.contrib.postgres.fields import ArrayField
+
+        array = models.Value(ids, output_field=ArrayField(models.BigIntegerField()))
+        super().__init__(models.F(column), array)
+
+
 def _id_in(column: str, ids: list[int] | None, queryset: models.QuerySet) -> models.Q:
-    """`column IN (constants)` when the ids are known, else `column IN (subquery)`: either way
+    """`column = ANY(the ids)` when they are known, else `column IN (subquery)`: either way
     PostgreSQL tests a row against a hash of the ids (docs/benchmarks.md)."""
-    return models.Q(**{f"{column}__in": queryset if ids is None else ids})
+    if ids is None:
+        return models.Q(**{f"{column}__in": queryset})
+    return models.Q(_EqualsAnyOf(column, ids))
 
 
 def variant_flag(quality: str) -> str:
