@@ -101,14 +101,19 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # Covering indexes (INCLUDE) are a PostgreSQL read optimisation; SQLite keeps the key only.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 elif _database["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL 15 sizes a Memoize node's cache from the join's row estimate, not the page's
-    # LIMIT: setting it up cost more than the whole 20-row track page (docs/benchmarks.md).
+    # Planner settings for a web app's sessions (docs/benchmarks.md): PostgreSQL 15 sizes a
+    # Memoize node's cache from the join's row estimate, not the page's LIMIT, and setting it
+    # up cost more than a whole 20-row track page; parallel workers take the cores that
+    # concurrent requests need; the data is in memory or on SSD, not behind a seeking disk.
+    _default_session_options = (
+        "-c enable_memoize=off -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
+    )
     _session_options = " ".join(
         filter(
             None,
             [
                 _database.get("OPTIONS", {}).get("options"),
-                env_str("DATABASE_SESSION_OPTIONS", "-c enable_memoize=off"),
+                env_str("DATABASE_SESSION_OPTIONS", _default_session_options),
             ],
         )
     )
