@@ -28,14 +28,20 @@ class CappedCountPaginator(Paginator):
 
 
 class CappedCountPageNumberPagination(PageNumberPagination):
-    """Page numbers for large lists: `count` stops at 10,000, or 1,000 for a search
-    (`count_exact` says whether it did); past it, clients narrow the search rather than page
-    deeper. Counting a broad search's matches is what costs, not listing a page of them."""
+    """Page numbers for large lists: `count` stops at 10,000, or at 1,000 for a list narrowed by
+    a search or a filter (`count_exact` says whether it did); past it, clients narrow further
+    rather than page deeper. Counting a broad match is what costs, not listing a page of it."""
 
-    search_count_cap = 1_000
+    narrowed_count_cap = 1_000
+    not_narrowing = frozenset({"page", "page_size", "ordering"})
 
     def paginate_queryset(self, queryset, request, view=None):
-        cap = self.search_count_cap if request.query_params.get("search", "").strip() else None
+        narrowed = any(
+            value.strip()
+            for name, value in request.query_params.items()
+            if name not in self.not_narrowing
+        )
+        cap = self.narrowed_count_cap if narrowed else None
         self.django_paginator_class = functools.partial(CappedCountPaginator, count_cap=cap)
         return super().paginate_queryset(queryset, request, view)
 

@@ -30,15 +30,16 @@ def test_count_stops_at_the_cap_and_says_so(api_client, five_tracks, monkeypatch
     assert body["next"] is not None
 
 
-def test_a_search_counts_to_a_lower_cap(api_client, db, monkeypatch):
-    monkeypatch.setattr(CappedCountPageNumberPagination, "search_count_cap", 2)
-    factories.TrackFactory.create_batch(4, title="Blue")
+@pytest.mark.parametrize("narrowing", [{"search": "blue"}, {"year_min": "1990"}])
+def test_a_searched_or_filtered_list_counts_to_a_lower_cap(api_client, db, monkeypatch, narrowing):
+    monkeypatch.setattr(CappedCountPageNumberPagination, "narrowed_count_cap", 2)
+    factories.TrackFactory.create_batch(4, title="Blue", year=1999)
 
-    searched = api_client.get(reverse("track-list"), {"search": "blue", "page_size": 1}).json()
-    listed = api_client.get(reverse("track-list"), {"page_size": 1}).json()
+    narrowed = api_client.get(reverse("track-list"), {**narrowing, "page_size": 1}).json()
+    listed = api_client.get(reverse("track-list"), {"page_size": 1, "ordering": "title"}).json()
 
-    assert (searched["count"], searched["count_exact"]) == (2, False)
-    assert searched["next"] is not None
+    assert (narrowed["count"], narrowed["count_exact"]) == (2, False)
+    assert narrowed["next"] is not None
     assert (listed["count"], listed["count_exact"]) == (4, True)
 
 
