@@ -100,10 +100,17 @@ def _queries(client: APIClient, method: str, path: str, data: dict | None = None
     return len(captured)
 
 
+def search_terms(word: str) -> list[str]:
+    """Searches from broad to narrow: one and two letters (title and name starts), three
+    letters and the whole word (anywhere, about 0.2 % of titles), the word with a number."""
+    return [word[:1], word[:2], word[:3], word, f"{word} 9"]
+
+
 def curves(
     *, heavy_user, token: str, search: str, playlists: dict[int, int], repeat: int = CURVE_REPEAT
 ) -> dict:
-    """Latency (ms) of search, history pages by depth, playlist add and reorder by size."""
+    """Latency (ms) of list and search (by breadth of the term), history pages by depth,
+    playlist add and reorder by size."""
     from core.library.models import Play
 
     client = APIClient()
@@ -122,6 +129,10 @@ def curves(
         "track_search_page_50": _timed(
             get(f"/api/tracks/?search={search}&page_size=50"), CURVE_REPEAT
         ),
+        "track_search_by_term": {
+            term: _timed(get(f"/api/tracks/?{urlencode({'search': term})}"), repeat)
+            for term in search_terms(search)
+        },
         "history_by_depth": {},
         "playlist_add_by_size": {},
         "playlist_reorder_by_size": {},

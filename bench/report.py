@@ -46,6 +46,8 @@ def render(result: dict) -> str:
         lines += ["", "| in-process | p50 ms | p95 ms |", "|---|---:|---:|"]
         for key in ("track_list", "track_search", "track_search_page_50"):
             lines.append(f"| {key} | {curves[key]['p50']} | {curves[key]['p95']} |")
+        for term, figures in curves.get("track_search_by_term", {}).items():
+            lines.append(f"| track search '{term}' | {_pair(figures)} |")
         for depth, figures in curves["history_by_depth"].items():
             lines.append(f"| history page at depth {int(depth):,} | {_pair(figures)} |")
         for size, figures in curves["playlist_add_by_size"].items():

@@ -78,4 +78,5 @@ def test_small_run_reports_every_endpoint_with_its_figures(bench_database_url, t
     assert set(curves["playlist_add_by_size"]) == {"100", "1000", "9999"}
     assert set(curves["playlist_reorder_by_size"]) == {"100", "1000", "9999"}
     assert "1000" in curves["history_by_depth"]
+    assert len(curves["track_search_by_term"]) == 5
     assert "| stream |" in tmp_path.joinpath(report.stem + ".md").read_text()
