@@ -55,7 +55,8 @@ class CappedCountPageNumberPagination(PageNumberPagination):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count_exact"] = {
             "type": "boolean",
-            "description": "False when `count` stopped at its cap: 10,000, or 1,000 for a search.",
+            "description": "False when `count` stopped at its cap: 10,000, or 1,000 when a "
+            "search or a filter narrows the list.",
         }
         schema["required"] = [*schema.get("required", []), "count_exact"]
         return schema

@@ -134,14 +134,10 @@ def _read_and_open_play(
     Elsewhere only the target: the caller opens the entry with play_start()."""
     dedup = settings.PLAY_DEDUP_WINDOW_SECONDS > 0
     params = _insert_params(user_id=user_id, track_id=track_id, client=client, now=now)
-    target_sql, target_params = selectors.stream_target_query(
-        user_id=user_id, track_id=track_id, quality=quality, since=params["since"]
-    )
+    target_args = {"user_id": user_id, "track_id": track_id, "quality": quality}
     if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(target_sql, target_params)
-            row = cursor.fetchone()
-        return (None if row is None else selectors.stream_target_from_row(row, quality)), None
+        return selectors.stream_target(**target_args, since=params["since"]), None
+    target_sql, target_params = selectors.stream_target_query(**target_args, since=params["since"])
     sql = f"""
         WITH target AS ({target_sql}),
         opened AS (
