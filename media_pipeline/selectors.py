@@ -21,17 +21,31 @@ class StreamSource:
     size: int
 
 
+def choose_source(
+    quality: str, *, original: StreamSource, variant: StreamSource | None
+) -> StreamSource:
+    """The variant of `quality` when the track has one, else its original."""
+    if quality != ORIGINAL and variant is not None:
+        return variant
+    return original
+
+
 def stream_source(track: Track, quality: str = ORIGINAL) -> StreamSource:
     """The variant of `quality` when the track has one, else its original (never fails)."""
+    variant = None
     if quality != ORIGINAL:
         variants = getattr(track, "_prefetched_objects_cache", {}).get("variants")
         if variants is None:
             variant = TrackVariant.objects.filter(track=track, quality=quality).first()
         else:
             variant = next((v for v in variants if v.quality == quality), None)
-        if variant is not None:
-            return StreamSource(variant.quality, variant.key, variant.content_type, variant.size)
-    return StreamSource(ORIGINAL, track.storage_key, track.content_type, track.size)
+    return choose_source(
+        quality,
+        original=StreamSource(ORIGINAL, track.storage_key, track.content_type, track.size),
+        variant=None
+        if variant is None
+        else StreamSource(variant.quality, variant.key, variant.content_type, variant.size),
+    )
 
 
 def artwork_urls(media: TrackMedia | None, *, expires_in: int) -> dict[str, str]:

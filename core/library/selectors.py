@@ -12,7 +12,7 @@ from core.catalog.models import Track, TrackStatus
 from core.catalog.querysets import TrackQuerySet
 from core.library.models import Favorite, Play
 from media_pipeline.models import TrackVariant
-from media_pipeline.selectors import ORIGINAL, StreamSource
+from media_pipeline.selectors import ORIGINAL, StreamSource, choose_source
 
 
 def _track_prefetch(user) -> models.Prefetch:
@@ -117,12 +117,13 @@ def stream_target_query(
 
 def stream_target_from_row(row: tuple, quality: str) -> StreamTarget:
     active, pk, duration, key, content_type, size, v_key, v_type, v_size, recent = row
-    if pk is None:
-        source = None
-    elif v_key is not None and quality != ORIGINAL:
-        source = StreamSource(quality, v_key, v_type, v_size)
-    else:
-        source = StreamSource(ORIGINAL, key, content_type, size)
+    source = None
+    if pk is not None:
+        source = choose_source(
+            quality,
+            original=StreamSource(ORIGINAL, key, content_type, size),
+            variant=None if v_key is None else StreamSource(quality, v_key, v_type, v_size),
+        )
     return StreamTarget(
         account_active=bool(active), source=source, duration=duration, recent_play_id=recent
     )

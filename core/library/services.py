@@ -85,6 +85,7 @@ def track_stream(*, user, track_id: int, client: str, quality: str = ORIGINAL) -
             source.key, expires_in=expires_in, content_type=source.content_type
         )
     except StorageUnavailable:
+        # Signing failed after the statement opened the entry: take it back.
         if opened is not None:
             Play.objects.filter(pk=opened).delete()
         raise ServiceUnavailable("Object storage is unavailable; retry shortly.") from None
