@@ -1,38 +1,17 @@
 """Concurrent requests on PostgreSQL: no duplicate rows, no server errors."""
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from core.library.models import Favorite, Play
 from core.library.services import play_start
 from tests import factories
+from tests.concurrency import run_together
 from tests.conftest import client_for
 from tests.library.paths import favorite_url, stream_url
 
 ROUNDS = 5
-
-
-def run_together(calls: list[Callable[[], object]]) -> list:
-    """Run each call in its own thread, all released at the same instant; return the results."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = calls[index]()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def posts(user, url: str, count: int) -> list[Callable[[], object]]:

@@ -1,12 +1,10 @@
 """Concurrent changes to one playlist on PostgreSQL: no duplicate or lost positions."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from core.playlists.models import Playlist, PlaylistItem
 from tests import factories
+from tests.concurrency import run_together
 from tests.conftest import client_for
 from tests.playlists.conftest import make_playlist
 
@@ -16,22 +14,9 @@ THREADS = 8
 def post_together(user, calls: list[tuple[str, dict]]) -> list:
     """POST each (url, body) from its own thread (so its own connection), all released at once."""
     clients = [client_for(user) for _ in calls]
-    barrier = threading.Barrier(len(calls))
-    responses: list = [None] * len(calls)
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            responses[index] = clients[index].post(*calls[index])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return responses
+    return run_together(
+        [lambda c=c, call=call: c.post(*call) for c, call in zip(clients, calls, strict=True)]
+    )
 
 
 def _assert_consistent(playlist: Playlist, expected_count: int) -> None:
