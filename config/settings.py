@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
         "core.api.schema.postprocess_schema",
     ],
     "ENUM_NAME_OVERRIDES": {"StreamQualityEnum": "media_pipeline.selectors.STREAM_QUALITIES"},
+    # Path ids (config/converters.py): ASCII digits within 64 bits, anything else a 404.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
 }
 
 LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("text", "json"))

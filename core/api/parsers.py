@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import parsers, serializers
 
+from config.ints import parse_int
+
 # C0 controls but tab, line feed and carriage return; fields that must stay on one line
 # refuse those too, in their serializers.
 _FORBIDDEN = {chr(code) for code in range(0x20)} - {"\t", "\n", "\r"} | {"\x7f"}
@@ -48,10 +50,8 @@ class JSONParser(parsers.JSONParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         request = (parser_context or {}).get("request")
         if limit is not None and request is not None:
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
+            # An unreadable length counts as none, as in Django's own request.
+            length = parse_int(request.META.get("CONTENT_LENGTH")) or 0
             if length > limit:
                 raise RequestDataTooBig("The request body is too large.")
         data = super().parse(stream, media_type, parser_context)
