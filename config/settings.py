@@ -220,6 +220,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Every request counts against `anon` (per client address) or `user` (per account); views
+    # with a `throttle_scope` (stream, presign) against that scope too. See core/api/throttles.py.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttles.AnonRateThrottle",
+        "core.api.throttles.UserRateThrottle",
+        "core.api.throttles.ScopedRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "120/min"),
         "user": env_str("THROTTLE_USER", "600/min"),

@@ -5,6 +5,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from config.ints import parse_int
@@ -33,7 +34,8 @@ class _AuthEndpoint(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
     parser_classes = (JSONParser,)
-    throttle_classes = (AuthRateThrottle,)
+    # The general rates, and the tighter `auth` rate per endpoint on top.
+    throttle_classes = (*api_settings.DEFAULT_THROTTLE_CLASSES, AuthRateThrottle)
 
     def get_authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

@@ -9,7 +9,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.ints import parse_int
@@ -63,7 +62,6 @@ class HistoryCursorPagination(pagination.CursorPagination):
 class TrackStreamView(APIView):
     authentication_classes = [TokenOnlyJWTAuthentication]
     permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "stream"
 
     @extend_schema(
