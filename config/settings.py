@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -242,6 +243,10 @@ REST_FRAMEWORK = {
     # serializer_class, and the OpenAPI schema already describes every operation.
     "DEFAULT_METADATA_CLASS": None,
 }
+# Addresses (or networks) of the reverse proxies in front of the app: only their
+# X-Forwarded-* headers are believed (https, client address); anyone else's are dropped
+# (config/proxy.py). gunicorn takes the same list as its forwarded-allow-ips.
+TRUSTED_PROXY_IPS = env_networks("TRUSTED_PROXY_IPS", "127.0.0.1,::1")
 # Reverse proxies in front of the app whose X-Forwarded-For is trusted for client IPs
 # (throttles, login lockout). 0 uses REMOTE_ADDR, so clients cannot spoof their IP.
 REST_FRAMEWORK["NUM_PROXIES"] = env_int("NUM_PROXIES", 0, minimum=0)
