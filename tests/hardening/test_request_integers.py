@@ -201,3 +201,14 @@ def test_an_odd_content_length_on_a_part_upload_is_a_4xx(client, length):
 
     assert 400 <= response.status_code < 500, response.content
     assert b"<Code>" in response.content
+
+
+ODD_PAGES = ["page=²", f"page={HUGE}", f"page={BEYOND_64_BITS}", "page_size=²", f"page_size={HUGE}"]
+
+
+@pytest.mark.parametrize("query", ODD_PAGES)
+def test_odd_page_numbers_and_sizes_are_a_4xx_or_ignored(api_client, world, query):
+    response = api_client.get(f"/api/tracks/?{query}")
+
+    assert response.status_code in (200, 404), response.content
+    assert response["Content-Type"].startswith("application/json")
