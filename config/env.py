@@ -3,6 +3,7 @@
 Each reader fails at start with the variable's name when the value cannot be used.
 """
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -53,3 +54,16 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def env_networks(name: str, default: str) -> list[str]:
+    """Comma-separated IP addresses or networks (10.0.0.0/8), each checked."""
+    values = env_list(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks, got {value!r}"
+            ) from None
+    return values

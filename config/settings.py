@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -220,6 +221,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Every request counts against `anon` (per client address) or `user` (per account); views
+    # with a `throttle_scope` (stream, presign) against that scope too. See core/api/throttles.py.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttles.AnonRateThrottle",
+        "core.api.throttles.UserRateThrottle",
+        "core.api.throttles.ScopedRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "120/min"),
         "user": env_str("THROTTLE_USER", "600/min"),
@@ -235,6 +243,10 @@ REST_FRAMEWORK = {
     # serializer_class, and the OpenAPI schema already describes every operation.
     "DEFAULT_METADATA_CLASS": None,
 }
+# Addresses (or networks) of the reverse proxies in front of the app: only their
+# X-Forwarded-* headers are believed (https, client address); anyone else's are dropped
+# (config/proxy.py). gunicorn takes the same list as its forwarded-allow-ips.
+TRUSTED_PROXY_IPS = env_networks("TRUSTED_PROXY_IPS", "127.0.0.1,::1")
 # Reverse proxies in front of the app whose X-Forwarded-For is trusted for client IPs
 # (throttles, login lockout). 0 uses REMOTE_ADDR, so clients cannot spoof their IP.
 REST_FRAMEWORK["NUM_PROXIES"] = env_int("NUM_PROXIES", 0, minimum=0)
@@ -264,6 +276,8 @@ SPECTACULAR_SETTINGS = {
         "core.api.schema.postprocess_schema",
     ],
     "ENUM_NAME_OVERRIDES": {"StreamQualityEnum": "media_pipeline.selectors.STREAM_QUALITIES"},
+    # Path ids (config/converters.py): ASCII digits within 64 bits, anything else a 404.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
 }
 
 LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("text", "json"))

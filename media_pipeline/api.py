@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.api.schema import error_responses
@@ -162,7 +161,6 @@ class UploadDetailView(_UploadView):
 
 
 class UploadPartsView(_UploadView):
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "presign"
 
     @extend_schema(

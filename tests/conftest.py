@@ -1,6 +1,7 @@
 """Shared fixtures: the cast of users, authenticated API clients, and storage."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -80,3 +81,19 @@ def _fresh_storage(settings, tmp_path):
     get_storage.cache_clear()
     yield
     get_storage.cache_clear()
+
+
+@pytest.fixture
+def throttle_rates(settings):
+    """throttle_rates(stream="2/min") sets those rates and starts every bucket empty."""
+
+    def set_rates(**rates: str) -> None:
+        rest = settings.REST_FRAMEWORK
+        settings.REST_FRAMEWORK = {
+            **rest,
+            "DEFAULT_THROTTLE_RATES": {**rest["DEFAULT_THROTTLE_RATES"], **rates},
+        }
+        cache.clear()
+
+    yield set_rates
+    cache.clear()

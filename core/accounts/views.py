@@ -5,8 +5,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from config.ints import parse_int
 from core.accounts import services
 from core.accounts.authentication import OptionalJWTAuthentication
 from core.accounts.serializers import (
@@ -32,7 +34,8 @@ class _AuthEndpoint(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
     parser_classes = (JSONParser,)
-    throttle_classes = (AuthRateThrottle,)
+    # The general rates, and the tighter `auth` rate per endpoint on top.
+    throttle_classes = (*api_settings.DEFAULT_THROTTLE_CLASSES, AuthRateThrottle)
 
     def get_authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
@@ -120,10 +123,8 @@ _BODY_MARGIN_BYTES = 64 * 1024
 
 def _refuse_oversized_body(request: Request) -> None:
     """Refuse from Content-Length alone, before a huge body is read into temporary files."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
+    # An unreadable length counts as none, as in Django's own request.
+    length = parse_int(request.META.get("CONTENT_LENGTH")) or 0
     if length > settings.AVATAR_MAX_BYTES + _BODY_MARGIN_BYTES:
         raise InvalidInput(
             f"The request is larger than an avatar of {settings.AVATAR_MAX_BYTES} bytes allows.",

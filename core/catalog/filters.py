@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import NotAuthenticated, ValidationError
 
+from config.ints import INT64_MIN, parse_int
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.querysets import search_lookup
 from core.roles import can_moderate, can_upload
@@ -15,9 +16,21 @@ from core.roles import can_moderate, can_upload
 SEARCH_MAX_LENGTH = 200
 
 
-@extend_schema_field(OpenApiTypes.INT)
+class BoundedIntegerField(forms.IntegerField):
+    """An integer in ASCII digits within 64 bits (config/ints.py); anything else is a 400."""
+
+    def to_python(self, value: str | None) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = parse_int(str(value).strip(), minimum=INT64_MIN)
+        if number is None:
+            raise forms.ValidationError("Enter a whole number of at most 64 bits.", code="invalid")
+        return number
+
+
+@extend_schema_field(OpenApiTypes.INT64)
 class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = BoundedIntegerField
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -86,8 +99,10 @@ class TrackFilter(django_filters.FilterSet):
 
     def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        if value.isdigit():
-            return queryset.filter(genres__id=int(value))
+        genre_id = parse_int(value)
+        if genre_id is not None:
+            return queryset.filter(genres__id=genre_id)
+        # Not an id (other digits than ASCII ones, or past 64 bits): a genre's name.
         return queryset.filter(genres__name__iexact=value)
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -5,7 +5,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from core.api.pagination import CappedCountPageNumberPagination
 from core.api.schema import error_responses
@@ -150,7 +149,6 @@ class TrackDetailView(generics.GenericAPIView):
 
 class TrackPresignedUploadView(generics.GenericAPIView):
     permission_classes = [permissions.IsAuthenticated, CanUpload]
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "presign"
 
     @extend_schema(

@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework.exceptions import AuthenticationFailed
 
+from config.ints import INT64_MAX
 from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Track
 from core.library import selectors
@@ -62,6 +63,8 @@ def track_stream(*, user, track_id: int, client: str, quality: str = ORIGINAL) -
     although authentication loaded no user row. On PostgreSQL that read and the entry's
     insert are one round trip.
     """
+    if not 0 < track_id <= INT64_MAX:
+        raise NotFound("Track not found.")  # and no id column holds it
     now = timezone.now()
     user_id = int(user.pk)
     storage = get_storage()

@@ -88,7 +88,7 @@ def test_every_command_the_stack_runs_is_a_manage_py_command_with_valid_options(
 def test_the_web_service_runs_the_images_gunicorn():
     assert "command" not in TONEARM["web"]
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "exec gunicorn config.wsgi:application" in dockerfile
+    assert '"gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application"' in dockerfile
     assert TONEARM["web"]["ports"] == ["8000:8000"]
 
 

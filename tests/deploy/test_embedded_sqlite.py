@@ -53,3 +53,47 @@ def test_streams_and_searches_on_sqlite(tmp_path):
     assert outcome["plays"] == 1
     assert outcome["refused"] == 401
     assert outcome["found"] == ["Blue in Green"]
+
+
+HUGE_IDS_SCRIPT = """
+import json, django
+django.setup()
+from django.test import Client
+from rest_framework_simplejwt.tokens import AccessToken
+from tests import factories
+
+user = factories.UserFactory()
+client = Client(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+beyond = 2**63
+print(json.dumps({
+    "stream": client.post(f"/api/tracks/{beyond}/stream/", "{}", content_type="application/json")
+    .status_code,
+    "track": client.get(f"/api/tracks/{beyond}/").status_code,
+    "artist_filter": client.get("/api/tracks/", {"artist": beyond}).status_code,
+    "album_filter": client.get("/api/tracks/", {"album": beyond}).status_code,
+    "genre": client.get("/api/tracks/", {"genre": str(beyond)}).status_code,
+}))
+"""
+
+
+def test_ids_beyond_64_bits_are_refused_on_sqlite_before_they_overflow_it(tmp_path):
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'tonearm.sqlite3'}",
+        REDIS_URL="",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="false",
+    )
+    assert manage("migrate", "--no-input", env=env).returncode == 0
+
+    result = run_python(HUGE_IDS_SCRIPT, env)
+
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == {
+        "stream": 404,
+        "track": 404,
+        "artist_filter": 400,
+        "album_filter": 400,
+        "genre": 200,
+    }

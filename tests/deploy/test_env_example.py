@@ -10,7 +10,7 @@ NOT_FOR_OPERATORS = {"BENCH_ENDPOINTS"}  # the benchmark server's floor endpoint
 
 def settings_variables() -> set[str]:
     text = (ROOT / "config" / "settings.py").read_text()
-    return set(re.findall(r'env_(?:str|int|bool|list|choice)\(\s*"([A-Z0-9_]+)"', text))
+    return set(re.findall(r'env_[a-z]+\(\s*"([A-Z0-9_]+)"', text))
 
 
 def env_example_variables() -> set[str]:
