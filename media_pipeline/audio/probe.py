@@ -137,7 +137,7 @@ def probe(path: Path) -> AudioInfo:
     container = data["format"].get("format_name", "")
     demuxer = tools.demuxer_of(container)
     if demuxer is None:  # the whitelist admits nothing else; this guards a change to it
-        _refuse_unopened(path, "not on whitelist")
+        raise NotAudio(NOT_ACCEPTED)
     kinds = {s.get("codec_type") for s in data.get("streams", [])}
     if kinds & _REFUSED_STREAMS:
         raise NotAudio("Not an audio file: it carries subtitles or attached files besides audio")
