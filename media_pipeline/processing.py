@@ -254,7 +254,10 @@ def track_process(*, track_id: int, token: str) -> str:
             outcome = _run(track, Path(workdir))
     except BadMedia as exc:
         logger.info("Track %s failed processing: %s", track_id, exc)
-        return "failed" if _finish_failed(job, reason=str(exc), error=str(exc)) else "skipped"
+        # The reason is a fixed sentence; the tool's own words are for moderators only.
+        cause = str(exc.__cause__ or "")
+        error = f"{exc} ({cause})" if cause and cause != str(exc) else str(exc)
+        return "failed" if _finish_failed(job, reason=str(exc), error=error) else "skipped"
     except StorageUnavailable as exc:
         return _retry_or_fail(job, exc)
     except DatabaseError:
@@ -339,12 +342,13 @@ def _run(track: Track, workdir: Path) -> Outcome:
     info = _probe(workdir / "original")
     source = workdir / f"original.{_EXTENSIONS.get(info.content_type or '', 'bin')}"
     (workdir / "original").rename(source)
+    audio = info.source(source)
 
     try:
-        measured = loudness.measure(source)
-        wave = waveform.compute(source, duration=info.duration)
+        measured = loudness.measure(audio)
+        wave = waveform.compute(audio, duration=info.duration)
     except (loudness.LoudnessError, waveform.WaveformError) as exc:
-        raise BadMedia(f"File is truncated or corrupt: ffmpeg could not decode it ({exc})") from exc
+        raise BadMedia("File is truncated or corrupt: ffmpeg could not decode it") from exc
     duration = _check_complete(info, wave.decoded_seconds)
 
     outcome = Outcome(
@@ -361,9 +365,9 @@ def _run(track: Track, workdir: Path) -> Outcome:
     for quality in settings.PIPELINE_VARIANTS:
         profile = transcode.PROFILES[quality]
         try:
-            variant = transcode.transcode(source, out_dir, profile, channels=info.channels)
+            variant = transcode.transcode(audio, out_dir, profile, channels=info.channels)
         except transcode.TranscodeError as exc:
-            raise BadMedia(f"File could not be converted for streaming ({exc})") from exc
+            raise BadMedia("File could not be converted for streaming") from exc
         key = variant_key(track.pk, quality, profile.extension)
         with variant.path.open("rb") as f:
             storage.upload_fileobj(key, f, content_type=variant.content_type)

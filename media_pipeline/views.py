@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from config.ints import INT64_MAX, parse_int
+from media_pipeline.discarded_uploads import upload_slot_closed
 from media_pipeline.storage import get_storage
 from media_pipeline.storage.base import (
     MultipartUploadNotFound,
@@ -89,6 +90,8 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
         return s3_error(403, "AccessDenied", "Request has expired.")
     except TokenInvalid:
         return s3_error(403, "SignatureDoesNotMatch", "The request signature does not match.")
+    if upload_slot_closed(grant.key):
+        return s3_error(403, "AccessDenied", "This upload was aborted or discarded.")
 
     if request.headers.get("Content-Type", "") != grant.content_type:
         return s3_error(403, "SignatureDoesNotMatch", "Content-Type differs from the signed one.")
@@ -142,6 +145,8 @@ def upload_part(request: HttpRequest, token: str) -> HttpResponse:
         return s3_error(403, "AccessDenied", "Request has expired.")
     except TokenInvalid:
         return s3_error(403, "SignatureDoesNotMatch", "The request signature does not match.")
+    if upload_slot_closed(grant.key):
+        return s3_error(404, "NoSuchUpload", "The specified multipart upload does not exist.")
 
     size = _declared_length(request)
     if isinstance(size, HttpResponse):
