@@ -1,9 +1,14 @@
+import math
+
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.accounts import services
+from core.accounts.lockout import LoginLocked
 from core.accounts.models import User
 
 
@@ -39,3 +44,22 @@ class TonearmUserAdmin(UserAdmin):
         for user in users:
             services.user_update_profile(user=user, avatar=None)
         self.message_user(request, f"Removed {len(users)} avatar(s).", messages.SUCCESS)
+
+
+class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login form; its password check goes through the login lockout, and a
+    locked-out username or address is told so instead of being let in."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except LoginLocked as locked:
+            raise ValidationError(
+                "Too many failed logins for this account from your address. "
+                "Try again in %(minutes)d minutes.",
+                code="login_locked",
+                params={"minutes": max(1, math.ceil((locked.wait or 0) / 60))},
+            ) from None
+
+
+admin.site.login_form = LockoutAdminAuthenticationForm

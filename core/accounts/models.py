@@ -11,6 +11,9 @@ class User(AbstractUser):
     nickname = models.CharField(max_length=50, blank=True)
     bio = models.TextField(max_length=1000, blank=True)
     avatar = models.ImageField(upload_to=avatar_path, blank=True)
+    # Every token carries the version it was issued under; a password change or a deactivation
+    # moves it on, so all tokens issued before stop working (core/accounts/tokens.py).
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -25,3 +28,30 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._stored_is_active = user.__dict__.get("is_active", True)
+        return user
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and self._revokes_tokens(kwargs.get("update_fields")):
+            self.token_version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "token_version"}
+        super().save(*args, **kwargs)
+        self._stored_is_active = self.is_active
+
+    def _revokes_tokens(self, update_fields) -> bool:
+        def saved(name: str) -> bool:
+            return update_fields is None or name in update_fields
+
+        # set_password() leaves the new raw password in _password until the save; Django's
+        # transparent rehash on login clears it first, so an upgraded hash revokes nothing.
+        password_changed = self._password is not None and saved("password")
+        deactivated = (
+            getattr(self, "_stored_is_active", True) and not self.is_active and saved("is_active")
+        )
+        return password_changed or deactivated

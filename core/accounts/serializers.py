@@ -45,6 +45,15 @@ class LoginInputSerializer(serializers.Serializer):
     )
 
 
+class PasswordChangeInputSerializer(serializers.Serializer):
+    current = serializers.CharField(
+        max_length=4096, write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+    new = serializers.CharField(
+        max_length=128, write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
 class RefreshInputSerializer(serializers.Serializer):
     refresh = serializers.CharField(max_length=4096, help_text="A refresh token.")
 

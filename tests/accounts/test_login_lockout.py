@@ -21,6 +21,7 @@ def fail(client, times: int, username: str = "alice", ip: str = "10.0.0.1") -> N
 @pytest.fixture(autouse=True)
 def _lockout(settings):
     settings.LOGIN_LOCKOUT_ATTEMPTS = 5
+    settings.LOGIN_LOCKOUT_ADDRESS_ATTEMPTS = 10
     settings.LOGIN_LOCKOUT_SECONDS = 900
 
 
@@ -68,6 +69,17 @@ def test_the_lockout_holds_one_username_only(api_client, alice, bob):
     fail(api_client, 5, username="alice")
 
     assert login(api_client, username="bob").status_code == 200
+
+
+def test_failures_over_many_usernames_lock_the_address_out(api_client, alice):
+    for n in range(10):
+        fail(api_client, 1, username=f"guess{n}")
+
+    locked = login(api_client)
+
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "login_locked"
+    assert login(api_client, ip="10.0.0.2").status_code == 200
 
 
 def test_a_spoofed_forwarded_for_header_does_not_escape_the_lockout(api_client, alice):

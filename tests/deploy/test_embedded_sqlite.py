@@ -19,6 +19,9 @@ factories.TrackFactory(title="Flamenco Sketches")
 client = Client(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
 url = f"/api/tracks/{track.pk}/stream/"
 streams = [client.post(url, "{}", content_type="application/json") for _ in range(2)]
+user.set_password("another-Passphrase-9")
+user.save()
+revoked = client.post(url, "{}", content_type="application/json")
 user.is_active = False
 user.save()
 refused = client.post(url, "{}", content_type="application/json")
@@ -27,6 +30,7 @@ print(json.dumps({
     "statuses": [r.status_code for r in streams],
     "play_ids": [r.json()["play_id"] for r in streams],
     "plays": Play.objects.count(),
+    "revoked": revoked.json()["code"],
     "refused": refused.status_code,
     "found": [t["title"] for t in search.json()["results"]],
 }))
@@ -51,5 +55,6 @@ def test_streams_and_searches_on_sqlite(tmp_path):
     assert outcome["statuses"] == [200, 200]
     assert outcome["play_ids"][0] == outcome["play_ids"][1]
     assert outcome["plays"] == 1
+    assert outcome["revoked"] == "token_revoked"
     assert outcome["refused"] == 401
     assert outcome["found"] == ["Blue in Green"]
