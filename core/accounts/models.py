@@ -2,14 +2,16 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
+from core.text import validate_name, validate_text
+
 
 def avatar_path(user: "User", filename: str) -> str:
     return f"avatars/{user.pk}/{filename}"
 
 
 class User(AbstractUser):
-    nickname = models.CharField(max_length=50, blank=True)
-    bio = models.TextField(max_length=1000, blank=True)
+    nickname = models.CharField(max_length=50, blank=True, validators=[validate_name])
+    bio = models.TextField(max_length=1000, blank=True, validators=[validate_text])
     avatar = models.ImageField(upload_to=avatar_path, blank=True)
     # Every token carries the version it was issued under; a password change or a deactivation
     # moves it on, so all tokens issued before stop working (core/accounts/tokens.py).
