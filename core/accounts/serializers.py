@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.accounts.models import User
+from core.accounts.usernames import validate_not_confusable
 from core.roles import can_moderate, can_upload
 from core.text import validate_name, validate_text
 
@@ -11,7 +12,9 @@ READ_ONLY_PROFILE_FIELDS = ("username", "email")
 
 class RegisterInputSerializer(serializers.Serializer):
     username = serializers.CharField(
-        min_length=3, max_length=150, validators=[UnicodeUsernameValidator()]
+        min_length=3,
+        max_length=150,
+        validators=[UnicodeUsernameValidator(), validate_not_confusable],
     )
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(

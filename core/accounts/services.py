@@ -23,6 +23,7 @@ from core.accounts.authentication import revoked
 from core.accounts.avatars import AVATAR_EXTENSION, avatar_reencode
 from core.accounts.models import User
 from core.accounts.tokens import VersionedRefreshToken, token_version
+from core.accounts.usernames import username_key
 from core.api.errors import InvalidInput
 
 KEEP: Any = object()
@@ -36,7 +37,7 @@ class TokenPair:
 
 
 def _duplicate(username: str, email: str) -> InvalidInput | None:
-    if User.objects.filter(username__iexact=username).exists():
+    if User.objects.filter(username_key=username_key(username)).exists():
         return InvalidInput("A user with that username already exists.", field="username")
     if User.objects.filter(email__iexact=email).exists():
         return InvalidInput("A user with that email address already exists.", field="email")
@@ -45,7 +46,8 @@ def _duplicate(username: str, email: str) -> InvalidInput | None:
 
 @transaction.atomic
 def user_register(*, username: str, email: str, password: str) -> User:
-    """Create a listener account; duplicates (ignoring case) and weak passwords are refused."""
+    """Create a listener account; duplicates (compared by username_key(), so ignoring case
+    and Unicode compatibility forms) and weak passwords are refused."""
     username = User.normalize_username(username)
     email = User.objects.normalize_email(email)
     if error := _duplicate(username, email):
