@@ -1,5 +1,3 @@
-import math
-
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
@@ -54,12 +52,8 @@ class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
         try:
             return super().clean()
         except LoginLocked as locked:
-            raise ValidationError(
-                "Too many failed logins for this account from your address. "
-                "Try again in %(minutes)d minutes.",
-                code="login_locked",
-                params={"minutes": max(1, math.ceil((locked.wait or 0) / 60))},
-            ) from None
+            # The same words as the API's 429: which lockout, and when it ends.
+            raise ValidationError(str(locked.detail), code="login_locked") from None
 
 
 admin.site.login_form = LockoutAdminAuthenticationForm

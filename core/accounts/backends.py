@@ -10,12 +10,13 @@ from rest_framework.request import Request
 from core.accounts import lockout
 from core.accounts.throttles import client_ip
 
-# Password checks made without a request (management commands, the shell) share one address.
+# Password checks made without a request (management commands, the shell), or from a request
+# without an address, share one address.
 NO_ADDRESS = "-"
 
 
 def request_ip(request: HttpRequest | Request | None) -> str:
-    return NO_ADDRESS if request is None else client_ip(request)
+    return (client_ip(request) if request is not None else None) or NO_ADDRESS
 
 
 class LockoutModelBackend(ModelBackend):

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.exceptions import Throttled
 
+from core.accounts.usernames import username_key
+
 
 class LoginLocked(Throttled):
     default_detail = "Too many failed logins for this account from your address."
@@ -25,21 +27,26 @@ def _digest(*parts: str) -> str:
 
 
 def _counters(username: str, ip: str) -> tuple[tuple[str, int], tuple[str, int]]:
-    """(cache key, limit) of the pair's counter and of the address's counter."""
+    """(cache key, limit) of the pair's counter and of the address's counter; a username counts
+    as the account it names, however it is spelt."""
     return (
-        (f"login:{_digest(username.casefold(), ip)}", settings.LOGIN_LOCKOUT_ATTEMPTS),
+        (f"login:{_digest(username_key(username), ip)}", settings.LOGIN_LOCKOUT_ATTEMPTS),
         (f"login-ip:{_digest(ip)}", settings.LOGIN_LOCKOUT_ADDRESS_ATTEMPTS),
     )
 
 
+_ADDRESS_LOCKED = "Too many failed logins from your address."
+
+
 def ensure_not_locked(*, username: str, ip: str) -> None:
     """Raise LoginLocked (429 with Retry-After) while the pair or the address is locked out."""
-    for key, _ in _counters(username, ip):
+    (pair_key, _), (address_key, _) = _counters(username, ip)
+    for key, detail in ((pair_key, None), (address_key, _ADDRESS_LOCKED)):
         locked_until = cache.get(f"{key}:locked")
         if locked_until is not None:
             remaining = locked_until - time.time()
             if remaining > 0:
-                raise LoginLocked(wait=math.ceil(remaining))
+                raise LoginLocked(wait=math.ceil(remaining), detail=detail)
 
 
 def _count(key: str, limit: int) -> None:

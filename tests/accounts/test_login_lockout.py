@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 URL = "/api/auth/token/"
 
@@ -79,6 +79,7 @@ def test_failures_over_many_usernames_lock_the_address_out(api_client, alice):
 
     assert locked.status_code == 429
     assert locked.json()["code"] == "login_locked"
+    assert "from your address" in locked.json()["detail"]
     assert login(api_client, ip="10.0.0.2").status_code == 200
 
 
@@ -93,6 +94,14 @@ def test_a_spoofed_forwarded_for_header_does_not_escape_the_lockout(api_client, 
         assert response.status_code == 401
 
     assert login(api_client, ip="127.0.0.1").status_code == 429
+
+
+def test_the_lockout_counts_a_username_in_any_unicode_spelling(api_client, db):
+    UserFactory(username="straße")
+    fail(api_client, 3, username="STRASSE")
+    fail(api_client, 2, username="Straße")
+
+    assert login(api_client, username="straße").status_code == 429
 
 
 def test_unknown_usernames_lock_out_like_real_ones(api_client, db):
