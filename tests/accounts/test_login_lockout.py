@@ -118,3 +118,9 @@ def test_the_lockout_ends_after_its_time(api_client, alice, settings):
     time.sleep(1.2)
 
     assert login(api_client).status_code == 200
+
+
+def test_a_request_without_a_client_address_is_counted_not_a_server_error(api_client, alice):
+    fail(api_client, 5, ip=None)
+
+    assert login(api_client, ip=None).status_code == 429
