@@ -123,6 +123,7 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["core.accounts.backends.LockoutModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -213,7 +214,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.accounts.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -250,8 +251,11 @@ TRUSTED_PROXY_IPS = env_networks("TRUSTED_PROXY_IPS", "127.0.0.1,::1")
 # Reverse proxies in front of the app whose X-Forwarded-For is trusted for client IPs
 # (throttles, login lockout). 0 uses REMOTE_ADDR, so clients cannot spoof their IP.
 REST_FRAMEWORK["NUM_PROXIES"] = env_int("NUM_PROXIES", 0, minimum=0)
-# Failed logins per username and client IP before that pair is locked out, and for how long.
+# Failed logins per username and client IP before that pair is locked out, failed logins per
+# client IP (any usernames) before the address is, and for how long. Every password check goes
+# through the lockout: the API, the admin and anything else calling authenticate().
 LOGIN_LOCKOUT_ATTEMPTS = env_int("LOGIN_LOCKOUT_ATTEMPTS", 5, minimum=1)
+LOGIN_LOCKOUT_ADDRESS_ATTEMPTS = env_int("LOGIN_LOCKOUT_ADDRESS_ATTEMPTS", 20, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
 
 SIMPLE_JWT = {

@@ -9,7 +9,6 @@ import hashlib
 import logging
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import suppress
@@ -22,6 +21,7 @@ import mutagen
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from core import text
 from core.api.errors import DomainError
 from core.catalog.models import Track
 from core.catalog.services import track_register
@@ -207,18 +207,15 @@ def metadata_for(path: Path, tags: Tags) -> TrackMetadata:
     )
 
 
-def _printable(text: str) -> str:
-    """`text` without control characters (NUL-padded ID3 frames), which the catalog refuses."""
-    return "".join(c for c in text if not unicodedata.category(c).startswith("C")).strip()
+def _printable(value: str) -> str:
+    """`value` under the names' text policy (NUL-padded ID3 frames, bidi overrides dropped)."""
+    return text.clean(value).strip()
 
 
 def upload_filename(name: str) -> str:
     """`name` made acceptable as an upload's file name (no separators or control characters)."""
     cleaned = "".join(
-        "_"
-        if char in _FORBIDDEN_IN_FILENAME or unicodedata.category(char).startswith("C")
-        else char
-        for char in name
+        "_" if char in _FORBIDDEN_IN_FILENAME or text.is_refused(char) else char for char in name
     ).strip()
     if len(cleaned) > 255:
         suffix = Path(cleaned).suffix[:20]

@@ -3,8 +3,8 @@
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.accounts.tokens import VersionedRefreshToken
 from media_pipeline.storage import get_storage
 from tests import factories
 
@@ -19,7 +19,9 @@ def api_client() -> APIClient:
 def client_for(user) -> APIClient:
     """An API client that sends a JWT access token for `user`."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {VersionedRefreshToken.for_user(user).access_token}"
+    )
     return client
 
 

@@ -1,28 +1,20 @@
-import unicodedata
-
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.accounts.models import User
+from core.accounts.usernames import validate_not_confusable
 from core.roles import can_moderate, can_upload
+from core.text import validate_name, validate_text
 
 READ_ONLY_PROFILE_FIELDS = ("username", "email")
 
 
-def _no_control_characters(*, allow_newlines: bool):
-    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-
-    def validate(value: str) -> None:
-        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
-            raise serializers.ValidationError("Control characters are not allowed.")
-
-    return validate
-
-
 class RegisterInputSerializer(serializers.Serializer):
     username = serializers.CharField(
-        min_length=3, max_length=150, validators=[UnicodeUsernameValidator()]
+        min_length=3,
+        max_length=150,
+        validators=[UnicodeUsernameValidator(), validate_not_confusable],
     )
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(
@@ -42,6 +34,15 @@ class LoginInputSerializer(serializers.Serializer):
     # Generous cap: only there so that hashing a megabyte of "password" cannot tie up a worker.
     password = serializers.CharField(
         max_length=4096, write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    current = serializers.CharField(
+        max_length=4096, write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+    new = serializers.CharField(
+        max_length=128, write_only=True, trim_whitespace=False, style={"input_type": "password"}
     )
 
 
@@ -89,14 +90,14 @@ class MeUpdateInputSerializer(serializers.Serializer):
         max_length=50,
         allow_blank=True,
         required=False,
-        validators=[_no_control_characters(allow_newlines=False)],
+        validators=[validate_name],
     )
     bio = serializers.CharField(
         max_length=1000,
         allow_blank=True,
         required=False,
         trim_whitespace=False,
-        validators=[_no_control_characters(allow_newlines=True)],
+        validators=[validate_text],
     )
     avatar = serializers.FileField(
         required=False,

@@ -15,12 +15,13 @@ from core.accounts.serializers import (
     LoginInputSerializer,
     MeOutputSerializer,
     MeUpdateInputSerializer,
+    PasswordChangeInputSerializer,
     RefreshInputSerializer,
     RegisterInputSerializer,
     RegisterOutputSerializer,
     TokenPairOutputSerializer,
 )
-from core.accounts.throttles import AuthRateThrottle, client_ip
+from core.accounts.throttles import AuthRateThrottle
 from core.api.errors import InvalidInput
 from core.api.parsers import JSONParser
 from core.api.schema import error_responses
@@ -71,9 +72,7 @@ class TokenObtainView(_AuthEndpoint):
     def post(self, request: Request) -> Response:
         data = LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        pair = services.auth_login(
-            **data.validated_data, client_ip=client_ip(request), request=request
-        )
+        pair = services.auth_login(**data.validated_data, request=request)
         return Response(TokenPairOutputSerializer(pair).data)
 
 
@@ -161,3 +160,28 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **data.validated_data)
         return Response(MeOutputSerializer(user, context={"request": request}).data)
+
+
+class PasswordChangeView(APIView):
+    permission_classes = (IsAuthenticated,)
+    parser_classes = (JSONParser,)
+    throttle_classes = (AuthRateThrottle,)
+    throttle_bucket = "password"
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Change my password: every earlier token is revoked, a fresh pair returned",
+        description="The current password must be given (400 naming `current` when wrong); "
+        "the new one must pass the password rules (400 naming `new`). Every refresh and access "
+        "token issued before stops working on every device; the answer is a new pair for this "
+        "client. Wrong current passwords count towards the login lockout.",
+        request=PasswordChangeInputSerializer,
+        responses={200: TokenPairOutputSerializer, **error_responses(400, 401, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordChangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pair = services.user_change_password(
+            user=request.user, **data.validated_data, request=request
+        )
+        return Response(TokenPairOutputSerializer(pair).data)

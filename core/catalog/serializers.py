@@ -5,6 +5,7 @@ from rest_framework import serializers
 from core.catalog.models import Album, Artist, Genre, Track
 from core.catalog.querysets import variant_flag
 from core.roles import can_moderate
+from core.text import validate_name
 from media_pipeline.api import PresignedPartOutputSerializer
 from media_pipeline.models import TrackMedia, VariantQuality
 from media_pipeline.selectors import ORIGINAL, STREAM_QUALITIES, artwork_urls
@@ -301,19 +302,24 @@ def _clean_names(names: list[str]) -> list[str]:
 
 
 class _TrackMetadataInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
-    artist = serializers.CharField(max_length=200, required=False, help_text="Artist name.")
+    title = serializers.CharField(max_length=300, validators=[validate_name])
+    artist = serializers.CharField(
+        max_length=200, required=False, validators=[validate_name], help_text="Artist name."
+    )
     artist_id = serializers.IntegerField(min_value=1, required=False)
     album = serializers.CharField(
         max_length=200,
         required=False,
         allow_null=True,
         allow_blank=True,
+        validators=[validate_name],
         help_text="Album title under the track's artist, created if new; null or empty for none.",
     )
-    genre = serializers.CharField(max_length=100, required=False, help_text="One genre name.")
+    genre = serializers.CharField(
+        max_length=100, required=False, validators=[validate_name], help_text="One genre name."
+    )
     genres = serializers.ListField(
-        child=serializers.CharField(max_length=100),
+        child=serializers.CharField(max_length=100, validators=[validate_name]),
         required=False,
         max_length=20,
         help_text="Genre names, created if new; replaces the track's genres.",
@@ -342,18 +348,20 @@ class TrackRegisterInputSerializer(_TrackMetadataInputSerializer):
     title = serializers.CharField(
         max_length=300,
         required=False,
+        validators=[validate_name],
         help_text="Left out: the file's title tag, else the file name without its extension.",
     )
     artist = serializers.CharField(
         max_length=200,
         required=False,
+        validators=[validate_name],
         help_text="Artist name. Left out (with artist_id): the file's artist tag, else "
         '"Unknown artist".',
     )
 
 
 class TrackUpdateInputSerializer(_TrackMetadataInputSerializer):
-    title = serializers.CharField(max_length=300, required=False)
+    title = serializers.CharField(max_length=300, required=False, validators=[validate_name])
     is_hidden = serializers.BooleanField(required=False, help_text="Moderators only.")
 
 

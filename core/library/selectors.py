@@ -72,6 +72,7 @@ class StreamTarget:
     """What a stream request needs to know, read in one query."""
 
     account_active: bool
+    token_current: bool  # the token's version is the account's: no password change since
     source: StreamSource | None  # None when no playable track has the id asked for
     duration: float | None
     recent_play_id: int | None  # the listener's newest entry for the track since `since`
@@ -86,7 +87,8 @@ def _stream_target_sql() -> str:
         model._meta.db_table for model in (get_user_model(), Track, TrackVariant, Play)
     )
     return f"""
-        SELECT u.is_active AS active, t.id AS track_id, t.duration AS duration,
+        SELECT u.is_active AS active, u.token_version = %(token_version)s AS token_current,
+               t.id AS track_id, t.duration AS duration,
                t.storage_key AS key, t.content_type AS content_type, t.size AS size,
                v.key AS variant_key, v.content_type AS variant_type, v.size AS variant_size,
                (SELECT p.id FROM {plays} p
@@ -102,11 +104,12 @@ def _stream_target_sql() -> str:
 
 
 def stream_target_query(
-    *, user_id: int, track_id: int, quality: str, since: datetime
+    *, user_id: int, token_version: int, track_id: int, quality: str, since: datetime
 ) -> tuple[str, dict]:
     """The SQL and parameters of stream_target(), for a statement that builds on it."""
     params = {
         "user": user_id,
+        "token_version": token_version,
         "track": track_id,
         "ready": TrackStatus.READY,
         "quality": quality,
@@ -116,7 +119,7 @@ def stream_target_query(
 
 
 def stream_target_from_row(row: tuple, quality: str) -> StreamTarget:
-    active, pk, duration, key, content_type, size, v_key, v_type, v_size, recent = row
+    active, current, pk, duration, key, content_type, size, v_key, v_type, v_size, recent = row
     source = None
     if pk is not None:
         source = choose_source(
@@ -125,18 +128,27 @@ def stream_target_from_row(row: tuple, quality: str) -> StreamTarget:
             variant=None if v_key is None else StreamSource(quality, v_key, v_type, v_size),
         )
     return StreamTarget(
-        account_active=bool(active), source=source, duration=duration, recent_play_id=recent
+        account_active=bool(active),
+        token_current=bool(current),
+        source=source,
+        duration=duration,
+        recent_play_id=recent,
     )
 
 
 def stream_target(
-    *, user_id: int, track_id: int, quality: str, since: datetime
+    *, user_id: int, token_version: int, track_id: int, quality: str, since: datetime
 ) -> StreamTarget | None:
-    """The account's state, the playable track's audio in `quality` (or its original when it
-    has no such variant) and the listener's latest entry for it since `since`, in one query.
-    None when no account has `user_id`."""
+    """The account's state (active, and whether `token_version` is still its own), the
+    playable track's audio in `quality` (or its original when it has no such variant) and the
+    listener's latest entry for it since `since`, in one query. None when no account has
+    `user_id`."""
     sql, params = stream_target_query(
-        user_id=user_id, track_id=track_id, quality=quality, since=since
+        user_id=user_id,
+        token_version=token_version,
+        track_id=track_id,
+        quality=quality,
+        since=since,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

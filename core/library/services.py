@@ -11,6 +11,8 @@ from django.utils import timezone
 from rest_framework.exceptions import AuthenticationFailed
 
 from config.ints import INT64_MAX
+from core.accounts.authentication import revoked
+from core.accounts.tokens import claimed_token_version
 from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Track
 from core.library import selectors
@@ -58,27 +60,36 @@ def track_stream(*, user, track_id: int, client: str, quality: str = ORIGINAL) -
     and the grant says which one it gives. Storage must have answered a recent probe before
     anything is written, so an outage leaves no entry behind.
 
-    `user` may be a token's user (its id only): the read that finds the track also confirms
-    that the account exists and is active, so a deactivated account is refused at once
-    although authentication loaded no user row. On PostgreSQL that read and the entry's
-    insert are one round trip.
+    `user` may be a token's user (its id and token only): the read that finds the track also
+    confirms that the account exists, is active and has not revoked the token (a password
+    change or a deactivation since it was issued), so such a token is refused at once although
+    authentication loaded no user row. On PostgreSQL that read and the entry's insert are one
+    round trip.
     """
     if not 0 < track_id <= INT64_MAX:
         raise NotFound("Track not found.")  # and no id column holds it
     now = timezone.now()
     user_id = int(user.pk)
+    token_version = claimed_token_version(user)
     storage = get_storage()
     try:
         storage.ensure_reachable(max_age=settings.STORAGE_PROBE_SECONDS)
     except StorageUnavailable:
         raise ServiceUnavailable("Object storage is unavailable; retry shortly.") from None
     target, opened = _read_and_open_play(
-        user_id=user_id, track_id=track_id, quality=quality, client=client, now=now
+        user_id=user_id,
+        token_version=token_version,
+        track_id=track_id,
+        quality=quality,
+        client=client,
+        now=now,
     )
     if target is None:
         raise AuthenticationFailed("User not found", code="user_not_found")
     if not target.account_active:
         raise AuthenticationFailed("User is inactive", code="user_inactive")
+    if not target.token_current:
+        raise revoked()
     source = target.source
     if source is None:
         raise NotFound("Track not found.")
@@ -131,14 +142,19 @@ def _insert_params(*, user_id: int, track_id: int, client: str, now: datetime) -
 
 
 def _read_and_open_play(
-    *, user_id: int, track_id: int, quality: str, client: str, now: datetime
+    *, user_id: int, token_version: int, track_id: int, quality: str, client: str, now: datetime
 ) -> tuple[selectors.StreamTarget | None, int | None]:
     """The stream's target and, on PostgreSQL, the entry it opens (None when the dedup window
-    already holds one, or when the account or track does not qualify), in one round trip.
-    Elsewhere only the target: the caller opens the entry with play_start()."""
+    already holds one, or when the account, its token or the track does not qualify), in one
+    round trip. Elsewhere only the target: the caller opens the entry with play_start()."""
     dedup = settings.PLAY_DEDUP_WINDOW_SECONDS > 0
     params = _insert_params(user_id=user_id, track_id=track_id, client=client, now=now)
-    target_args = {"user_id": user_id, "track_id": track_id, "quality": quality}
+    target_args = {
+        "user_id": user_id,
+        "token_version": token_version,
+        "track_id": track_id,
+        "quality": quality,
+    }
     if connection.vendor != "postgresql":
         return selectors.stream_target(**target_args, since=params["since"]), None
     target_sql, target_params = selectors.stream_target_query(**target_args, since=params["since"])
@@ -148,7 +164,7 @@ def _read_and_open_play(
             INSERT INTO {Play._meta.db_table}
                    (user_id, track_id, started_at, client, played_seconds, counted)
             SELECT %(user)s, track_id, %(now)s, %(client)s, 0, %(counted)s FROM target
-             WHERE active AND track_id IS NOT NULL
+             WHERE active AND token_current AND track_id IS NOT NULL
                AND (recent_play_id IS NULL OR NOT %(dedup)s)
             RETURNING id
         )

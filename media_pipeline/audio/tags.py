@@ -9,6 +9,8 @@ import mutagen
 from mutagen.id3 import ID3
 from mutagen.mp4 import MP4Tags
 
+from core.text import clean as clean_text
+
 logger = logging.getLogger(__name__)
 
 _LRC_LINE = re.compile(r"^((?:\[\d{1,3}:\d{1,2}(?:[.:]\d{1,3})?\])+)(.*)$")
@@ -68,7 +70,7 @@ def _split_genres(values: list[str]) -> list[str]:
     genres: list[str] = []
     for value in values:
         for part in re.split(r"[;\x00]", str(value)):
-            name = part.strip()[:100]
+            name = clean_text(part).strip()[:100]
             if name and name.lower() not in {g.lower() for g in genres}:
                 genres.append(name)
     return genres
@@ -77,7 +79,7 @@ def _split_genres(values: list[str]) -> list[str]:
 def _text(value, limit: int = 300) -> str:
     if isinstance(value, list | tuple):
         value = value[0] if value else ""
-    return str(value or "").strip()[:limit]
+    return clean_text(str(value or "")).strip()[:limit]
 
 
 def _lyrics_pair(plain: str, synced: list[SyncedLine]) -> tuple[str, list[SyncedLine]]:

@@ -19,16 +19,29 @@ factories.TrackFactory(title="Flamenco Sketches")
 client = Client(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
 url = f"/api/tracks/{track.pk}/stream/"
 streams = [client.post(url, "{}", content_type="application/json") for _ in range(2)]
+user.set_password("another-Passphrase-9")
+user.save()
+revoked = client.post(url, "{}", content_type="application/json")
 user.is_active = False
 user.save()
 refused = client.post(url, "{}", content_type="application/json")
 search = Client().get("/api/tracks/", {"search": "bl"})
+def register(name):
+    body = {"username": name, "email": f"{len(name)}{ord(name[1])}@example.com",
+            "password": "a-long-and-rare-passphrase"}
+    return Client().post("/api/auth/register/", body, content_type="application/json")
+registered = [register(name).status_code for name in ("ärger", "ÄRGER", "b\u043eb")]
+login = Client().post("/api/auth/token/", {"username": "ÄRGER",
+                      "password": "a-long-and-rare-passphrase"}, content_type="application/json")
 print(json.dumps({
     "statuses": [r.status_code for r in streams],
     "play_ids": [r.json()["play_id"] for r in streams],
     "plays": Play.objects.count(),
+    "revoked": revoked.json()["code"],
     "refused": refused.status_code,
     "found": [t["title"] for t in search.json()["results"]],
+    "registered": registered,
+    "login": login.status_code,
 }))
 """
 
@@ -51,8 +64,12 @@ def test_streams_and_searches_on_sqlite(tmp_path):
     assert outcome["statuses"] == [200, 200]
     assert outcome["play_ids"][0] == outcome["play_ids"][1]
     assert outcome["plays"] == 1
+    assert outcome["revoked"] == "token_revoked"
     assert outcome["refused"] == 401
     assert outcome["found"] == ["Blue in Green"]
+    # ASCII-only lower() on SQLite: the username key, not the database, tells these apart.
+    assert outcome["registered"] == [201, 400, 400]
+    assert outcome["login"] == 200
 
 
 HUGE_IDS_SCRIPT = """

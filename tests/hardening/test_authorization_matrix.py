@@ -69,6 +69,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("api/me/", "get"): Call(lambda w: "/api/me/"),
     ("api/me/", "patch"): Call(lambda w: "/api/me/", lambda w: {"nickname": "Nick"}),
+    ("api/me/password/", "post"): Call(
+        lambda w: "/api/me/password/", lambda w: {"current": "wrong", "new": "V3ry-long-pw!"}
+    ),
     ("api/tracks/", "get"): Call(lambda w: "/api/tracks/"),
     ("api/tracks/", "post"): Call(
         lambda w: "/api/tracks/",
@@ -199,6 +202,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/auth/logout/", "post"): (401, 401, 401, 401, 401, 401, 401),
     ("api/me/", "get"): (401, 200, 200, 200, 200, 200, 200),
     ("api/me/", "patch"): (401, 200, 200, 200, 200, 200, 200),
+    # Every caller changes only their own password, and only with it: a wrong one is a 400.
+    ("api/me/password/", "post"): (401, 400, 400, 400, 400, 400, 400),
     ("api/tracks/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/tracks/", "post"): (401, 403, 403, 400, 404, 404, 404),
     ("api/tracks/presigned_upload/", "post"): (401, 403, 403, 403, 201, 201, 201),
