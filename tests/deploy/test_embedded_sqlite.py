@@ -1,5 +1,5 @@
 """The embedded default (SQLite, local storage) runs the hot paths whose SQL is written per
-database: the stream's history entry and the short search."""
+database: the stream's history entry, the short search and the items page read with its count."""
 
 import json
 
@@ -23,12 +23,22 @@ user.is_active = False
 user.save()
 refused = client.post(url, "{}", content_type="application/json")
 search = Client().get("/api/tracks/", {"search": "bl"})
+playlist = factories.PlaylistFactory(owner=user, is_public=True)
+for position, item_track in enumerate(factories.TrackFactory.create_batch(3)):
+    playlist.items.create(track=item_track, position=position, playable=True)
+items = [
+    Client().get(f"/api/playlists/{playlist.pk}/items/", {"page_size": 2, "page": page})
+    for page in (1, 2, 3)
+]
 print(json.dumps({
     "statuses": [r.status_code for r in streams],
     "play_ids": [r.json()["play_id"] for r in streams],
     "plays": Play.objects.count(),
     "refused": refused.status_code,
     "found": [t["title"] for t in search.json()["results"]],
+    "items": [
+        [r.status_code, r.json().get("count"), len(r.json().get("results", []))] for r in items
+    ],
 }))
 """
 
@@ -53,3 +63,4 @@ def test_streams_and_searches_on_sqlite(tmp_path):
     assert outcome["plays"] == 1
     assert outcome["refused"] == 401
     assert outcome["found"] == ["Blue in Green"]
+    assert outcome["items"] == [[200, 3, 2], [200, 3, 1], [404, None, 0]]
