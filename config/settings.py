@@ -36,9 +36,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "storages",
     "django_tasks",
+    # Before django_tasks_db: its db_worker command is media_pipeline's, which waits out
+    # database outages.
+    "media_pipeline",
     "django_tasks_db",
     "core",
-    "media_pipeline",
 ]
 
 MIDDLEWARE = [
