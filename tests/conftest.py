@@ -7,7 +7,12 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from media_pipeline.storage import get_storage
 from tests import factories
 
-pytest_plugins = ["tests.redis_server", "tests.s3server", "tests.strict_s3"]
+pytest_plugins = [
+    "tests.postgres_server",
+    "tests.redis_server",
+    "tests.s3server",
+    "tests.strict_s3",
+]
 
 
 @pytest.fixture

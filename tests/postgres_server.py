@@ -25,7 +25,7 @@ def _bindir() -> Path:
     return Path(found[-1]).parent
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -38,7 +38,7 @@ class PostgresServer:
         self.bindir = _bindir()
         # Not under pytest's tmp_path: the postgres user must be able to reach the folder.
         self.root = Path(tempfile.mkdtemp(prefix="tonearm-test-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"postgres://tonearm@127.0.0.1:{self.port}/tonearm"
         if os.getuid() == 0:
             # PostgreSQL refuses to run as root.

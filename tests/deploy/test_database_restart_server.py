@@ -8,7 +8,7 @@ import time
 import requests
 
 from tests.deploy.conftest import ROOT, manage, production_env
-from tests.postgres_server import PostgresServer, _free_port, postgres_server  # noqa: F401
+from tests.postgres_server import PostgresServer, free_port
 
 ENDPOINTS = ["/api/tracks/", "/api/genres/", "/api/playlists/public/"]
 
@@ -32,7 +32,7 @@ def wait_for_http(url: str, timeout: float = 60) -> None:
 
 def test_server_answers_503_while_the_database_restarts_and_200_after(
     tmp_path,
-    postgres_server: PostgresServer,  # noqa: F811
+    postgres_server: PostgresServer,
 ):
     env = production_env(
         tmp_path,
@@ -44,7 +44,7 @@ def test_server_answers_503_while_the_database_restarts_and_200_after(
         LOG_FORMAT="text",
     )
     assert manage("migrate", "--no-input", env=env).returncode == 0
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application",

@@ -11,7 +11,7 @@ import psycopg
 
 from tests.media_pipeline.audio_fixtures import tone
 from tests.media_pipeline.worker_helpers import ROOT, manage, wait_for
-from tests.postgres_server import PostgresServer, postgres_server  # noqa: F401
+from tests.postgres_server import PostgresServer
 
 REGISTER = """
 import sys
@@ -52,7 +52,7 @@ def track_status(server: PostgresServer, track_id: int) -> str:
 
 def test_worker_and_sweep_outlive_a_database_restart_then_process_a_track(
     tmp_path,
-    postgres_server: PostgresServer,  # noqa: F811
+    postgres_server: PostgresServer,
 ):
     env = env_for(postgres_server, tmp_path)
     migrate = python(["manage.py", "migrate", "--no-input"], env)
