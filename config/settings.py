@@ -36,14 +36,17 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "storages",
     "django_tasks",
+    # Before django_tasks_db: its db_worker command is media_pipeline's, which waits out
+    # database outages.
+    "media_pipeline",
     "django_tasks_db",
     "core",
-    "media_pipeline",
 ]
 
 MIDDLEWARE = [
     "config.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.api.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,6 +199,8 @@ if UPLOAD_PART_SIZE > 5 * 1024**3:
     raise ImproperlyConfigured(f"UPLOAD_PART_SIZE must be at most 5 GiB, got {UPLOAD_PART_SIZE}")
 STREAM_URL_EXPIRY_SECONDS = env_int("STREAM_URL_EXPIRY_SECONDS", 300, minimum=1)
 PLAY_DEDUP_WINDOW_SECONDS = env_int("PLAY_DEDUP_WINDOW_SECONDS", 30, minimum=0)
+# A progress report is held to the wall time since its play started plus this much slack.
+PLAY_PROGRESS_TOLERANCE_SECONDS = env_int("PLAY_PROGRESS_TOLERANCE_SECONDS", 5, minimum=0)
 # Largest request body read into memory (JSON); larger ones are a 413. Completing a multipart
 # upload of 10,000 parts takes about 600 KB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024**2, minimum=1024)

@@ -11,4 +11,6 @@ class CoreConfig(AppConfig):
 
         # The role groups hold permissions of core and media_pipeline, so they are synced once
         # the later of the two has had its permissions created (post_migrate runs per app).
-        post_migrate.connect(sync_role_groups, sender=apps.get_app_config("media_pipeline"))
+        configs = list(apps.get_app_configs())
+        later = max(self, apps.get_app_config("media_pipeline"), key=configs.index)
+        post_migrate.connect(sync_role_groups, sender=later)

@@ -8,7 +8,12 @@ from core.accounts.tokens import VersionedRefreshToken
 from media_pipeline.storage import get_storage
 from tests import factories
 
-pytest_plugins = ["tests.redis_server", "tests.s3server", "tests.strict_s3"]
+pytest_plugins = [
+    "tests.postgres_server",
+    "tests.redis_server",
+    "tests.s3server",
+    "tests.strict_s3",
+]
 
 
 @pytest.fixture

@@ -261,12 +261,16 @@ def _insert_play(params: dict, *, dedup: bool) -> int | None:
 
 @transaction.atomic
 def play_report_progress(*, user, play_id: int, played_seconds: float) -> Play:
-    """Record how far the player got (the furthest report wins) and count the listen once due."""
+    """Record how far the player got (the furthest report wins) and count the listen once due.
+
+    A claim beyond the wall time since the play started (plus PLAY_PROGRESS_TOLERANCE_SECONDS)
+    is held to that bound, so a listen cannot be counted before it could have been heard.
+    """
     # Lock the entry: reports may arrive concurrently and out of order, and the furthest must win.
     play = (
         Play.objects.select_for_update(of=("self",))
         .select_related("track")
-        .only("pk", "played_seconds", "counted", "counted_at", "track__duration")
+        .only("pk", "started_at", "played_seconds", "counted", "counted_at", "track__duration")
         .filter(pk=play_id, user=user)
         .first()
     )
@@ -277,6 +281,8 @@ def play_report_progress(*, user, play_id: int, played_seconds: float) -> Play:
         raise InvalidInput(
             f"Cannot exceed the track's duration ({duration:g} s).", field="played_seconds"
         )
+    now = timezone.now()
+    played_seconds = min(played_seconds, _plausible_seconds(play, now=now))
     changed = []
     if played_seconds > play.played_seconds:
         play.played_seconds = played_seconds
@@ -286,11 +292,18 @@ def play_report_progress(*, user, play_id: int, played_seconds: float) -> Play:
         duration=duration, played_seconds=play.played_seconds
     ):
         play.counted = True
-        play.counted_at = timezone.now()
+        play.counted_at = now
         changed += ["counted", "counted_at"]
     if changed:
         play.save(update_fields=changed)
     return play
+
+
+def _plausible_seconds(play: Play, *, now: datetime) -> float:
+    """The most a player can have played of `play` by `now`: its wall time, plus slack for
+    the player's clock and buffering."""
+    elapsed = max((now - play.started_at).total_seconds(), 0.0)
+    return elapsed + settings.PLAY_PROGRESS_TOLERANCE_SECONDS
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 """The embedded default (SQLite, local storage) runs the hot paths whose SQL is written per
-database: the stream's history entry and the short search."""
+database: the stream's history entry, the short search and the items page read with its count."""
 
 import json
 
@@ -33,6 +33,13 @@ def register(name):
 registered = [register(name).status_code for name in ("ärger", "ÄRGER", "b\u043eb")]
 login = Client().post("/api/auth/token/", {"username": "ÄRGER",
                       "password": "a-long-and-rare-passphrase"}, content_type="application/json")
+playlist = factories.PlaylistFactory(owner=user, is_public=True)
+for position, item_track in enumerate(factories.TrackFactory.create_batch(3)):
+    playlist.items.create(track=item_track, position=position, playable=True)
+items = [
+    Client().get(f"/api/playlists/{playlist.pk}/items/", {"page_size": 2, "page": page})
+    for page in (1, 2, 3)
+]
 print(json.dumps({
     "statuses": [r.status_code for r in streams],
     "play_ids": [r.json()["play_id"] for r in streams],
@@ -42,6 +49,9 @@ print(json.dumps({
     "found": [t["title"] for t in search.json()["results"]],
     "registered": registered,
     "login": login.status_code,
+    "items": [
+        [r.status_code, r.json().get("count"), len(r.json().get("results", []))] for r in items
+    ],
 }))
 """
 
@@ -67,6 +77,7 @@ def test_streams_and_searches_on_sqlite(tmp_path):
     assert outcome["revoked"] == "token_revoked"
     assert outcome["refused"] == 401
     assert outcome["found"] == ["Blue in Green"]
+    assert outcome["items"] == [[200, 3, 2], [200, 3, 1], [404, None, 0]]
     # ASCII-only lower() on SQLite: the username key, not the database, tells these apart.
     assert outcome["registered"] == [201, 400, 400]
     assert outcome["login"] == 200

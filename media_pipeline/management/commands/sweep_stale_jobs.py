@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from media_pipeline.db_outage import DATABASE_UNAVAILABLE, wait_for_database
 from media_pipeline.processing import processing_sweep_stale
 
 
@@ -9,7 +10,7 @@ class Command(BaseCommand):
     help = (
         "Re-send processing jobs whose worker stopped mid-run (no heartbeat for "
         "PIPELINE_STALE_AFTER_SECONDS) or whose queued task was lost. Run it beside the workers, "
-        "with --every to keep it going."
+        "with --every to keep it going (it then waits out database outages)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,7 +26,13 @@ class Command(BaseCommand):
         if every < 0:
             raise CommandError("--every must be zero or more seconds")
         while True:
-            swept = processing_sweep_stale()
+            try:
+                swept = processing_sweep_stale()
+            except DATABASE_UNAVAILABLE as exc:
+                if not every:
+                    raise
+                wait_for_database(exc, process="stale-job sweep")
+                continue
             if swept or options["verbosity"] > 1:
                 ids = ", ".join(map(str, swept)) or "none"
                 self.stdout.write(f"Re-sent {len(swept)} stale job(s): {ids}")
