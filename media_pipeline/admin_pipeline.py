@@ -72,4 +72,4 @@ class ProcessingJobAdmin(ReadOnlyAdmin):
     actions = [rerun_jobs]
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
-        return can_moderate(request.user)
+        return request.user.has_perm("core.moderate_track")
