@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from core.catalog import admin_media
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.services import schedule_stored_object_deletion
+from core.catalog.signals import tracks_hidden
 from core.playlists.services import playlist_items_sync_playable
 from media_pipeline.admin_actions import reprocess_tracks
 from media_pipeline.selectors import derived_keys
@@ -192,8 +193,10 @@ class TrackAdmin(admin.ModelAdmin):
 
     @admin.action(description="Hide selected tracks from listeners", permissions=["moderate"])
     def hide_tracks(self, request: HttpRequest, queryset: QuerySet) -> None:
+        track_ids = list(queryset.values_list("pk", flat=True))
         count = queryset.update(is_hidden=True)
-        playlist_items_sync_playable(track_ids=queryset.values("pk"))
+        playlist_items_sync_playable(track_ids=track_ids)
+        tracks_hidden.send(sender=Track, track_ids=track_ids, by=request.user)
         self.message_user(request, f"Hid {count} tracks.", messages.SUCCESS)
 
     @admin.action(description="Unhide selected tracks", permissions=["moderate"])
@@ -206,6 +209,8 @@ class TrackAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "is_hidden" in form.changed_data:
             playlist_items_sync_playable(track_ids=[obj.pk])
+            if obj.is_hidden:
+                tracks_hidden.send(sender=Track, track_ids=[obj.pk], by=request.user)
 
     def delete_model(self, request: HttpRequest, obj: Track) -> None:
         keys = [obj.storage_key, *derived_keys([obj.pk])]
