@@ -345,7 +345,7 @@ def _run(track: Track, workdir: Path) -> Outcome:
         wave = waveform.compute(source, duration=info.duration)
     except (loudness.LoudnessError, waveform.WaveformError) as exc:
         raise BadMedia(f"File is truncated or corrupt: ffmpeg could not decode it ({exc})") from exc
-    duration = _check_complete(info, wave.decoded_seconds)
+    duration = check_complete(info, wave.decoded_seconds)
 
     outcome = Outcome(
         info=info,
@@ -448,7 +448,7 @@ def _probe(path: Path) -> probe.AudioInfo:
         raise BadMedia(str(exc)) from exc
 
 
-def _check_complete(info: probe.AudioInfo, decoded: float) -> float:
+def check_complete(info: probe.AudioInfo, decoded: float) -> float:
     """The duration to record; BadMedia when far less audio decodes than the file declares."""
     if decoded <= 0:
         raise BadMedia("File is truncated or corrupt: no audio could be decoded from it")
