@@ -132,3 +132,20 @@ def test_the_progress_bar_is_not_written_in_the_error_style():
 
     assert "Importing" in terminal.getvalue()
     assert "<error>" not in terminal.getvalue()
+
+
+def test_deleting_a_remembered_failure_in_the_admin_lets_the_next_run_try_again(
+    library, uploader, client
+):
+    from tests import factories
+
+    _import(library)
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    failure = ImportFailure.objects.get(path="shopping list.mp3")
+
+    listing = client.get("/admin/media_pipeline/importfailure/")
+    client.post(f"/admin/media_pipeline/importfailure/{failure.pk}/delete/", {"post": "yes"})
+    out, _, _ = _import(library)
+
+    assert "shopping list.mp3" in listing.content.decode()
+    assert "1 failed, 1 failed before" in out
