@@ -240,6 +240,7 @@ REST_FRAMEWORK = {
         "auth": env_str("THROTTLE_AUTH", "20/min"),
         "presign": env_str("THROTTLE_PRESIGN", "60/min"),
         "stream": env_str("THROTTLE_STREAM", "300/min"),
+        "report": env_str("THROTTLE_REPORT", "20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # JSON only, bounded and free of control characters; other types are a 415 (the profile
@@ -284,7 +285,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.postprocess_schema",
     ],
-    "ENUM_NAME_OVERRIDES": {"StreamQualityEnum": "media_pipeline.selectors.STREAM_QUALITIES"},
+    "ENUM_NAME_OVERRIDES": {
+        "StreamQualityEnum": "media_pipeline.selectors.STREAM_QUALITIES",
+        "ReportStatusEnum": "core.reports.models.ReportStatus",
+        "StatusEnum": "core.catalog.models.TrackStatus",  # the name it had before reports
+    },
     # Path ids (config/converters.py): ASCII digits within 64 bits, anything else a 404.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
 }

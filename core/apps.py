@@ -7,7 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Tonearm"
 
     def ready(self) -> None:
+        from core.catalog.signals import tracks_hidden
+        from core.reports.services import reports_resolve_hidden_tracks
         from core.roles import sync_role_groups
+
+        tracks_hidden.connect(reports_resolve_hidden_tracks, dispatch_uid="reports_on_hide")
 
         # The role groups hold permissions of core and media_pipeline, so they are synced once
         # the later of the two has had its permissions created (post_migrate runs per app).

@@ -4,6 +4,7 @@ from core.accounts.models import User
 from core.catalog.models import Album, Artist, Genre, Track
 from core.library.models import Favorite, Play
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
+from core.reports.models import Report, ReportingBan
 
 __all__ = [
     "Album",
@@ -14,6 +15,8 @@ __all__ = [
     "Playlist",
     "PlaylistItem",
     "PlaylistShare",
+    "Report",
+    "ReportingBan",
     "Track",
     "User",
 ]

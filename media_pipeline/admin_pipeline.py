@@ -41,7 +41,7 @@ class TrackVariantAdmin(ReadOnlyAdmin):
         return filesizeformat(variant.size)
 
 
-@admin.action(description="Re-run processing of these jobs' tracks")
+@admin.action(description="Re-run media processing", permissions=["moderate"])
 def rerun_jobs(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     if not can_moderate(request.user):
         modeladmin.message_user(
@@ -70,3 +70,6 @@ class ProcessingJobAdmin(ReadOnlyAdmin):
     search_fields = ["track__title", "last_error"]
     date_hierarchy = "enqueued_at"
     actions = [rerun_jobs]
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("core.moderate_track")

@@ -349,7 +349,7 @@ def _run(track: Track, workdir: Path) -> Outcome:
         wave = waveform.compute(audio, duration=info.duration)
     except (loudness.LoudnessError, waveform.WaveformError) as exc:
         raise BadMedia("File is truncated or corrupt: ffmpeg could not decode it") from exc
-    duration = _check_complete(info, wave.decoded_seconds)
+    duration = check_complete(info, wave.decoded_seconds)
 
     outcome = Outcome(
         info=info,
@@ -362,17 +362,33 @@ def _run(track: Track, workdir: Path) -> Outcome:
     _make_artwork(track, source, outcome, storage)
     out_dir = workdir / "variants"
     out_dir.mkdir()
-    for quality in settings.PIPELINE_VARIANTS:
-        profile = transcode.PROFILES[quality]
+    for profile in variant_profiles(info, source_size=source.stat().st_size):
         try:
             variant = transcode.transcode(audio, out_dir, profile, channels=info.channels)
         except transcode.TranscodeError as exc:
             raise BadMedia("File could not be converted for streaming") from exc
-        key = variant_key(track.pk, quality, profile.extension)
+        if variant.size >= source.stat().st_size:
+            continue  # no saving on the original: it streams instead
+        key = variant_key(track.pk, profile.quality, profile.extension)
         with variant.path.open("rb") as f:
             storage.upload_fileobj(key, f, content_type=variant.content_type)
         outcome.variants.append((variant, key))
     return outcome
+
+
+def variant_profiles(info: probe.AudioInfo, *, source_size: int) -> list[transcode.Profile]:
+    """The configured variants worth making: each must have a lower bitrate than its source.
+
+    A variant exists to be smaller; one at or above the source's bitrate would be a larger,
+    worse copy. Those are skipped, and a stream asking for them gets the original.
+    """
+    source_bitrate = info.bitrate
+    if not source_bitrate and info.duration:
+        source_bitrate = int(source_size * 8 / info.duration)
+    profiles = [transcode.PROFILES[quality] for quality in settings.PIPELINE_VARIANTS]
+    if not source_bitrate:
+        return profiles
+    return [profile for profile in profiles if profile.bitrate < source_bitrate]
 
 
 class _HashingWriter:
@@ -436,7 +452,7 @@ def _probe(path: Path) -> probe.AudioInfo:
         raise BadMedia(str(exc)) from exc
 
 
-def _check_complete(info: probe.AudioInfo, decoded: float) -> float:
+def check_complete(info: probe.AudioInfo, decoded: float) -> float:
     """The duration to record; BadMedia when far less audio decodes than the file declares."""
     if decoded <= 0:
         raise BadMedia("File is truncated or corrupt: no audio could be decoded from it")

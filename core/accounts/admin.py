@@ -36,6 +36,16 @@ class TonearmUserAdmin(UserAdmin):
     readonly_fields = ("avatar", "date_joined", "last_login")
     actions = ("remove_avatars",)
 
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # The password field links to the reset form, which those who may only look answer 403.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     @admin.action(description="Remove the avatars of the selected users", permissions=["change"])
     def remove_avatars(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         users = list(queryset.exclude(avatar=""))

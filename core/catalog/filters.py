@@ -33,24 +33,25 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = BoundedIntegerField
 
 
-class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Ordering with missing values last in both directions and `id` as the tie-breaker,
-    so that pages never overlap."""
+class SortKeyFilter(django_filters.ChoiceFilter):
+    """One sort key (`-` for descending), with missing values last in both directions and `id`
+    as the tie-breaker, so that pages never overlap.
 
-    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+    A plain choice, so the schema shows one string enum: clients generated from it send one
+    value, and a repeated parameter is refused by the filter set rather than half ignored.
+    """
+
+    def __init__(self, *, fields: tuple[str, ...], **kwargs) -> None:
+        keys = [key for field in fields for key in (field, f"-{field}")]
+        super().__init__(choices=[(key, key) for key in keys], **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if value in EMPTY_VALUES:
             return qs
-        ordering = []
-        for param in value:
-            name = self.get_ordering_value(param)
-            expression = F(name.lstrip("-"))
-            ordering.append(
-                expression.desc(nulls_last=True)
-                if name.startswith("-")
-                else expression.asc(nulls_last=True)
-            )
-        tie_breaker = "-id" if value[-1].startswith("-") else "id"
-        return qs.order_by(*ordering, tie_breaker)
+        expression = F(value.lstrip("-"))
+        if value.startswith("-"):
+            return qs.order_by(expression.desc(nulls_last=True), "-id")
+        return qs.order_by(expression.asc(nulls_last=True), "id")
 
 
 class TrackFilter(django_filters.FilterSet):
@@ -85,14 +86,21 @@ class TrackFilter(django_filters.FilterSet):
         method="filter_uploaded_by",
         help_text="`me`: only the tracks you uploaded, in any status.",
     )
-    ordering = NullsLastOrderingFilter(
+    ordering = SortKeyFilter(
         fields=("title", "created_at", "year", "duration"),
-        help_text="Sort key, `-` for descending. Default: `-created_at` (newest first).",
+        help_text="One sort key, `-` for descending. Default: `-created_at` (newest first).",
     )
 
     class Meta:
         model = Track
         fields: list[str] = []
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if hasattr(self.data, "getlist") and len(self.data.getlist("ordering")) > 1:
+            self.form.add_error("ordering", "Give one sort key; the parameter may not repeat.")
+            return False
+        return valid
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.search(value)

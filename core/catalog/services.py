@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
+from core.catalog.signals import tracks_hidden
 from core.playlists.services import playlist_items_sync_playable
 from core.roles import can_moderate, can_upload
 from media_pipeline.models import Upload, UploadStatus
@@ -343,6 +344,8 @@ def track_update(
         track.save(update_fields=[*changed, "updated_at"])
     if "is_hidden" in changed:
         playlist_items_sync_playable(track_ids=[track.pk])
+        if track.is_hidden:
+            tracks_hidden.send(sender=Track, track_ids=[track.pk], by=user)
     return track
 
 

@@ -70,7 +70,8 @@ class PlaylistItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.playlist_id}@{self.position}: {self.track_id}"
+        # No ordering key: it means nothing to people (the admin numbers items from 1).
+        return f"track {self.track_id} in playlist {self.playlist_id}"
 
     def save(self, *args, **kwargs) -> None:
         if self.playable is None:

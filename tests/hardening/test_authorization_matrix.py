@@ -101,6 +101,11 @@ CALLS: dict[tuple[str, str], Call] = {
     ("api/history/<id:play_id>/progress/", "post"): Call(
         lambda w: f"/api/history/{w.play.pk}/progress/", lambda w: {"played_seconds": 10}
     ),
+    ("api/reports/", "get"): Call(lambda w: "/api/reports/"),
+    ("api/reports/", "post"): Call(
+        lambda w: "/api/reports/",
+        lambda w: {"kind": "playlist", "id": w.public_playlist.pk, "reason": "spam"},
+    ),
     ("api/playlists/", "get"): Call(lambda w: "/api/playlists/"),
     ("api/playlists/", "post"): Call(lambda w: "/api/playlists/", lambda w: {"name": "Mine"}),
     ("api/playlists/public/", "get"): Call(lambda w: "/api/playlists/public/"),
@@ -218,6 +223,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/tracks/<id:pk>/stream/", "post"): (401, 200, 200, 200, 200, 200, 200),
     ("api/tracks/<id:pk>/toggle_favorite/", "post"): (401, 200, 200, 200, 200, 200, 200),
     ("api/favorites/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/reports/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/reports/", "post"): (401, 201, 201, 201, 201, 201, 201),
     ("api/history/", "get"): (401, 200, 200, 200, 200, 200, 200),
     ("api/history/", "delete"): (401, 200, 200, 200, 200, 200, 200),
     ("api/history/<id:play_id>/progress/", "post"): (401, 404, 404, 200, 404, 404, 404),

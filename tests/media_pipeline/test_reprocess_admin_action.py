@@ -80,3 +80,23 @@ def test_rerun_action_on_jobs_requeues_their_tracks(audio_samples, client, moder
     assert ProcessingJob.objects.get(pk=track.pk).state == JobState.QUEUED
     track.refresh_from_db()
     assert track.status == TrackStatus.PROCESSING
+
+
+def test_moderators_rerun_processing_from_the_jobs_page_as_the_operations_guide_says(
+    audio_samples, client, moderator
+):
+    track = stored_track(audio_samples["text"])
+    process_now(track)
+    client.force_login(moderator)
+
+    page = client.get(reverse("admin:media_pipeline_processingjob_changelist"))
+    response = client.post(
+        reverse("admin:media_pipeline_processingjob_changelist"),
+        {"action": "rerun_jobs", "_selected_action": [track.pk]},
+        follow=True,
+    )
+
+    assert page.status_code == 200
+    assert "Re-run media processing" in page.content.decode()
+    assert response.status_code == 200
+    assert ProcessingJob.objects.get(pk=track.pk).state == JobState.QUEUED
