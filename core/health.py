@@ -6,7 +6,7 @@ from collections.abc import Callable
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_tasks import task_backends
@@ -90,3 +90,26 @@ def readyz(request: HttpRequest) -> JsonResponse:
             status=503,
         )
     return JsonResponse({"status": "ok", "checks": results})
+
+
+class ProbeMiddleware:
+    """Answers /healthz and /readyz before anything reads the Host header.
+
+    The image's HEALTHCHECK and orchestrators call the probes by address (127.0.0.1, a pod IP),
+    which ALLOWED_HOSTS rightly does not list; the probes say nothing that depends on the host.
+    First in MIDDLEWARE, so host validation (and the HTTPS redirect) never sees them.
+    """
+
+    PROBES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
+        "/healthz": healthz,
+        "/readyz": readyz,
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        probe = self.PROBES.get(request.path_info)
+        if probe is None:
+            return self.get_response(request)
+        return probe(request)
