@@ -8,9 +8,14 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_str, load_local_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# What scripts/run.sh chose (DEBUG, SECRET_KEY, DATA_DIR...), so that manage.py beside it needs
+# nothing typed; set in the environment, a variable wins. Empty: read no file.
+_local_env_file = env_str("LOCAL_ENV_FILE", str(BASE_DIR / "var" / "local.env"))
+if _local_env_file:
+    load_local_env(Path(_local_env_file))
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
