@@ -4,8 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core import health
+from core.api import index
 
 api_patterns = [
+    path("", index.api_root, name="api-root"),
     path("", include("core.accounts.urls")),
     path("", include("core.catalog.urls")),
     path("", include("core.library.urls")),
@@ -23,6 +25,7 @@ handler404 = "core.api.errors.page_not_found"
 handler500 = "core.api.errors.server_error"
 
 urlpatterns = [
+    path("", index.site_index, name="index"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
