@@ -281,6 +281,34 @@ SPECTACULAR_SETTINGS = {
         "core.api.schema.postprocess_schema",
     ],
     "ENUM_NAME_OVERRIDES": {"StreamQualityEnum": "media_pipeline.selectors.STREAM_QUALITIES"},
+    # In the order a client meets them: sign in, browse, upload, listen, curate.
+    "TAGS": [
+        {
+            "name": "accounts",
+            "description": "Register, log in (JWT access and rotating refresh tokens), log out, "
+            "and your own profile and avatar: `/api/auth/`, `/api/me/`.",
+        },
+        {
+            "name": "tracks",
+            "description": "Browse, search and filter tracks; register an upload as a track; "
+            "edit or delete your own.",
+        },
+        {
+            "name": "uploads",
+            "description": "Large files sent in parts: presign parts, complete, resume, abort.",
+        },
+        {"name": "artists", "description": "Artists, with their count of playable tracks."},
+        {"name": "albums", "description": "Albums, with their artwork and playable tracks."},
+        {"name": "genres", "description": "Genres, with their count of playable tracks."},
+        {
+            "name": "library",
+            "description": "Stream a track, report playback, your history and favorites.",
+        },
+        {
+            "name": "playlists",
+            "description": "Ordered playlists, public ones, and share links.",
+        },
+    ],
 }
 
 LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("text", "json"))
