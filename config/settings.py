@@ -154,6 +154,9 @@ STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
 LOCAL_STORAGE_ROOT = Path(env_str("LOCAL_STORAGE_ROOT", str(DATA_DIR / "storage")))
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "tonearm")
 AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", "") or None
+# The endpoint clients reach, when not the app's (MinIO at http://minio:9000 inside Docker):
+# upload and stream URLs are signed for it. Empty: AWS_S3_ENDPOINT_URL.
+AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL", "") or None
 AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "us-east-1")
 AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", "") or None
 AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY", "") or None
