@@ -96,6 +96,10 @@ except ValueError:
     ) from None
 if not _database.get("NAME"):
     raise ImproperlyConfigured("DATABASE_URL names no database (postgres://user@host:5432/name)")
+# The password as it is, outside the URL, where `@ : / # ? %` would need percent-encoding.
+_database_password = env_str("DATABASE_PASSWORD", "")
+if _database_password:
+    _database["PASSWORD"] = _database_password
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded setup writes from the server, a worker and the sweep at once: transactions
     # take SQLite's write lock when they begin and wait for it, rather than failing with
