@@ -183,7 +183,7 @@ AWS_LOCATION = "media"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = LOCAL_STORAGE_ROOT / "media"
 if STORAGE_BACKEND == "s3":
-    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    _default_storage = {"BACKEND": "media_pipeline.storage.filefields.PublicUrlS3Storage"}
 else:
     # No options: FileSystemStorage follows MEDIA_ROOT and MEDIA_URL, even when overridden.
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}

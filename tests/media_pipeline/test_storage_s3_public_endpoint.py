@@ -5,6 +5,8 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from media_pipeline.storage import get_storage
+from media_pipeline.storage.filefields import PublicUrlS3Storage
+from tests.deploy.conftest import production_env, run_python
 
 
 def test_signed_urls_name_the_public_endpoint(aws_settings):
@@ -52,3 +54,34 @@ def test_a_url_signed_for_the_public_host_works_there(s3_storage, moto_server, s
     download = storage.presign_download("audio/a.mp3", expires_in=60).url
     with urllib.request.urlopen(download, timeout=10) as response:  # noqa: S310 (loopback)
         assert response.read() == b"abc"
+
+
+def test_filefield_urls_name_the_public_endpoint(aws_settings):
+    aws_settings.AWS_S3_ENDPOINT_URL = "http://minio:9000"
+    aws_settings.AWS_S3_PUBLIC_ENDPOINT_URL = "https://media.example.com"
+    aws_settings.AWS_S3_ADDRESSING_STYLE = "path"
+
+    url = PublicUrlS3Storage().url("avatars/a.webp")
+
+    assert url.startswith("https://media.example.com/tonearm-audio/media/avatars/a.webp?"), url
+
+
+def test_avatar_urls_on_s3_name_the_public_endpoint_with_the_projects_settings(tmp_path):
+    env = production_env(
+        tmp_path,
+        STORAGE_BACKEND="s3",
+        AWS_S3_ENDPOINT_URL="http://minio:9000",
+        AWS_S3_PUBLIC_ENDPOINT_URL="https://media.example.com",
+        AWS_S3_ADDRESSING_STYLE="path",
+        AWS_ACCESS_KEY_ID="tonearm-app",
+        AWS_SECRET_ACCESS_KEY="app-secret",
+    )
+    show = (
+        "import django; django.setup(); from django.core.files.storage import default_storage; "
+        "print(default_storage.url('avatars/a.webp'))"
+    )
+
+    result = run_python(show, env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("https://media.example.com/tonearm/media/avatars/")
