@@ -85,17 +85,17 @@ def demo_server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     started = time.monotonic()
     try:
-        _wait_for(lambda: _get_json(f"{base}/healthz"), seconds=180, what="no server", log=log)
+        _wait_for(lambda: _get_json(f"{base}/healthz"), seconds=300, what="no server", log=log)
         print(f"serving after {time.monotonic() - started:.0f} s")
         ready = f"{base}/api/tracks/?page_size=100"
         _wait_for(
             lambda: (_get_json(ready) or {}).get("count") == len(DEMO_TRACKS),
-            seconds=180,
+            seconds=300,
             what="demo tracks not ready",
             log=log,
         )
         print(f"demo ready after {time.monotonic() - started:.0f} s")
-        yield base, env
+        yield base, env, log
     finally:
         # run.sh stops its server, worker and sweep on SIGTERM.
         os.killpg(server.pid, signal.SIGTERM)
@@ -159,8 +159,29 @@ def _check(block: Block, result: subprocess.CompletedProcess) -> list[str]:
     return problems
 
 
+def _check_the_run_command(base: str, env: dict[str, str], log: Path) -> None:
+    """Debug pages and demo passwords stay on this machine; manage.py beside the server takes the
+    settings it chose, typed in a terminal that has none of them set."""
+    port = base.rsplit(":", 1)[1]
+    assert f"Starting development server at http://127.0.0.1:{port}/" in log.read_text()
+    show = "from django.conf import settings; print(settings.DEBUG, settings.DATA_DIR)"
+    terminal = {"PATH": os.environ["PATH"], "LOCAL_ENV_FILE": env["LOCAL_ENV_FILE"]}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", show],
+        cwd=ROOT,
+        env=terminal,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"True {env['DATA_DIR']}"
+
+
 def test_the_readme_walk_through_and_the_api_examples_run_against_the_demo(demo_server, tmp_path):
-    base, _ = demo_server
+    base, run_env, log = demo_server
+    _check_the_run_command(base, run_env, log)
     state = tmp_path / "state.sh"
     outputs: dict[str, str] = {}  # by block
     problems: list[str] = []
