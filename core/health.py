@@ -93,23 +93,25 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 class ProbeMiddleware:
-    """Answers /healthz and /readyz before anything reads the Host header.
+    """Lets /healthz and /readyz through whatever the Host header says.
 
     The image's HEALTHCHECK and orchestrators call the probes by address (127.0.0.1, a pod IP),
-    which ALLOWED_HOSTS rightly does not list; the probes say nothing that depends on the host.
-    First in MIDDLEWARE, so host validation (and the HTTPS redirect) never sees them.
+    which ALLOWED_HOSTS rightly does not list; the probes' answers do not depend on the host. So
+    for them alone the host is taken as sent, and the request goes through every other
+    middleware (security headers included) as usual. First in MIDDLEWARE, before anything
+    reads the host.
     """
 
-    PROBES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
-        "/healthz": healthz,
-        "/readyz": readyz,
-    }
+    PATHS = frozenset({"/healthz", "/readyz"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        probe = self.PROBES.get(request.path_info)
-        if probe is None:
-            return self.get_response(request)
-        return probe(request)
+        if request.path_info in self.PATHS:
+            request.get_host = lambda: _host_as_sent(request)
+        return self.get_response(request)
+
+
+def _host_as_sent(request: HttpRequest) -> str:
+    return request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")

@@ -12,7 +12,7 @@ from django.test import Client
 answers = {}
 for path in ("/healthz", "/readyz", "/api/tracks/"):
     response = Client().get(path, HTTP_HOST="127.0.0.1:8000")
-    answers[path] = response.status_code
+    answers[path] = [response.status_code, response.get("X-Frame-Options")]
 print(json.dumps(answers))
 """
 
@@ -33,8 +33,8 @@ def test_probes_answer_a_host_not_in_allowed_hosts_without_logging_an_error(tmp_
 
     assert result.returncode == 0, result.stderr
     answers = json.loads(result.stdout.splitlines()[-1])
-    assert answers["/healthz"] == 200
-    assert answers["/readyz"] in {200, 503}  # answered: not refused for its host
-    assert answers["/api/tracks/"] == 400  # every other path still checks the host
+    assert answers["/healthz"] == [200, "DENY"]  # through every middleware, headers included
+    assert answers["/readyz"][0] in {200, 503}  # answered: not refused for its host
+    assert answers["/api/tracks/"][0] == 400  # every other path still checks the host
     loggers = [json.loads(line)["logger"] for line in result.stderr.splitlines() if line]
     assert loggers.count("django.security.DisallowedHost") == 1  # the API request's only
