@@ -5,6 +5,7 @@ import os
 
 BENCH_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
+    "LOCAL_ENV_FILE": "",  # not what scripts/run.sh chose for this checkout
     "SECRET_KEY": "bench-only-secret-key-not-for-production",
     "DEBUG": "false",
     "SECURE_SSL_REDIRECT": "false",

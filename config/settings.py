@@ -8,9 +8,22 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_networks, env_str
+from config.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    load_local_env,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# What scripts/run.sh chose (DEBUG, SECRET_KEY, DATA_DIR...), so that manage.py beside it needs
+# nothing typed; set in the environment, a variable wins. Empty: read no file.
+_local_env_file = env_str("LOCAL_ENV_FILE", str(BASE_DIR / "var" / "local.env"))
+if _local_env_file:
+    load_local_env(Path(_local_env_file))
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
@@ -45,11 +58,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.proxy.TrustedProxyMiddleware",
+    # Health probes come by address, not by a name in ALLOWED_HOSTS (core/health.py).
+    "core.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.api.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.api.middleware.DebugJsonNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -92,6 +108,10 @@ except ValueError:
     ) from None
 if not _database.get("NAME"):
     raise ImproperlyConfigured("DATABASE_URL names no database (postgres://user@host:5432/name)")
+# The password as it is, outside the URL, where `@ : / # ? %` would need percent-encoding.
+_database_password = env_str("DATABASE_PASSWORD", "")
+if _database_password:
+    _database["PASSWORD"] = _database_password
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded setup writes from the server, a worker and the sweep at once: transactions
     # take SQLite's write lock when they begin and wait for it, rather than failing with
@@ -151,6 +171,9 @@ STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
 LOCAL_STORAGE_ROOT = Path(env_str("LOCAL_STORAGE_ROOT", str(DATA_DIR / "storage")))
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "tonearm")
 AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", "") or None
+# The endpoint clients reach, when not the app's (MinIO at http://minio:9000 inside Docker):
+# upload and stream URLs are signed for it. Empty: AWS_S3_ENDPOINT_URL.
+AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL", "") or None
 AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "us-east-1")
 AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", "") or None
 AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY", "") or None
@@ -173,7 +196,7 @@ AWS_LOCATION = "media"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = LOCAL_STORAGE_ROOT / "media"
 if STORAGE_BACKEND == "s3":
-    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    _default_storage = {"BACKEND": "media_pipeline.storage.filefields.PublicUrlS3Storage"}
 else:
     # No options: FileSystemStorage follows MEDIA_ROOT and MEDIA_URL, even when overridden.
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -280,6 +303,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The system's fonts: Redoc's own (Montserrat, Roboto) would come from a font service.
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, sans-serif",
+                "headings": {"fontFamily": "system-ui, sans-serif"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -292,6 +324,34 @@ SPECTACULAR_SETTINGS = {
     },
     # Path ids (config/converters.py): ASCII digits within 64 bits, anything else a 404.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
+    # In the order a client meets them: sign in, browse, upload, listen, curate.
+    "TAGS": [
+        {
+            "name": "accounts",
+            "description": "Register, log in (JWT access and rotating refresh tokens), log out, "
+            "and your own profile and avatar: `/api/auth/`, `/api/me/`.",
+        },
+        {
+            "name": "tracks",
+            "description": "Browse, search and filter tracks; register an upload as a track; "
+            "edit or delete your own.",
+        },
+        {
+            "name": "uploads",
+            "description": "Large files sent in parts: presign parts, complete, resume, abort.",
+        },
+        {"name": "artists", "description": "Artists, with their count of playable tracks."},
+        {"name": "albums", "description": "Albums, with their artwork and playable tracks."},
+        {"name": "genres", "description": "Genres, with their count of playable tracks."},
+        {
+            "name": "library",
+            "description": "Stream a track, report playback, your history and favorites.",
+        },
+        {
+            "name": "playlists",
+            "description": "Ordered playlists, public ones, and share links.",
+        },
+    ],
 }
 
 LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("text", "json"))
@@ -304,6 +364,13 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own defaults give "django" a console handler of its own (in debug) and
+    # "django.server" another: each line then came out twice, or in a second format. Every
+    # record goes through the root's one handler instead.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 if not DEBUG:

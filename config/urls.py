@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import health
+from core.api import docs, index
 
 api_patterns = [
+    path("", index.api_root, name="api-root"),
     path("", include("core.accounts.urls")),
     path("", include("core.catalog.urls")),
     path("", include("core.library.urls")),
@@ -14,7 +16,7 @@ api_patterns = [
     path("", include("media_pipeline.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("redoc/", docs.RedocView.as_view(url_name="schema"), name="redoc"),
 ]
 
 # Errors Django answers itself (unknown URLs, unreadable requests) take the API's JSON shape.
@@ -24,6 +26,7 @@ handler404 = "core.api.errors.page_not_found"
 handler500 = "core.api.errors.server_error"
 
 urlpatterns = [
+    path("", index.site_index, name="index"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import ngettext
 
 from core.catalog import admin_media
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
@@ -14,6 +15,10 @@ from core.catalog.signals import tracks_hidden
 from core.playlists.services import playlist_items_sync_playable
 from media_pipeline.admin_actions import reprocess_tracks
 from media_pipeline.selectors import derived_keys
+
+
+def _tracks(count: int) -> str:
+    return ngettext("track", "tracks", count)
 
 
 @admin.register(Artist)
@@ -197,13 +202,13 @@ class TrackAdmin(admin.ModelAdmin):
         count = queryset.update(is_hidden=True)
         playlist_items_sync_playable(track_ids=track_ids)
         tracks_hidden.send(sender=Track, track_ids=track_ids, by=request.user)
-        self.message_user(request, f"Hid {count} tracks.", messages.SUCCESS)
+        self.message_user(request, f"Hid {count} {_tracks(count)}.", messages.SUCCESS)
 
     @admin.action(description="Unhide selected tracks", permissions=["moderate"])
     def unhide_tracks(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = queryset.update(is_hidden=False)
         playlist_items_sync_playable(track_ids=queryset.values("pk"))
-        self.message_user(request, f"Unhid {count} tracks.", messages.SUCCESS)
+        self.message_user(request, f"Unhid {count} {_tracks(count)}.", messages.SUCCESS)
 
     def save_model(self, request: HttpRequest, obj: Track, form, change: bool) -> None:
         super().save_model(request, obj, form, change)

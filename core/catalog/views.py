@@ -14,15 +14,17 @@ from core.catalog.serializers import (
     AlbumOutputSerializer,
     ArtistOutputSerializer,
     GenreOutputSerializer,
+    MultipartUploadSlotOutputSerializer,
     TrackOwnerDetailOutputSerializer,
     TrackRegisterInputSerializer,
     TrackUpdateInputSerializer,
+    UploadSlotOutputSerializer,
     UploadStartInputSerializer,
-    UploadStartOutputSerializer,
     track_detail_payload_schema,
     track_payload,
     track_payload_schema,
     track_payloads,
+    upload_slot_schema,
 )
 from core.roles import can_upload
 from media_pipeline.api import multipart_start_payload
@@ -160,7 +162,7 @@ class TrackPresignedUploadView(generics.GenericAPIView):
         ),
         request=UploadStartInputSerializer,
         responses={
-            201: UploadStartOutputSerializer,
+            201: upload_slot_schema(),
             **error_responses(400, 401, 403, 429, 503),
         },
     )
@@ -176,7 +178,7 @@ class TrackPresignedUploadView(generics.GenericAPIView):
                 **multipart_start_payload(presigned),
             }
             return Response(
-                UploadStartOutputSerializer(payload).data, status=status.HTTP_201_CREATED
+                MultipartUploadSlotOutputSerializer(payload).data, status=status.HTTP_201_CREATED
             )
         payload = {
             "upload_id": upload.pk,
@@ -185,8 +187,9 @@ class TrackPresignedUploadView(generics.GenericAPIView):
             "url": request.build_absolute_uri(presigned.url),
             "headers": presigned.headers,
             "expires_at": presigned.expires_at,
+            "multipart": False,
         }
-        return Response(UploadStartOutputSerializer(payload).data, status=status.HTTP_201_CREATED)
+        return Response(UploadSlotOutputSerializer(payload).data, status=status.HTTP_201_CREATED)
 
 
 class _CatalogListView(generics.ListAPIView):

@@ -156,6 +156,8 @@ CALLS: dict[tuple[str, str], Call] = {
     # Local storage backend only: avatars and artwork, public by design; unknown files 404.
     ("media/<path:path>", "get"): Call(lambda w: "/media/avatars/nobody.webp"),
     ("healthz", "get"): Call(lambda w: "/healthz"),
+    ("", "get"): Call(lambda w: "/"),
+    ("api/", "get"): Call(lambda w: "/api/"),
     ("readyz", "get"): Call(lambda w: "/readyz"),
 }
 
@@ -262,6 +264,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("storage/part/<str:token>", "put"): (403, 403, 403, 403, 403, 403, 403),
     ("storage/download/<str:token>", "get"): (403, 403, 403, 403, 403, 403, 403),
     ("healthz", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("readyz", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("media/<path:path>", "get"): (404, 404, 404, 404, 404, 404, 404),
 }
