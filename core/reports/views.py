@@ -4,22 +4,13 @@ from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 
 from core.api.schema import error_responses
+from core.api.throttles import ScopedRateThrottle
 from core.reports import selectors, services
 from core.reports.serializers import ReportInputSerializer, ReportOutputSerializer
 
 TAGS = ["reports"]
-
-
-class ReportRateThrottle(ScopedRateThrottle):
-    """Per user, at THROTTLE_REPORT."""
-
-    def get_rate(self) -> str | None:
-        # Read at request time rather than import time, so a changed setting takes effect.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
 class ReportListCreateView(generics.ListAPIView):
@@ -30,8 +21,10 @@ class ReportListCreateView(generics.ListAPIView):
     throttle_scope = "report"
 
     def get_throttles(self):
-        # Only making reports is rationed; reading one's own list is not.
-        return [ReportRateThrottle()] if self.request.method == "POST" else super().get_throttles()
+        # Making reports is rationed (THROTTLE_REPORT, per user) on top of the general rates;
+        # reading one's own list counts against the general rates only.
+        general = [t for t in super().get_throttles() if not isinstance(t, ScopedRateThrottle)]
+        return [*general, ScopedRateThrottle()] if self.request.method == "POST" else general
 
     def get_queryset(self) -> QuerySet:
         return selectors.reports_of(self.request.user)
