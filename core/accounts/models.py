@@ -1,4 +1,8 @@
+import zoneinfo
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -7,10 +11,33 @@ def avatar_path(user: "User", filename: str) -> str:
     return f"avatars/{user.pk}/{filename}"
 
 
+def validate_time_zone(name: str) -> None:
+    """An IANA time zone name that this machine's tz database knows."""
+    if name not in available_time_zones():
+        raise ValidationError(f"Unknown time zone {name[:64]!r}; use an IANA name.")
+
+
+def available_time_zones() -> set[str]:
+    return zoneinfo.available_timezones()
+
+
+def default_time_zone() -> str:
+    return settings.LISTENER_TIME_ZONE
+
+
 class User(AbstractUser):
     nickname = models.CharField(max_length=50, blank=True)
     bio = models.TextField(max_length=1000, blank=True)
     avatar = models.ImageField(upload_to=avatar_path, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="IANA name; listening statistics count days and hours in it",
+    )
+    stats_public = models.BooleanField(
+        default=False, help_text="Anyone may read this listener's statistics"
+    )
 
     class Meta:
         constraints = [

@@ -43,3 +43,39 @@ def album_list() -> QuerySet[Album]:
 
 def genre_list() -> QuerySet[Genre]:
     return Genre.objects.annotate(track_count=playable_track_count()).order_by("name", "id")
+
+
+def track_identities(track_ids: list[int]) -> list[dict]:
+    """What names a track outside the catalog (title, artist, album, genres), for each of
+    `track_ids` that exists, hidden or not; two queries whatever the number of tracks."""
+    rows = list(
+        Track.objects.filter(pk__in=track_ids).values(
+            "id", "title", "artist_id", "artist__name", "album_id", "album__title"
+        )
+    )
+    genres: dict[int, list[tuple[int, str]]] = {}
+    through = Track.genres.through.objects.filter(track_id__in=[row["id"] for row in rows])
+    for track_id, genre_id, name in through.values_list("track_id", "genre_id", "genre__name"):
+        genres.setdefault(track_id, []).append((genre_id, name))
+    return [
+        {
+            "track_id": row["id"],
+            "title": row["title"],
+            "artist_id": row["artist_id"],
+            "artist_name": row["artist__name"],
+            "album_id": row["album_id"],
+            "album_title": row["album__title"] or "",
+            "genres": genres.get(row["id"], []),
+        }
+        for row in rows
+    ]
+
+
+def playable_track_ids(track_ids: list[int]) -> set[int]:
+    """Which of `track_ids` a listener may stream today, in one query."""
+    return set(Track.objects.playable().filter(pk__in=track_ids).values_list("pk", flat=True))
+
+
+def playable_tracks() -> TrackQuerySet:
+    """Tracks a listener may stream, for a subquery (`track_id__in=...`)."""
+    return Track.objects.playable()
