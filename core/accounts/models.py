@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -17,8 +18,10 @@ def validate_time_zone(name: str) -> None:
         raise ValidationError(f"Unknown time zone {name[:64]!r}; use an IANA name.")
 
 
-def available_time_zones() -> set[str]:
-    return zoneinfo.available_timezones()
+@functools.cache
+def available_time_zones() -> frozenset[str]:
+    """The IANA names the tz database knows (read once: listing them walks its files)."""
+    return frozenset(zoneinfo.available_timezones())
 
 
 def default_time_zone() -> str:

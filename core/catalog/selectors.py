@@ -76,6 +76,19 @@ def playable_track_ids(track_ids: list[int]) -> set[int]:
     return set(Track.objects.playable().filter(pk__in=track_ids).values_list("pk", flat=True))
 
 
-def playable_tracks() -> TrackQuerySet:
-    """Tracks a listener may stream, for a subquery (`track_id__in=...`)."""
-    return Track.objects.playable()
+def playable_tracks(*, genre_id: int | None = None) -> TrackQuerySet:
+    """Tracks a listener may stream (of one genre), for a subquery (`track_id__in=...`)."""
+    tracks = Track.objects.playable()
+    return tracks if genre_id is None else tracks.filter(genres=genre_id)
+
+
+def genre_exists(genre_id: int) -> bool:
+    return Genre.objects.filter(pk=genre_id).exists()
+
+
+def artists_by_id(artist_ids: list[int]) -> dict[int, Artist]:
+    return Artist.objects.in_bulk(artist_ids)
+
+
+def albums_by_id(album_ids: list[int]) -> dict[int, Album]:
+    return Album.objects.select_related("artist").in_bulk(album_ids)

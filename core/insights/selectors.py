@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 
@@ -136,6 +137,16 @@ def top_lists(
             for rank, row in enumerate(top, start=1)
         ]
     return result
+
+
+def public_listener(*, username: str):
+    """The active account of `username` if its statistics are public, else None."""
+    return (
+        get_user_model()
+        .objects.filter(username__iexact=username, is_active=True, stats_public=True)
+        .only("pk", "time_zone")
+        .first()
+    )
 
 
 def first_listen_day(user_id: int, tz: ZoneInfo) -> date | None:
