@@ -61,3 +61,14 @@ def counted(user, first_utc: datetime, end_utc: datetime) -> list[Play]:
         )
         if first_utc <= p.started_at < end_utc
     ]
+
+
+def flattened(top: dict) -> dict:
+    """Top lists with each item's subject reduced to its id, as the plain computations give."""
+    return {
+        kind: [
+            {**{k: v for k, v in item.items() if k != kind[:-1]}, "id": item[kind[:-1]]["id"]}
+            for item in items
+        ]
+        for kind, items in top.items()
+    }

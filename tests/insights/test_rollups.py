@@ -1,6 +1,7 @@
 """The rollups follow counted listens exactly once, and the rebuild recomputes the same."""
 
 from datetime import timedelta
+from io import StringIO
 
 from django.core.management import call_command
 
@@ -15,6 +16,12 @@ from core.insights.services import insights_record_listen
 from core.library import services as library_services
 from core.library.models import Play
 from tests.insights.conftest import listen, utc
+
+
+def rebuild() -> str:
+    out = StringIO()
+    call_command("rebuild_insights", stdout=out)
+    return out.getvalue()
 
 
 def snapshot() -> dict:
@@ -94,7 +101,7 @@ def test_the_rebuild_equals_the_incremental_rollups(alice, bob, catalog):
     listen(alice, catalog[1], start, seconds=10)  # not counted
     incremental = snapshot()
 
-    call_command("rebuild_insights", stdout=open("/dev/null", "w"))
+    assert "Rebuilt insights: 40 listens of 5 tracks by 2 listeners." in rebuild()
 
     assert snapshot() == incremental
 
@@ -105,7 +112,7 @@ def test_the_rebuild_repairs_rollups_that_drifted(alice, catalog):
     ListenerQuarterHour.objects.update(listens=7, ms=1)
     Track.objects.update(listen_count=99)
 
-    call_command("rebuild_insights", stdout=open("/dev/null", "w"))
+    rebuild()
 
     assert snapshot() == expected
 
@@ -115,7 +122,7 @@ def test_listens_of_a_deleted_track_survive_it_and_the_rebuild(alice, catalog):
     Track.objects.filter(pk=catalog[4].pk).delete()
     before = ListenerQuarterHour.objects.get()
 
-    call_command("rebuild_insights", stdout=open("/dev/null", "w"))
+    rebuild()
 
     after = ListenerQuarterHour.objects.get()
     assert (after.track_id, after.listens, after.ms) == (before.track_id, 1, 200000)
@@ -134,5 +141,5 @@ def test_clearing_the_history_takes_ones_listens_out_of_insights(alice, bob, cat
     assert (listened.listens, listened.listeners) == (1, 1)
     assert Track.objects.get(pk=catalog[0].pk).listen_count == 1
     expected = snapshot()
-    call_command("rebuild_insights", stdout=open("/dev/null", "w"))
+    rebuild()
     assert snapshot() == expected

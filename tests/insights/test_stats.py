@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.catalog.models import Track
 from tests.insights import reference
+from tests.insights.conftest import flattened as flattened_top
 from tests.insights.conftest import listen, utc
 
 URL = "/api/me/stats/"
@@ -55,13 +56,7 @@ def flattened(body: dict) -> dict:
     return {
         "totals": body["totals"],
         "previous_totals": body["previous_totals"],
-        "top": {
-            kind: [
-                {**{k: v for k, v in item.items() if k != kind[:-1]}, "id": item[kind[:-1]]["id"]}
-                for item in items
-            ]
-            for kind, items in body["top"].items()
-        },
+        "top": flattened_top(body["top"]),
     }
 
 
