@@ -1,7 +1,8 @@
 """Reads on the catalog, with their joins built in so payloads cost a constant number of
 queries."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from core.api.errors import NotFound
 from core.catalog.models import Album, Artist, Genre, Track
@@ -34,9 +35,15 @@ def artist_list() -> QuerySet[Artist]:
 
 
 def album_list() -> QuerySet[Album]:
+    """Albums with their playable tracks' count and all-time counted listens, in the same
+    query (both aggregate the one join on tracks)."""
+    playable = Q(tracks__status="ready", tracks__is_hidden=False)
     return (
         Album.objects.select_related("artist")
-        .annotate(track_count=playable_track_count())
+        .annotate(
+            track_count=playable_track_count(),
+            listen_count=Coalesce(Sum("tracks__listen_count", filter=playable), 0),
+        )
         .order_by("artist__name", "title", "id")
     )
 
