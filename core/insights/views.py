@@ -88,7 +88,8 @@ class MeRecapView(APIView):
             OpenApiParameter("year", int, OpenApiParameter.PATH, description="1970 to next year"),
             TimeZoneQueryInputSerializer,
         ],
-        responses={200: RecapOutputSerializer, **error_responses(400, 401)},
+        # 404: a path whose year is not a number matches no route.
+        responses={200: RecapOutputSerializer, **error_responses(400, 401, 404)},
     )
     def get(self, request: Request, year: int) -> Response:
         if not 1970 <= year <= timezone.now().year + 1:
