@@ -123,3 +123,8 @@ def insights_forget_listener(*, user) -> None:
     catalog_services.track_listen_counts_add({pk: -count for pk, count in counts.items()})
     ListenerQuarterHour.objects.filter(user=user).delete()
     mine.delete()
+
+
+def insights_forget_deleted_account(sender, instance, **kwargs) -> None:
+    """pre_delete receiver of accounts: see insights_forget_listener."""
+    insights_forget_listener(user=instance)

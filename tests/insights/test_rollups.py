@@ -143,3 +143,17 @@ def test_clearing_the_history_takes_ones_listens_out_of_insights(alice, bob, cat
     expected = snapshot()
     rebuild()
     assert snapshot() == expected
+
+
+def test_deleting_an_account_takes_its_listens_out_of_the_counters(alice, bob, catalog):
+    listen(alice, catalog[0], utc(2026, 1, 1, 10, 0))
+    listen(bob, catalog[0], utc(2026, 1, 1, 10, 0))
+
+    alice.delete()
+
+    listened = ListenedTrack.objects.get(pk=catalog[0].pk)
+    assert (listened.listens, listened.listeners) == (1, 1)
+    assert Track.objects.get(pk=catalog[0].pk).listen_count == 1
+    expected = snapshot()
+    rebuild()
+    assert snapshot() == expected
