@@ -83,6 +83,11 @@ def playable_track_ids(track_ids: list[int]) -> set[int]:
     return set(Track.objects.playable().filter(pk__in=track_ids).values_list("pk", flat=True))
 
 
+def track_ids() -> QuerySet:
+    """Every track's id, hidden or not, for a subquery."""
+    return Track.objects.values("pk")
+
+
 def playable_tracks(*, genre_id: int | None = None) -> TrackQuerySet:
     """Tracks a listener may stream (of one genre), for a subquery (`track_id__in=...`)."""
     tracks = Track.objects.playable()

@@ -8,8 +8,8 @@ from datetime import datetime
 from django.db import models, transaction
 from django.db.models.functions import Floor
 
+from core.catalog import selectors as catalog_selectors
 from core.catalog import services as catalog_services
-from core.catalog.models import Track
 from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
 from core.insights.services import bucket_of, listened_tracks_create, played_ms
 from core.library.models import Play
@@ -70,7 +70,7 @@ def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> Rebu
     listeners (a progress bar)."""
     result = RebuildResult()
     with transaction.atomic():
-        existing = Track.objects.values("pk")
+        existing = catalog_selectors.track_ids()
         ListenerQuarterHour.objects.filter(track_id__in=existing).delete()
         ListenerTrack.objects.filter(track_id__in=existing).delete()
         ListenedTrack.objects.filter(pk__in=existing).delete()
