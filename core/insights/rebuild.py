@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models, transaction
-from django.db.models.functions import Floor
+from django.db.models.functions import Coalesce, Floor
 
 from core.catalog import selectors as catalog_selectors
 from core.catalog import services as catalog_services
@@ -62,6 +62,18 @@ def _listener_rows(user_id: int) -> tuple[list[ListenerQuarterHour], dict[int, _
     return rows, tracks
 
 
+def _recount_tracks() -> None:
+    """Each track's all-time listens and listeners from the listeners' rows, in SQL."""
+    per_track = ListenerTrack.objects.filter(track=models.OuterRef("pk")).order_by().values("track")
+    listens = per_track.annotate(total=models.Sum("listens")).values("total")
+    listeners = per_track.annotate(total=models.Count("pk")).values("total")
+    ListenedTrack.objects.update(
+        listens=Coalesce(models.Subquery(listens), 0),
+        listeners=Coalesce(models.Subquery(listeners), 0),
+    )
+    catalog_services.track_listen_counts_set(ListenedTrack.objects.filter(listens__gt=0))
+
+
 def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> RebuildResult:
     """Recompute every rollup and listen counter from the counted plays, in one transaction.
 
@@ -78,7 +90,6 @@ def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> Rebu
         track_ids = list(counted.values_list("track_id", flat=True).distinct())
         for start in range(0, len(track_ids), _BATCH):
             listened_tracks_create(track_ids[start : start + _BATCH])
-        totals: dict[int, list[int]] = {}
         user_ids = list(counted.values_list("user_id", flat=True).distinct().order_by("user_id"))
         for user_id in progress(user_ids):
             quarters, tracks = _listener_rows(user_id)
@@ -96,24 +107,10 @@ def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> Rebu
                 ],
                 batch_size=_BATCH,
             )
-            for track_id, s in tracks.items():
-                total = totals.setdefault(track_id, [0, 0])
-                total[0] += s.listens
-                total[1] += 1
+            result.tracks.update(tracks)
             result.listeners += 1
             result.listens += sum(s.listens for s in tracks.values())
-        ListenedTrack.objects.bulk_update(
-            [
-                ListenedTrack(pk=pk, listens=listens, listeners=listeners)
-                for pk, (listens, listeners) in totals.items()
-            ],
-            ["listens", "listeners"],
-            batch_size=2000,
-        )
-        catalog_services.track_listen_counts_set(
-            {pk: listens for pk, (listens, _) in totals.items()}
-        )
+        _recount_tracks()
         Play.objects.exclude(rolled_up_ms=None).filter(counted=False).update(rolled_up_ms=None)
         counted.update(rolled_up_ms=Floor(models.F("played_seconds") * 1000 + 0.5))
-        result.tracks = set(totals)
     return result
