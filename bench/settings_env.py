@@ -19,7 +19,7 @@ BENCH_ENV = {
     "PLAY_DEDUP_WINDOW_SECONDS": "30",
     **{
         f"THROTTLE_{scope}": "100000000/min"
-        for scope in ("ANON", "USER", "AUTH", "PRESIGN", "STREAM")
+        for scope in ("ANON", "USER", "AUTH", "PRESIGN", "STREAM", "CHARTS")
     },
 }
 

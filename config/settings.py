@@ -1,6 +1,7 @@
 """Tonearm settings, read from the environment (see .env.example and docs/operations.md)."""
 
 import os
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -224,6 +225,19 @@ STREAM_URL_EXPIRY_SECONDS = env_int("STREAM_URL_EXPIRY_SECONDS", 300, minimum=1)
 PLAY_DEDUP_WINDOW_SECONDS = env_int("PLAY_DEDUP_WINDOW_SECONDS", 30, minimum=0)
 # A progress report is held to the wall time since its play started plus this much slack.
 PLAY_PROGRESS_TOLERANCE_SECONDS = env_int("PLAY_PROGRESS_TOLERANCE_SECONDS", 5, minimum=0)
+
+# Listening insights: the time zone of listeners who have not chosen one, and how long a
+# computed chart is served before it is computed again (at most a minute, by design).
+LISTENER_TIME_ZONE = env_str("LISTENER_TIME_ZONE", "UTC")
+if LISTENER_TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(
+        f"LISTENER_TIME_ZONE must be an IANA time zone, got {LISTENER_TIME_ZONE!r}"
+    )
+CHARTS_CACHE_SECONDS = env_int("CHARTS_CACHE_SECONDS", 60, minimum=1)
+if CHARTS_CACHE_SECONDS > 60:
+    raise ImproperlyConfigured(
+        f"CHARTS_CACHE_SECONDS must be at most 60, got {CHARTS_CACHE_SECONDS}"
+    )
 # Largest request body read into memory (JSON); larger ones are a 413. Completing a multipart
 # upload of 10,000 parts takes about 600 KB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024**2, minimum=1024)
@@ -264,6 +278,7 @@ REST_FRAMEWORK = {
         "presign": env_str("THROTTLE_PRESIGN", "60/min"),
         "stream": env_str("THROTTLE_STREAM", "300/min"),
         "report": env_str("THROTTLE_REPORT", "20/hour"),
+        "charts": env_str("THROTTLE_CHARTS", "60/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # JSON only, bounded and free of control characters; other types are a 415 (the profile

@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("core.library.urls")),
     path("", include("core.playlists.urls")),
     path("", include("core.reports.urls")),
+    path("", include("core.insights.urls")),
     path("", include("media_pipeline.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_delete
 
 
 class CoreConfig(AppConfig):
@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Tonearm"
 
     def ready(self) -> None:
+        from core.accounts.models import User
         from core.catalog.signals import tracks_hidden
+        from core.insights.services import insights_forget_deleted_account
         from core.reports.services import reports_resolve_hidden_tracks
         from core.roles import sync_role_groups
 
@@ -18,3 +20,6 @@ class CoreConfig(AppConfig):
         configs = list(apps.get_app_configs())
         later = max(self, apps.get_app_config("media_pipeline"), key=configs.index)
         post_migrate.connect(sync_role_groups, sender=later)
+        # However an account is deleted (the admin, a shell), its listens leave the counters
+        # that outlive it (a track's listen count), as when its history is cleared.
+        pre_delete.connect(insights_forget_deleted_account, sender=User)

@@ -2,6 +2,12 @@
 
 from core.accounts.models import User
 from core.catalog.models import Album, Artist, Genre, Track
+from core.insights.models import (
+    ListenedTrack,
+    ListenedTrackGenre,
+    ListenerQuarterHour,
+    ListenerTrack,
+)
 from core.library.models import Favorite, Play
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 from core.reports.models import Report, ReportingBan
@@ -11,6 +17,10 @@ __all__ = [
     "Artist",
     "Favorite",
     "Genre",
+    "ListenedTrack",
+    "ListenedTrackGenre",
+    "ListenerQuarterHour",
+    "ListenerTrack",
     "Play",
     "Playlist",
     "PlaylistItem",

@@ -1,3 +1,7 @@
+import functools
+import zoneinfo
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -22,6 +26,22 @@ class UserManager(DjangoUserManager):
         return self.get(username_key=username_key(username))
 
 
+def validate_time_zone(name: str) -> None:
+    """An IANA time zone name that this machine's tz database knows."""
+    if name not in available_time_zones():
+        raise ValidationError(f"Unknown time zone {name[:64]!r}; use an IANA name.")
+
+
+@functools.cache
+def available_time_zones() -> frozenset[str]:
+    """The IANA names the tz database knows (read once: listing them walks its files)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def default_time_zone() -> str:
+    return settings.LISTENER_TIME_ZONE
+
+
 class User(AbstractUser):
     username = models.CharField(
         "username",
@@ -39,6 +59,15 @@ class User(AbstractUser):
     # Every token carries the version it was issued under; a password change or a deactivation
     # moves it on, so all tokens issued before stop working (core/accounts/tokens.py).
     token_version = models.PositiveIntegerField(default=0, editable=False)
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="IANA name; listening statistics count days and hours in it",
+    )
+    stats_public = models.BooleanField(
+        default=False, help_text="Anyone may read this listener's statistics"
+    )
 
     class Meta:
         constraints = [

@@ -2,7 +2,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.accounts.models import User
+from core.accounts.models import User, available_time_zones
 from core.accounts.usernames import validate_not_confusable
 from core.roles import can_moderate, can_upload
 from core.text import validate_name, validate_text
@@ -66,7 +66,18 @@ class MeOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "nickname", "bio", "avatar", "roles", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "nickname",
+            "bio",
+            "avatar",
+            "roles",
+            "time_zone",
+            "stats_public",
+            "date_joined",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.URLField(allow_null=True))
@@ -105,6 +116,20 @@ class MeUpdateInputSerializer(serializers.Serializer):
         help_text="A PNG, JPEG, WebP or GIF image (multipart). It is stored re-encoded as WebP "
         "of at most 512x512 without metadata. Send null (JSON) or an empty value to remove it.",
     )
+    time_zone = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="IANA time zone name (e.g. Europe/Paris, Asia/Kolkata); listening "
+        "statistics count days and hours in it.",
+    )
+    stats_public = serializers.BooleanField(
+        required=False, help_text="Whether anyone may read my listening statistics."
+    )
+
+    def validate_time_zone(self, value: str) -> str:
+        if value not in available_time_zones():
+            raise serializers.ValidationError("Unknown time zone; use an IANA name.")
+        return value
 
     def validate(self, attrs: dict) -> dict:
         user: User = self.context["user"]

@@ -185,6 +185,8 @@ def user_update_profile(
     nickname: str = KEEP,
     bio: str = KEEP,
     avatar: File | None = KEEP,
+    time_zone: str = KEEP,
+    stats_public: bool = KEEP,
 ) -> User:
     """Change the editable profile fields; `avatar=None` removes the avatar.
 
@@ -204,6 +206,10 @@ def user_update_profile(
             if bio is not KEEP:
                 locked.bio = bio
                 changed.append("bio")
+            for name, value in (("time_zone", time_zone), ("stats_public", stats_public)):
+                if value is not KEEP:
+                    setattr(locked, name, value)
+                    changed.append(name)
             if avatar is not KEEP:
                 replaced = locked.avatar.name
                 locked.avatar.name = new_avatar or ""

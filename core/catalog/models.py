@@ -88,6 +88,9 @@ class Track(models.Model):
         '"artist"); the file\'s tags may replace these, never what the uploader typed',
     )
     is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator")
+    listen_count = models.PositiveIntegerField(
+        default=0, help_text="All-time counted listens, kept by the insights rollups"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploaded_tracks"
     )

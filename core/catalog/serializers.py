@@ -85,6 +85,7 @@ class TrackOutputSerializer(serializers.ModelSerializer):
             "loudness",
             "qualities",
             "is_favorite",
+            "listen_count",
             "created_at",
         ]
         read_only_fields = fields
@@ -277,10 +278,22 @@ class ArtistOutputSerializer(serializers.ModelSerializer):
 class AlbumOutputSerializer(serializers.ModelSerializer):
     artist = ArtistRefSerializer(read_only=True)
     track_count = serializers.IntegerField(read_only=True, help_text="Playable tracks.")
+    listen_count = serializers.IntegerField(
+        read_only=True, help_text="All-time counted listens of its playable tracks."
+    )
 
     class Meta:
         model = Album
-        fields = ["id", "title", "artist", "year", "artwork", "track_count", "created_at"]
+        fields = [
+            "id",
+            "title",
+            "artist",
+            "year",
+            "artwork",
+            "track_count",
+            "listen_count",
+            "created_at",
+        ]
         read_only_fields = fields
 
 

@@ -15,6 +15,7 @@ from core.accounts.authentication import revoked
 from core.accounts.tokens import claimed_token_version
 from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Track
+from core.insights.services import insights_forget_listener, insights_record_listen
 from core.library import selectors
 from core.library.models import Favorite, Play
 from media_pipeline.selectors import ORIGINAL
@@ -296,6 +297,7 @@ def play_report_progress(*, user, play_id: int, played_seconds: float) -> Play:
         changed += ["counted", "counted_at"]
     if changed:
         play.save(update_fields=changed)
+    insights_record_listen(play=play)
     return play
 
 
@@ -324,6 +326,8 @@ def favorite_toggle(*, user, track_id: int) -> bool:
 
 @transaction.atomic
 def play_history_clear(*, user) -> int:
-    """Delete every entry of the user's history; returns how many were deleted."""
+    """Delete every entry of the user's history, and the statistics made of it; returns how
+    many entries were deleted."""
+    insights_forget_listener(user=user)
     deleted, _ = Play.objects.filter(user=user).delete()
     return deleted

@@ -145,6 +145,14 @@ CALLS: dict[tuple[str, str], Call] = {
     ("api/uploads/<uuid:upload_id>/abort/", "post"): Call(
         lambda w: _upload(w) + "abort/", owner=_by_uploader
     ),
+    ("api/me/stats/", "get"): Call(lambda w: "/api/me/stats/"),
+    ("api/me/stats/activity/", "get"): Call(lambda w: "/api/me/stats/activity/"),
+    ("api/me/stats/recap/<int:year>/", "get"): Call(lambda w: "/api/me/stats/recap/2026/"),
+    # The owner's statistics are private (the default): a 404 for everyone, the owner too.
+    ("api/users/<str:username>/stats/", "get"): Call(lambda w: "/api/users/owner/stats/"),
+    ("api/charts/tracks/", "get"): Call(lambda w: "/api/charts/tracks/"),
+    ("api/charts/artists/", "get"): Call(lambda w: "/api/charts/artists/"),
+    ("api/charts/albums/", "get"): Call(lambda w: "/api/charts/albums/"),
     ("api/schema/", "get"): Call(lambda w: "/api/schema/"),
     ("api/docs/", "get"): Call(lambda w: "/api/docs/"),
     ("api/redoc/", "get"): Call(lambda w: "/api/redoc/"),
@@ -257,6 +265,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/uploads/<uuid:upload_id>/parts/", "post"): (401, 403, 403, 400, 404, 404, 404),
     ("api/uploads/<uuid:upload_id>/complete/", "post"): (401, 403, 403, 400, 404, 404, 404),
     ("api/uploads/<uuid:upload_id>/abort/", "post"): (401, 403, 403, 204, 404, 404, 404),
+    ("api/me/stats/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/stats/activity/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/stats/recap/<int:year>/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/users/<str:username>/stats/", "get"): (404, 404, 404, 404, 404, 404, 404),
+    ("api/charts/tracks/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/charts/artists/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/charts/albums/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/schema/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/docs/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/redoc/", "get"): (200, 200, 200, 200, 200, 200, 200),
