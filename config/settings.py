@@ -366,6 +366,16 @@ SPECTACULAR_SETTINGS = {
             "name": "playlists",
             "description": "Ordered playlists, public ones, and share links.",
         },
+        {
+            "name": "insights",
+            "description": "Your listening statistics, activity and year in review; public "
+            "profiles' statistics; charts of the whole catalog.",
+        },
+        {
+            "name": "reports",
+            "description": "Tell moderators about a track or a public playlist; follow your "
+            "reports' status.",
+        },
     ],
 }
 

@@ -104,11 +104,11 @@ def test_recap_refuses_anonymous_requests_and_bad_time_zones(api_client, alice_c
 
 
 def test_recap_covers_exactly_the_local_year(alice, alice_client, catalog):
-    listen(alice, catalog[0], utc(2026, 12, 31, 18, 15) - timedelta(seconds=1))
-    listen(alice, catalog[0], utc(2026, 12, 31, 18, 15))
+    listen(alice, catalog[0], utc(2025, 12, 31, 18, 15) - timedelta(seconds=1))
+    listen(alice, catalog[0], utc(2025, 12, 31, 18, 15))
 
-    in_kathmandu = alice_client.get(url(2026), {"tz": KATHMANDU.key}).json()
-    in_utc = alice_client.get(url(2026), {"tz": "UTC"}).json()
+    in_kathmandu = alice_client.get(url(2025), {"tz": KATHMANDU.key}).json()
+    in_utc = alice_client.get(url(2025), {"tz": "UTC"}).json()
 
     assert in_kathmandu["totals"]["listens"] == 1
     assert in_utc["totals"]["listens"] == 2
