@@ -263,7 +263,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.postprocess_schema",
     ],
-    "ENUM_NAME_OVERRIDES": {"StreamQualityEnum": "media_pipeline.selectors.STREAM_QUALITIES"},
+    "ENUM_NAME_OVERRIDES": {"StreamQualityEnum": "core.processing.selectors.STREAM_QUALITIES"},
 }
 
 LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("text", "json"))

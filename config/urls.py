@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core import health
@@ -10,7 +11,7 @@ api_patterns = [
     path("", include("core.catalog.urls")),
     path("", include("core.library.urls")),
     path("", include("core.playlists.urls")),
-    path("", include("media_pipeline.api_urls")),
+    path("", include("core.uploads.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
@@ -25,9 +26,14 @@ handler500 = "core.api.errors.server_error"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Uploads and processing moved from the media_pipeline app into core: old admin links follow.
+    re_path(
+        r"^admin/media_pipeline/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/core/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
-    path("", include("media_pipeline.urls")),
+    path("", include("media_pipeline.storage.urls")),
 ]
 
 if settings.STORAGE_BACKEND == "local":

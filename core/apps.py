@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
@@ -9,6 +9,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core.roles import sync_role_groups
 
-        # The role groups hold permissions of core and media_pipeline, so they are synced once
-        # the later of the two has had its permissions created (post_migrate runs per app).
-        post_migrate.connect(sync_role_groups, sender=apps.get_app_config("media_pipeline"))
+        # Runs once core's permissions exist (post_migrate runs per app, permissions first).
+        post_migrate.connect(sync_role_groups, sender=self)

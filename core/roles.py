@@ -27,7 +27,7 @@ MODERATOR_PERMISSIONS = [
     "core.view_playlist",
     "core.view_playlistitem",
     "core.view_playlistshare",
-    "media_pipeline.view_upload",
+    "core.view_upload",
 ]
 
 

@@ -8,8 +8,8 @@ from django.template.defaultfilters import filesizeformat, truncatechars
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.services import schedule_stored_object_deletion
 from core.playlists.services import playlist_items_sync_playable
-from media_pipeline.admin_actions import reprocess_tracks
-from media_pipeline.selectors import derived_keys
+from core.processing.admin import reprocess_tracks
+from core.processing.selectors import derived_keys
 
 
 @admin.register(Artist)

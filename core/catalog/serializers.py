@@ -4,10 +4,10 @@ from rest_framework import serializers
 
 from core.catalog.models import Album, Artist, Genre, Track
 from core.catalog.querysets import variant_flag
+from core.processing.models import TrackMedia, VariantQuality
+from core.processing.selectors import ORIGINAL, STREAM_QUALITIES, artwork_urls
 from core.roles import can_moderate
-from media_pipeline.api import PresignedPartOutputSerializer
-from media_pipeline.models import TrackMedia, VariantQuality
-from media_pipeline.selectors import ORIGINAL, STREAM_QUALITIES, artwork_urls
+from core.uploads.views import PresignedPartOutputSerializer
 
 
 class GenreRefSerializer(serializers.ModelSerializer):

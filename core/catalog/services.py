@@ -14,12 +14,12 @@ from django.utils import timezone
 from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.playlists.services import playlist_items_sync_playable
+from core.processing.run import UNKNOWN_ARTIST_NAME, track_process_enqueue
+from core.processing.selectors import derived_keys
 from core.roles import can_moderate, can_upload
-from media_pipeline.models import Upload, UploadStatus
-from media_pipeline.processing import UNKNOWN_ARTIST_NAME, track_process_enqueue
-from media_pipeline.selectors import derived_keys
+from core.uploads.models import Upload, UploadStatus
+from core.uploads.services import normalize_content_type
 from media_pipeline.storage import ObjectInfo, ObjectNotFound, StorageError, get_storage
-from media_pipeline.uploads import normalize_content_type
 
 logger = logging.getLogger(__name__)
 

@@ -26,9 +26,9 @@ from core.catalog.serializers import (
     track_payloads,
 )
 from core.roles import can_upload
-from media_pipeline.api import multipart_start_payload
-from media_pipeline.multipart import MultipartStart
-from media_pipeline.uploads import upload_start
+from core.uploads.multipart import MultipartStart
+from core.uploads.services import upload_start
+from core.uploads.views import multipart_start_payload
 
 
 class CanUpload(permissions.BasePermission):

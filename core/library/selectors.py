@@ -11,8 +11,8 @@ from django.db.models.functions import Coalesce
 from core.catalog.models import Track, TrackStatus
 from core.catalog.querysets import TrackQuerySet
 from core.library.models import Favorite, Play
-from media_pipeline.models import TrackVariant
-from media_pipeline.selectors import ORIGINAL, StreamSource, choose_source
+from core.processing.models import TrackVariant
+from core.processing.selectors import ORIGINAL, StreamSource, choose_source
 
 
 def _track_prefetch(user) -> models.Prefetch:

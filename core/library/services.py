@@ -14,7 +14,7 @@ from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Track
 from core.library import selectors
 from core.library.models import Favorite, Play
-from media_pipeline.selectors import ORIGINAL
+from core.processing.selectors import ORIGINAL
 from media_pipeline.storage import StorageUnavailable, get_storage
 
 # A listen counts once half the track, or 4 minutes of it, has played; shorter tracks never count.

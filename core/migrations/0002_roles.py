@@ -1,13 +1,37 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from core.roles import MODERATOR_PERMISSIONS, MODERATORS, UPLOADER_PERMISSIONS, UPLOADERS
+# The roles as they were when this migration was written (core.roles has moved on since, e.g.
+# view_upload is now core's): a migration must not read constants that later change.
+UPLOADERS = "Uploaders"
+MODERATORS = "Moderators"
+UPLOADER_PERMISSIONS = ["core.upload_track"]
+MODERATOR_PERMISSIONS = [
+    "core.view_track",
+    "core.change_track",
+    "core.delete_track",
+    "core.moderate_track",
+    "core.view_artist",
+    "core.change_artist",
+    "core.view_album",
+    "core.change_album",
+    "core.view_genre",
+    "core.change_genre",
+    "core.view_user",
+    "core.view_play",
+    "core.view_favorite",
+    "core.view_playlist",
+    "core.view_playlistitem",
+    "core.view_playlistshare",
+    "media_pipeline.view_upload",
+]
 
 
 def create_role_groups(apps, schema_editor):
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
+        # The historical models, not today's: Upload was media_pipeline's then.
+        create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")

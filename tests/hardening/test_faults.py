@@ -13,7 +13,7 @@ from django.db import DatabaseError
 from core.catalog.models import Album, Artist, Track
 from core.library.models import Play
 from core.playlists.models import Playlist, PlaylistItem
-from media_pipeline.models import Upload, UploadStatus
+from core.uploads.models import Upload, UploadStatus
 from media_pipeline.storage import StorageUnavailable, get_storage
 from tests import factories
 from tests.catalog.uploading import register, upload
