@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -14,16 +15,18 @@ from django.utils import timezone
 from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.playlists.services import playlist_items_sync_playable
-from core.processing.run import UNKNOWN_ARTIST_NAME, track_process_enqueue
+from core.processing.jobs import track_process_enqueue
 from core.processing.selectors import derived_keys
 from core.roles import can_moderate, can_upload
 from core.uploads.models import Upload, UploadStatus
 from core.uploads.services import normalize_content_type
+from media_pipeline.audio.tags import Tags
 from media_pipeline.storage import ObjectInfo, ObjectNotFound, StorageError, get_storage
 
 logger = logging.getLogger(__name__)
 
 ModelT = TypeVar("ModelT", bound=models.Model)
+UNKNOWN_ARTIST_NAME = "Unknown artist"  # registration's placeholder when the uploader names none
 
 
 class _Unset:
@@ -82,6 +85,44 @@ def album_get_or_create(*, artist: Artist, title: str, year: int | None = None) 
 
 def genre_get_or_create(*, name: str) -> Genre:
     return _get_or_create_ci(Genre, field="name", value=name.strip())
+
+
+def track_apply_tags(*, track: Track, found: Tags) -> None:
+    """Fill what the uploader left empty or to a placeholder from the file's tags; never
+    overwrite what they typed (see `Track.placeholder_fields`). The caller saves the track."""
+    placeholders = set(track.placeholder_fields)
+    if found.title and ("title" in placeholders or not track.title.strip()):
+        track.title = found.title
+    if found.artist and ("artist" in placeholders or not track.artist.name.strip()):
+        placeholder_artist = track.artist
+        track.artist = artist_get_or_create(name=found.artist)
+        if track.album is not None and track.album.artist_id == placeholder_artist.pk:
+            # The uploader named an album but no artist: it belongs under the tagged artist.
+            track.album = album_get_or_create(artist=track.artist, title=track.album.title)
+    if track.album_id is None and found.album:
+        album_artist = (
+            artist_get_or_create(name=found.album_artist) if found.album_artist else track.artist
+        )
+        track.album = album_get_or_create(artist=album_artist, title=found.album)
+        if track.album.year is None and found.year:
+            track.album.year = found.year
+            track.album.save(update_fields=["year"])
+    if track.track_number is None and found.track_number:
+        track.track_number = found.track_number
+    if track.year is None and found.year:
+        track.year = found.year
+    if found.genres and not track.genres.exists():
+        track.genres.set([genre_get_or_create(name=name) for name in found.genres])
+
+
+def album_set_artwork_if_missing(*, album_id: int, jpeg: bytes) -> None:
+    """Give the album this cover unless it has one."""
+    # Lock: two tracks of one album finishing together must not both write its cover.
+    album = Album.objects.select_for_update().get(pk=album_id)
+    if album.artwork:
+        return
+    album.artwork.save(f"cover-{album.pk}.jpg", ContentFile(jpeg), save=False)
+    album.save(update_fields=["artwork"])
 
 
 def _resolve_artist(*, artist_name: str | None, artist_id: int | None) -> Artist:

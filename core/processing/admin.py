@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 
+from core.processing.jobs import track_process_enqueue
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
-from core.processing.run import track_process_enqueue
 from core.roles import can_moderate
 
 

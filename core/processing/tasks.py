@@ -1,4 +1,4 @@
-"""Background jobs: thin wrappers around the services in core.processing.run."""
+"""Background jobs: thin wrappers around the processing run (core.processing.run)."""
 
 from django_tasks import task
 

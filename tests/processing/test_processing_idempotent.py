@@ -2,8 +2,9 @@ import pytest
 from django.utils import timezone
 
 from core.catalog.models import TrackStatus
+from core.processing.jobs import track_process_enqueue
 from core.processing.models import JobState, ProcessingJob, TrackMedia, TrackVariant
-from core.processing.run import track_process, track_process_enqueue
+from core.processing.run import track_process
 from media_pipeline.storage import get_storage
 from tests.media_pipeline.audio_fixtures import process_now, stored_track
 

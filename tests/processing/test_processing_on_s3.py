@@ -3,8 +3,8 @@
 import pytest
 
 from core.catalog.models import TrackStatus
+from core.processing.jobs import track_process_enqueue
 from core.processing.models import TrackMedia, TrackVariant
-from core.processing.run import track_process_enqueue
 from tests.media_pipeline.audio_fixtures import ffprobe_stream, process_now, stored_track
 from tests.media_pipeline.worker_helpers import run_batch_worker, s3_worker_env
 

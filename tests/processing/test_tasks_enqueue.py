@@ -2,8 +2,8 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from core.catalog.models import TrackStatus
+from core.processing.jobs import track_process_enqueue
 from core.processing.models import JobState, ProcessingJob
-from core.processing.run import track_process_enqueue
 from tests.media_pipeline.audio_fixtures import stored_track
 
 pytestmark = pytest.mark.django_db

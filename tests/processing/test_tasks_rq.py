@@ -4,8 +4,8 @@ import pytest
 import redis
 
 from core.catalog.models import TrackStatus
+from core.processing.jobs import track_process_enqueue
 from core.processing.models import JobState, ProcessingJob, TrackVariant
-from core.processing.run import track_process_enqueue
 from tests.media_pipeline.audio_fixtures import stored_track
 from tests.media_pipeline.worker_helpers import manage, worker_env
 

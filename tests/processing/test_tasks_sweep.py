@@ -6,8 +6,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core.catalog.models import TrackStatus
+from core.processing.jobs import processing_sweep_stale, track_process_enqueue
 from core.processing.models import JobState, ProcessingJob
-from core.processing.run import processing_sweep_stale, track_process, track_process_enqueue
+from core.processing.run import track_process
 from tests.media_pipeline.audio_fixtures import stored_track
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_variants")]

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from core.catalog.models import TrackStatus
+from core.processing.jobs import processing_sweep_stale, track_process_enqueue
 from core.processing.models import JobState, ProcessingJob, TrackVariant
-from core.processing.run import processing_sweep_stale, track_process_enqueue
 from tests.media_pipeline.audio_fixtures import stored_track
 from tests.media_pipeline.worker_helpers import manage, run_batch_worker, wait_for, worker_env
 

@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from core.catalog.models import Track, TrackStatus
-from core.processing.run import track_process, track_process_enqueue
+from core.processing.jobs import track_process_enqueue
+from core.processing.run import track_process
 
 
 class Command(BaseCommand):

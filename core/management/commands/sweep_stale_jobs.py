@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.processing.run import processing_sweep_stale
+from core.processing.jobs import processing_sweep_stale
 
 
 class Command(BaseCommand):
