@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -27,8 +27,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Uploads and processing moved from the media_pipeline app into core: old admin links follow.
-    re_path(
-        r"^admin/media_pipeline/(?P<rest>.*)$",
+    path("admin/media_pipeline/", RedirectView.as_view(url="/admin/core/", permanent=True)),
+    path(
+        "admin/media_pipeline/<path:rest>",
         RedirectView.as_view(url="/admin/core/%(rest)s", permanent=True, query_string=True),
     ),
     path("admin/", admin.site.urls),

@@ -7,7 +7,6 @@ from core.catalog.querysets import variant_flag
 from core.processing.models import TrackMedia, VariantQuality
 from core.processing.selectors import ORIGINAL, STREAM_QUALITIES, artwork_urls
 from core.roles import can_moderate
-from core.uploads.views import PresignedPartOutputSerializer
 
 
 class GenreRefSerializer(serializers.ModelSerializer):
@@ -355,41 +354,3 @@ class TrackRegisterInputSerializer(_TrackMetadataInputSerializer):
 class TrackUpdateInputSerializer(_TrackMetadataInputSerializer):
     title = serializers.CharField(max_length=300, required=False)
     is_hidden = serializers.BooleanField(required=False, help_text="Moderators only.")
-
-
-class UploadStartInputSerializer(serializers.Serializer):
-    filename = serializers.CharField(max_length=255, help_text="Kept as metadata only.")
-    content_type = serializers.CharField(max_length=100, help_text="An audio type.")
-    size = serializers.IntegerField(min_value=1, help_text="Exact size in bytes.")
-    sha256 = serializers.RegexField(
-        r"^[0-9a-fA-F]{64}$",
-        required=False,
-        help_text="Hex SHA-256 of the file; the store then refuses other bytes.",
-        error_messages={"invalid": "Must be 64 hexadecimal characters."},
-    )
-
-
-class UploadStartOutputSerializer(serializers.Serializer):
-    upload_id = serializers.UUIDField()
-    key = serializers.CharField()
-    method = serializers.CharField(required=False, help_text="Single PUT only.")
-    url = serializers.CharField(required=False, help_text="Single PUT only.")
-    headers = serializers.DictField(
-        child=serializers.CharField(),
-        required=False,
-        help_text="Single PUT only: send exactly these headers with the request.",
-    )
-    expires_at = serializers.DateTimeField(help_text="The URL(s) stop working at this time.")
-    multipart = serializers.BooleanField(
-        default=False, help_text="True over the multipart threshold: send `parts` instead."
-    )
-    part_size = serializers.IntegerField(
-        required=False, help_text="Multipart only: bytes per part; the last holds the rest."
-    )
-    part_count = serializers.IntegerField(required=False, help_text="Multipart only.")
-    parts = PresignedPartOutputSerializer(
-        many=True,
-        required=False,
-        help_text="Multipart only: URLs for the first parts; ask /api/uploads/{id}/parts/ "
-        "for the others.",
-    )

@@ -19,7 +19,7 @@ from core.processing.jobs import track_process_enqueue
 from core.processing.selectors import derived_keys
 from core.roles import can_moderate, can_upload
 from core.uploads.models import Upload, UploadStatus
-from core.uploads.services import normalize_content_type
+from media_pipeline.audio import formats
 from media_pipeline.audio.tags import Tags
 from media_pipeline.storage import ObjectInfo, ObjectNotFound, StorageError, get_storage
 
@@ -206,7 +206,7 @@ def _verify_object(upload: Upload, info: ObjectInfo) -> None:
             field="upload_id",
             code="size_mismatch",
         )
-    stored_type = normalize_content_type((info.content_type or "").split(";")[0])
+    stored_type = formats.essence(info.content_type or "")
     if stored_type != upload.content_type:
         raise InvalidInput(
             f"Content type mismatch: the uploaded object is {stored_type or 'untyped'}, "

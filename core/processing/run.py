@@ -28,24 +28,13 @@ from core.processing.jobs import (
     job_retry_or_fail,
 )
 from core.processing.services import Outcome, job_finish_ready
-from media_pipeline.audio import artwork, loudness, probe, tags, transcode, waveform
+from media_pipeline.audio import artwork, formats, loudness, probe, tags, transcode, waveform
 from media_pipeline.storage import ObjectNotFound, StorageUnavailable, get_storage
 
 logger = logging.getLogger(__name__)
 
 THUMBNAIL_SIZES = (64, 256, 640)
 ALBUM_ARTWORK_SIZE = 640
-_UNTYPED = {"", "application/octet-stream", "binary/octet-stream"}
-_EXTENSIONS = {
-    "audio/mpeg": "mp3",
-    "audio/flac": "flac",
-    "audio/ogg": "ogg",
-    "audio/mp4": "m4a",
-    "audio/wav": "wav",
-    "audio/aiff": "aiff",
-    "audio/webm": "webm",
-    "audio/aac": "aac",
-}
 
 
 class BadMedia(Exception):
@@ -102,7 +91,7 @@ def _run(track: Track, workdir: Path) -> Outcome:
     declared_type = (media.declared_content_type if media else "") or track.content_type
     sha256, _ = _verify_and_download(track, declared_type, workdir / "original")
     info = _probe(workdir / "original")
-    source = workdir / f"original.{_EXTENSIONS.get(info.content_type or '', 'bin')}"
+    source = workdir / f"original.{formats.extension(info.content_type or '')}"
     (workdir / "original").rename(source)
 
     try:
@@ -167,8 +156,8 @@ def _verify_and_download(track: Track, declared_type: str, dest: Path) -> tuple[
         raise BadMedia("Uploaded file is empty")
     if stored.size != track.size:
         raise BadMedia(f"Stored file is {stored.size} bytes but {track.size} bytes were declared")
-    stored_type = probe.normalize_content_type(stored.content_type)
-    if stored_type not in _UNTYPED and stored_type != probe.normalize_content_type(declared_type):
+    stored_type = formats.canonical(stored.content_type)
+    if stored_type not in formats.UNTYPED and stored_type != formats.canonical(declared_type):
         raise BadMedia(
             f"Stored file has type {stored.content_type} but {declared_type} was declared"
         )

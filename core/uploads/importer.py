@@ -28,6 +28,7 @@ from core.catalog.services import track_register
 from core.uploads.models import ImportedFile, Upload, UploadStatus
 from core.uploads.multipart import MultipartStart
 from core.uploads.services import upload_start
+from media_pipeline.audio import formats
 from media_pipeline.audio.tags import Tags, read_tags
 from media_pipeline.storage import (
     MultipartUploadNotFound,
@@ -38,26 +39,6 @@ from media_pipeline.storage import (
 
 logger = logging.getLogger(__name__)
 
-AUDIO_EXTENSIONS = frozenset(
-    {".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".wav", ".wave"}
-    | {".aif", ".aiff", ".aifc", ".webm"}
-)
-
-# mutagen's file class (found by sniffing the header) -> the type the upload declares.
-_MUTAGEN_TYPES = {
-    "MP3": "audio/mpeg",
-    "EasyMP3": "audio/mpeg",
-    "FLAC": "audio/flac",
-    "OggOpus": "audio/ogg",
-    "OggVorbis": "audio/ogg",
-    "OggFLAC": "audio/ogg",
-    "OggSpeex": "audio/ogg",
-    "MP4": "audio/mp4",
-    "EasyMP4": "audio/mp4",
-    "WAVE": "audio/wav",
-    "AIFF": "audio/aiff",
-    "AAC": "audio/aac",
-}
 _EBML_MAGIC = b"\x1a\x45\xdf\xa3"  # WebM/Matroska, which mutagen does not read
 _AUDIO_MAGIC = (b"ID3", b"fLaC", b"OggS", b"RIFF", b"FORM", _EBML_MAGIC)
 _NOT_AUDIO = "not an audio file: no known audio format in its header"
@@ -144,7 +125,7 @@ def find_audio_files(root: Path) -> Walk:
             if name.startswith("."):
                 continue
             path = Path(folder) / name
-            if path.suffix.lower() not in AUDIO_EXTENSIONS:
+            if path.suffix.lower() not in formats.FILE_SUFFIXES:
                 walk.ignored += 1
                 continue
             try:
@@ -176,7 +157,7 @@ def sniff_content_type(path: Path) -> str:
         if head.startswith(_EBML_MAGIC):
             return "audio/webm"
         raise BadFile(_NOT_AUDIO)
-    content_type = _MUTAGEN_TYPES.get(type(audio).__name__)
+    content_type = formats.MUTAGEN_CLASSES.get(type(audio).__name__)
     if content_type is None:
         raise BadFile(f"unsupported audio format ({type(audio).__name__})")
     if getattr(audio, "info", None) is None:

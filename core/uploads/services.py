@@ -16,34 +16,12 @@ from core.api.errors import InvalidInput, ServiceUnavailable
 from core.roles import can_upload
 from core.uploads.models import Upload, UploadStatus
 from core.uploads.multipart import MultipartStart, multipart_start, needs_multipart
+from media_pipeline.audio import formats
 from media_pipeline.storage import ObjectNotFound, PresignedRequest, StorageError, get_storage
 
 logger = logging.getLogger(__name__)
 
-# Audio types accepted for upload, and the extension their keys get.
-AUDIO_CONTENT_TYPES: dict[str, str] = {
-    "audio/mpeg": "mp3",
-    "audio/mp3": "mp3",
-    "audio/flac": "flac",
-    "audio/x-flac": "flac",
-    "audio/ogg": "ogg",
-    "audio/opus": "opus",
-    "audio/mp4": "m4a",
-    "audio/x-m4a": "m4a",
-    "audio/aac": "aac",
-    "audio/wav": "wav",
-    "audio/x-wav": "wav",
-    "audio/wave": "wav",
-    "audio/webm": "webm",
-    "audio/aiff": "aiff",
-    "audio/x-aiff": "aiff",
-}
-
 _FORBIDDEN_FILENAME_CHARACTERS = set('/\\:*?"<>|')
-
-
-def normalize_content_type(value: str) -> str:
-    return value.strip().lower()
 
 
 def validate_filename(filename: str) -> str:
@@ -66,14 +44,14 @@ def validate_filename(filename: str) -> str:
 
 
 def validate_audio_content_type(content_type: str) -> str:
-    normalized = normalize_content_type(content_type)
-    if normalized not in AUDIO_CONTENT_TYPES:
+    accepted = formats.upload_type(content_type)
+    if accepted is None:
         raise InvalidInput(
             f"Unsupported content type {content_type!r}; "
-            f"accepted: {', '.join(sorted(AUDIO_CONTENT_TYPES))}.",
+            f"accepted: {', '.join(sorted(formats.UPLOAD_TYPES))}.",
             field="content_type",
         )
-    return normalized
+    return accepted
 
 
 def validate_size(size: int) -> int:
@@ -90,7 +68,7 @@ def validate_size(size: int) -> int:
 def new_upload_key(content_type: str, *, now: datetime | None = None) -> str:
     """`audio/<yyyy>/<mm>/<uuid>.<ext>`: never derived from anything the client named."""
     now = now or timezone.now()
-    return f"audio/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{AUDIO_CONTENT_TYPES[content_type]}"
+    return f"audio/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{formats.UPLOAD_TYPES[content_type]}"
 
 
 @transaction.atomic

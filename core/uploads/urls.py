@@ -1,14 +1,19 @@
 from django.urls import path
 
-from core.uploads import views as api
+from core.uploads import views
 
 urlpatterns = [
-    path("uploads/<uuid:upload_id>/", api.UploadDetailView.as_view(), name="upload-detail"),
-    path("uploads/<uuid:upload_id>/parts/", api.UploadPartsView.as_view(), name="upload-parts"),
+    path(
+        "tracks/presigned_upload/",
+        views.TrackPresignedUploadView.as_view(),
+        name="track-presigned-upload",
+    ),
+    path("uploads/<uuid:upload_id>/", views.UploadDetailView.as_view(), name="upload-detail"),
+    path("uploads/<uuid:upload_id>/parts/", views.UploadPartsView.as_view(), name="upload-parts"),
     path(
         "uploads/<uuid:upload_id>/complete/",
-        api.UploadCompleteView.as_view(),
+        views.UploadCompleteView.as_view(),
         name="upload-complete",
     ),
-    path("uploads/<uuid:upload_id>/abort/", api.UploadAbortView.as_view(), name="upload-abort"),
+    path("uploads/<uuid:upload_id>/abort/", views.UploadAbortView.as_view(), name="upload-abort"),
 ]

@@ -1,144 +1,73 @@
-"""Uploads API: the owner's view of an upload, and the steps of a multipart upload."""
+"""Uploads API: start an upload, the owner's view of it, and the steps of a multipart upload."""
 
 import uuid
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.api.permissions import IsUploader
 from core.api.schema import error_responses
-from core.roles import can_upload
 from core.uploads import multipart
-from core.uploads.models import Upload
-from media_pipeline.storage import PartInfo
-
-# --- Serializers ----------------------------------------------------------------------------
-
-
-class PresignedPartOutputSerializer(serializers.Serializer):
-    part_number = serializers.IntegerField()
-    method = serializers.CharField()
-    url = serializers.CharField()
-    headers = serializers.DictField(
-        child=serializers.CharField(), help_text="Send exactly these headers with the part."
-    )
-    expires_at = serializers.DateTimeField(help_text="The URL stops working at this time.")
-
-
-class MultipartStartOutputSerializer(serializers.Serializer):
-    """The multipart fields of a started upload (`POST /api/tracks/presigned_upload/`)."""
-
-    multipart = serializers.BooleanField()
-    part_size = serializers.IntegerField(help_text="Bytes per part; the last part holds the rest.")
-    part_count = serializers.IntegerField()
-    parts = PresignedPartOutputSerializer(
-        many=True, help_text="URLs for the first parts; ask /parts/ for the others."
-    )
+from core.uploads.multipart import MultipartStart
+from core.uploads.serializers import (
+    CompleteInputSerializer,
+    PartsInputSerializer,
+    PartsOutputSerializer,
+    UploadOutputSerializer,
+    UploadStartInputSerializer,
+    UploadStartOutputSerializer,
+    multipart_start_payload,
+    presigned_part_payload,
+    upload_payload,
+)
+from core.uploads.services import upload_start
 
 
-class StoredPartOutputSerializer(serializers.Serializer):
-    part_number = serializers.IntegerField()
-    size = serializers.IntegerField()
-    etag = serializers.CharField(help_text="Quoted, as the part's PUT answered it.")
+class TrackPresignedUploadView(generics.GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated, IsUploader]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "presign"
 
-
-class UploadOutputSerializer(serializers.Serializer):
-    upload_id = serializers.UUIDField()
-    key = serializers.CharField()
-    filename = serializers.CharField()
-    content_type = serializers.CharField()
-    size = serializers.IntegerField(help_text="Declared size in bytes.")
-    state = serializers.ChoiceField(
-        choices=multipart.UploadState.choices,
-        help_text=(
-            "`pending`: waiting for the bytes (for multipart: every part, then complete) or "
-            "for registration; `completed`: parts assembled, register it next; `registered`; "
-            "`discarded` (aborted or cleaned up); `expired`."
+    @extend_schema(
+        operation_id="tracks_presigned_upload",
+        summary="Start an upload: get a presigned request for the file's bytes",
+        description=(
+            "Send the file with `method` to `url` with exactly `headers`, before `expires_at`; "
+            "then register it with `POST /api/tracks/`."
         ),
+        request=UploadStartInputSerializer,
+        responses={
+            201: UploadStartOutputSerializer,
+            **error_responses(400, 401, 403, 429, 503),
+        },
     )
-    multipart = serializers.BooleanField()
-    part_size = serializers.IntegerField(allow_null=True)
-    part_count = serializers.IntegerField(allow_null=True)
-    parts = StoredPartOutputSerializer(
-        many=True, help_text="Parts stored so far, while a multipart upload is pending."
-    )
-    expires_at = serializers.DateTimeField(help_text="Register before this time.")
-    completed_at = serializers.DateTimeField(allow_null=True)
-    track_id = serializers.IntegerField(allow_null=True)
-
-
-class PartsInputSerializer(serializers.Serializer):
-    part_numbers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=multipart.MAX_PARTS),
-        allow_empty=False,
-        max_length=multipart.PRESIGN_BATCH_MAX,
-    )
-
-
-class PartsOutputSerializer(serializers.Serializer):
-    parts = PresignedPartOutputSerializer(many=True)
-
-
-class CompletePartInputSerializer(serializers.Serializer):
-    part_number = serializers.IntegerField(min_value=1, max_value=multipart.MAX_PARTS)
-    etag = serializers.CharField(max_length=200, help_text="The ETag header the part's PUT sent.")
-
-
-class CompleteInputSerializer(serializers.Serializer):
-    parts = CompletePartInputSerializer(
-        many=True, allow_empty=False, max_length=multipart.MAX_PARTS
-    )
-
-
-def presigned_part_payload(part: multipart.PresignedPart) -> dict:
-    return {
-        "part_number": part.part_number,
-        "method": part.request.method,
-        "url": part.request.url,
-        "headers": part.request.headers,
-        "expires_at": part.request.expires_at,
-    }
-
-
-def multipart_start_payload(start: multipart.MultipartStart) -> dict:
-    """The fields `POST /api/tracks/presigned_upload/` adds for a multipart upload."""
-    return {
-        "multipart": True,
-        "part_size": start.part_size,
-        "part_count": start.part_count,
-        "parts": [presigned_part_payload(part) for part in start.parts],
-    }
-
-
-def upload_payload(upload: Upload, parts: list[PartInfo]) -> dict:
-    return {
-        "upload_id": upload.pk,
-        "key": upload.key,
-        "filename": upload.filename,
-        "content_type": upload.content_type,
-        "size": upload.size,
-        "state": multipart.upload_state(upload),
-        "multipart": upload.is_multipart,
-        "part_size": upload.part_size,
-        "part_count": multipart.part_count(upload) if upload.is_multipart else None,
-        "parts": [{"part_number": p.part_number, "size": p.size, "etag": p.etag} for p in parts],
-        "expires_at": upload.expires_at,
-        "completed_at": upload.completed_at,
-        "track_id": upload.track_id,
-    }
-
-
-# --- Views ----------------------------------------------------------------------------------
-
-
-class IsUploader(permissions.BasePermission):
-    message = "Only uploaders have uploads."
-
-    def has_permission(self, request: Request, view) -> bool:
-        return can_upload(request.user)
+    def post(self, request: Request) -> Response:
+        serializer = UploadStartInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload, presigned = upload_start(user=request.user, **serializer.validated_data)
+        if isinstance(presigned, MultipartStart):
+            payload = {
+                "upload_id": upload.pk,
+                "key": upload.key,
+                "expires_at": presigned.parts[0].request.expires_at,
+                **multipart_start_payload(presigned),
+            }
+            return Response(
+                UploadStartOutputSerializer(payload).data, status=status.HTTP_201_CREATED
+            )
+        payload = {
+            "upload_id": upload.pk,
+            "key": upload.key,
+            "method": presigned.method,
+            "url": request.build_absolute_uri(presigned.url),
+            "headers": presigned.headers,
+            "expires_at": presigned.expires_at,
+        }
+        return Response(UploadStartOutputSerializer(payload).data, status=status.HTTP_201_CREATED)
 
 
 class _UploadView(APIView):

@@ -80,3 +80,11 @@ def test_rerun_action_on_jobs_requeues_their_tracks(audio_samples, client, moder
     assert ProcessingJob.objects.get(pk=track.pk).state == JobState.QUEUED
     track.refresh_from_db()
     assert track.status == TrackStatus.PROCESSING
+
+
+def test_admin_links_of_the_former_media_pipeline_app_lead_to_core(client):
+    response = client.get("/admin/media_pipeline/processingjob/?state__exact=failed")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/core/processingjob/?state__exact=failed"
+    assert client.get("/admin/media_pipeline/")["Location"] == "/admin/core/"
