@@ -7,7 +7,6 @@ from django.template.defaultfilters import filesizeformat, truncatechars
 
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.services import schedule_stored_object_deletion
-from core.playlists.services import playlist_items_sync_playable
 from core.processing.admin import reprocess_tracks
 from core.processing.selectors import derived_keys
 
@@ -162,19 +161,12 @@ class TrackAdmin(admin.ModelAdmin):
     @admin.action(description="Hide selected tracks from listeners", permissions=["moderate"])
     def hide_tracks(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = queryset.update(is_hidden=True)
-        playlist_items_sync_playable(track_ids=queryset.values("pk"))
         self.message_user(request, f"Hid {count} tracks.", messages.SUCCESS)
 
     @admin.action(description="Unhide selected tracks", permissions=["moderate"])
     def unhide_tracks(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = queryset.update(is_hidden=False)
-        playlist_items_sync_playable(track_ids=queryset.values("pk"))
         self.message_user(request, f"Unhid {count} tracks.", messages.SUCCESS)
-
-    def save_model(self, request: HttpRequest, obj: Track, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if "is_hidden" in form.changed_data:
-            playlist_items_sync_playable(track_ids=[obj.pk])
 
     def delete_model(self, request: HttpRequest, obj: Track) -> None:
         keys = [obj.storage_key, *derived_keys([obj.pk])]

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
-from core.playlists.services import playlist_items_sync_playable
 from core.processing.jobs import track_process_enqueue
 from core.processing.selectors import derived_keys
 from core.roles import can_moderate, can_upload
@@ -382,8 +381,6 @@ def track_update(
     if changed or genre_names is not UNSET:
         track.full_clean(validate_unique=False, validate_constraints=False)
         track.save(update_fields=[*changed, "updated_at"])
-    if "is_hidden" in changed:
-        playlist_items_sync_playable(track_ids=[track.pk])
     return track
 
 

@@ -12,7 +12,7 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare, new_snapshot_id
-from core.playlists.services import MAX_POSITION, playlist_items_sync_playable
+from core.playlists.services import MAX_POSITION
 
 
 class PlaylistItemForm(forms.ModelForm):
@@ -71,8 +71,6 @@ class PlaylistAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         playlist = form.instance
-        # An inline edit may have put another track on an existing item.
-        playlist_items_sync_playable(playlist=playlist)
         playlist.items_count = playlist.items.count()
         playlist.snapshot_id = new_snapshot_id()
         playlist.save(update_fields=["items_count", "snapshot_id", "updated_at"])

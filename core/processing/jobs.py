@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.catalog.models import Track, TrackStatus
-from core.playlists.services import playlist_items_sync_playable
 from core.processing.models import JobState, ProcessingJob, TrackMedia
 
 logger = logging.getLogger(__name__)
@@ -221,7 +220,6 @@ def _mark_failed(job: ProcessingJob, *, reason: str, error: str) -> None:
     track.status = TrackStatus.FAILED
     track.failure_reason = reason
     track.save(update_fields=["status", "failure_reason", "updated_at"])
-    playlist_items_sync_playable(track_ids=[track.pk])
     job.state = JobState.FAILED
     job.last_error = error
     job.finished_at = timezone.now()

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from core.catalog.models import Track, TrackStatus
 from core.catalog.services import album_set_artwork_if_missing, track_apply_tags
-from core.playlists.services import playlist_items_sync_playable
 from core.processing.jobs import job_locked_if_current
 from core.processing.models import JobState, ProcessingJob, TrackMedia, TrackVariant
 from media_pipeline.audio import loudness, probe, tags, transcode
@@ -48,7 +47,6 @@ def job_finish_ready(job: ProcessingJob, outcome: Outcome) -> bool:
     track.status = TrackStatus.READY
     track.failure_reason = ""
     track.save()
-    playlist_items_sync_playable(track_ids=[track.pk])
     _save_media(track, outcome)
     _save_variants(track, outcome)
     if outcome.album_cover and track.album_id:
