@@ -6,13 +6,12 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
+from core.api.errors import Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.processing.jobs import track_process_enqueue
 from core.processing.selectors import derived_keys
@@ -243,7 +242,7 @@ def track_register(
     "Unknown artist") listed in `placeholder_fields`: the file's tags replace placeholders,
     never what the uploader typed."""
     if not can_upload(user):
-        raise PermissionDenied("Only uploaders may register tracks.")
+        raise Forbidden("Only uploaders may upload and register tracks.")
     genre_names = list(genre_names)
     # Row lock: concurrent submits of one upload run one after another, and the later one
     # finds the upload registered instead of creating a second track.
@@ -345,9 +344,9 @@ def track_update(
     # Row lock: two concurrent edits apply one after the other instead of losing one.
     track = _locked_visible_track(user=user, track_id=track_id)
     if not can_edit_track(user, track):
-        raise PermissionDenied("Only the track's uploader, moderators and staff may edit it.")
+        raise Forbidden("Only the track's uploader, moderators and staff may edit it.")
     if is_hidden is not UNSET and not can_moderate(user):
-        raise PermissionDenied("Only moderators may hide or unhide tracks.")
+        raise Forbidden("Only moderators may hide or unhide tracks.")
 
     changed: list[str] = []
     if title is not UNSET:
@@ -407,7 +406,7 @@ def track_delete(*, user, track_id: int) -> None:
     (variants, thumbnails) go once the delete commits."""
     track = _locked_visible_track(user=user, track_id=track_id)
     if not can_delete_track(user, track):
-        raise PermissionDenied("Only the track's uploader and staff may delete it.")
+        raise Forbidden("Only the track's uploader and staff may delete it.")
     keys = [track.storage_key, *derived_keys([track.pk])]
     track.delete()
     schedule_stored_object_deletion(keys)

@@ -38,7 +38,18 @@ ALBUM_ARTWORK_SIZE = 640
 
 
 class BadMedia(Exception):
-    """The stored file cannot become a playable track; the message is shown to the uploader."""
+    """The stored file cannot become a playable track. The message, a fixed sentence, is shown
+    to the uploader; `detail` (a tool's output, with temporary paths) only to moderators, in the
+    job's `last_error`."""
+
+    def __init__(self, reason: str, *, detail: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+    @property
+    def error(self) -> str:
+        return f"{self.reason}: {self.detail}" if self.detail else self.reason
 
 
 def variant_key(track_id: int, quality: str, extension: str) -> str:
@@ -64,8 +75,8 @@ def track_process(*, track_id: int, token: str) -> str:
             track = Track.objects.select_related("media").get(pk=track_id)
             outcome = _run(track, Path(workdir))
     except BadMedia as exc:
-        logger.info("Track %s failed processing: %s", track_id, exc)
-        return "failed" if job_finish_failed(job, reason=str(exc), error=str(exc)) else "skipped"
+        logger.info("Track %s failed processing: %s", track_id, exc.error)
+        return "failed" if job_finish_failed(job, reason=exc.reason, error=exc.error) else "skipped"
     except StorageUnavailable as exc:
         return job_retry_or_fail(job, exc)
     except DatabaseError:
@@ -98,7 +109,9 @@ def _run(track: Track, workdir: Path) -> Outcome:
         measured = loudness.measure(source)
         wave = waveform.compute(source, duration=info.duration)
     except (loudness.LoudnessError, waveform.WaveformError) as exc:
-        raise BadMedia(f"File is truncated or corrupt: ffmpeg could not decode it ({exc})") from exc
+        raise BadMedia(
+            "File is truncated or corrupt: ffmpeg could not decode it", detail=str(exc)
+        ) from exc
     duration = _check_complete(info, wave.decoded_seconds)
 
     outcome = Outcome(
@@ -117,7 +130,7 @@ def _run(track: Track, workdir: Path) -> Outcome:
         try:
             variant = transcode.transcode(source, out_dir, profile, channels=info.channels)
         except transcode.TranscodeError as exc:
-            raise BadMedia(f"File could not be converted for streaming ({exc})") from exc
+            raise BadMedia("File could not be converted for streaming", detail=str(exc)) from exc
         key = variant_key(track.pk, quality, profile.extension)
         with variant.path.open("rb") as f:
             storage.upload_fileobj(key, f, content_type=variant.content_type)
@@ -183,7 +196,7 @@ def _probe(path: Path) -> probe.AudioInfo:
     try:
         return probe.probe(path)
     except probe.NotAudio as exc:
-        raise BadMedia(str(exc)) from exc
+        raise BadMedia(str(exc), detail=exc.detail) from exc
 
 
 def _check_complete(info: probe.AudioInfo, decoded: float) -> float:

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from core.api.errors import InvalidInput, NotFound, ServiceUnavailable
+from core.api.errors import Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.roles import can_upload
 from core.uploads.models import Upload, UploadStatus
 from media_pipeline.storage import (
@@ -159,7 +158,7 @@ def multipart_start(*, upload: Upload) -> MultipartStart:
 def _owned_upload(*, user, upload_id: uuid.UUID, lock: bool = False) -> Upload:
     """The user's upload; another user's is not found."""
     if not can_upload(user):
-        raise PermissionDenied("Only uploaders have uploads.")
+        raise Forbidden("Only uploaders may upload and register tracks.")
     uploads = Upload.objects.filter(pk=upload_id, user=user)
     if lock:
         uploads = uploads.select_for_update()

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from core.api.errors import InvalidInput, ServiceUnavailable
+from core.api.errors import Forbidden, InvalidInput, ServiceUnavailable
 from core.roles import can_upload
 from core.uploads.models import Upload, UploadStatus
 from core.uploads.multipart import MultipartStart, multipart_start, needs_multipart
@@ -78,7 +77,7 @@ def upload_start(
     """Reserve a key for `user` and presign the PUT that fills it, or, over
     UPLOAD_MULTIPART_THRESHOLD, open a multipart upload and presign its first parts."""
     if not can_upload(user):
-        raise PermissionDenied("Only uploaders may upload tracks.")
+        raise Forbidden("Only uploaders may upload and register tracks.")
     filename = validate_filename(filename)
     content_type = validate_audio_content_type(content_type)
     size = validate_size(size)

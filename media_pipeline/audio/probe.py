@@ -11,7 +11,12 @@ _MAGIC = (b"ID3", b"fLaC", b"OggS", b"RIFF", b"FORM", b"\x1a\x45\xdf\xa3", b"\xf
 
 
 class NotAudio(Exception):
-    """The file is not decodable audio; the message is meant for the uploader."""
+    """The file is not decodable audio. The message is a fixed sentence meant for the uploader;
+    `detail` holds the tool's own words (with file paths) for operators."""
+
+    def __init__(self, message: str, *, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def probe(path: Path) -> AudioInfo:
     if result.returncode != 0 or "format" not in data:
         why = tools.last_line(result.stderr) or "unreadable data"
         if _looks_like_audio(path):
-            raise NotAudio(f"File is truncated or corrupt: ffprobe could not open it ({why})")
+            raise NotAudio("File is truncated or corrupt: ffprobe could not open it", detail=why)
         raise NotAudio("Not an audio file: ffprobe did not recognise it as any audio format")
     streams = [s for s in data.get("streams", []) if s.get("codec_type") == "audio"]
     if not streams:

@@ -3,7 +3,7 @@ import pytest
 from core.catalog.models import TrackStatus
 from core.processing.models import JobState, TrackVariant
 from media_pipeline.storage import get_storage
-from tests.media_pipeline.audio_fixtures import process_now, stored_track
+from tests.media_pipeline.audio_fixtures import AudioSample, process_now, stored_track
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,19 @@ def test_stored_type_other_than_declared_fails(audio_samples):
     track.save()
     assert process_now(track) == "failed"
     _assert_failed(track, "Stored file has type audio/flac but audio/mpeg was declared")
+
+
+def test_the_uploader_reads_a_fixed_sentence_and_moderators_the_tools_words(
+    audio_samples, tmp_path
+):
+    damaged = tmp_path / "damaged.m4a"
+    damaged.write_bytes(audio_samples["m4a"].path.read_bytes()[:2000])
+    track = stored_track(AudioSample(damaged, "audio/mp4", 6.0, "aac"))
+
+    assert process_now(track) == "failed"
+
+    track.refresh_from_db()
+    assert track.failure_reason == "File is truncated or corrupt: ffprobe could not open it"
+    assert track.processing_job.last_error.startswith(track.failure_reason + ": ")
+    assert len(track.processing_job.last_error) > len(track.failure_reason) + 2
+    assert "tonearm-track-" not in track.failure_reason
