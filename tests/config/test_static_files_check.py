@@ -1,27 +1,14 @@
 """Without DEBUG, a server whose static files were not collected refuses to start, naming
 collectstatic, instead of answering 500 on /admin/ and /api/docs/."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.config.test_settings_start import start_django
 
 
-def start_server_module(module: str, **env: str) -> subprocess.CompletedProcess:
-    unset = {"SECRET_KEY", "DEBUG", "STATIC_MANIFEST"}  # the test settings turn the manifest off
-    clean = {k: v for k, v in os.environ.items() if k not in unset}
-    clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
-    return subprocess.run(
-        [sys.executable, "-c", f"import {module}"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+def start_server_module(module: str, **env: str):
+    # The test settings turn the manifest off; a production start has it on.
+    return start_django(code=f"import {module}", unset=frozenset({"STATIC_MANIFEST"}), **env)
 
 
 def _production(tmp_path: Path) -> dict[str, str]:
