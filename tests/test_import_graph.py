@@ -3,7 +3,7 @@
 from scripts import import_graph
 
 
-def test_media_pipeline_imports_nothing_from_core_or_config():
+def test_media_pipeline_imports_nothing_from_core():
     assert import_graph.violations() == []
 
 
