@@ -22,7 +22,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 from core.accounts import lockout
 from core.accounts.avatars import AVATAR_EXTENSION, avatar_reencode
 from core.accounts.models import User
-from core.api.errors import InvalidInput
+from core.api.errors import InvalidInput, Unauthenticated
 
 KEEP: Any = object()
 """Default of optional service arguments: leave that attribute as it is."""
@@ -80,7 +80,7 @@ def auth_login(
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         lockout.record_failure(username=username, ip=client_ip)
-        raise exceptions.AuthenticationFailed(
+        raise Unauthenticated(
             "No active account found with the given credentials.", code="no_active_account"
         )
     lockout.clear(username=username, ip=client_ip)
@@ -99,7 +99,7 @@ def _token_user(token: RefreshToken) -> User:
     user_id = token.payload.get(jwt_settings.USER_ID_CLAIM)
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
-        raise exceptions.AuthenticationFailed(
+        raise Unauthenticated(
             "No active account found for the given token.", code="no_active_account"
         )
     return user
