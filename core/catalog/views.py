@@ -23,6 +23,7 @@ from core.catalog.serializers import (
     track_payload_schema,
     track_payloads,
 )
+from core.uploads import registration
 
 
 class UploadersMayPost(IsUploader):
@@ -83,7 +84,7 @@ class TrackListCreateView(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         serializer = TrackRegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        track, created = services.track_register(
+        track, created = registration.track_register(
             user=request.user, **_metadata_arguments(serializer.validated_data)
         )
         track = selectors.track_get(user=request.user, track_id=track.pk)

@@ -24,9 +24,9 @@ from django.db import IntegrityError, connection, transaction
 
 from core.api.errors import DomainError
 from core.catalog.models import Track
-from core.catalog.services import track_register
 from core.uploads.models import ImportedFile, Upload, UploadStatus
 from core.uploads.multipart import MultipartStart
+from core.uploads.registration import track_register
 from core.uploads.services import upload_start
 from media_pipeline.audio import formats
 from media_pipeline.audio.tags import Tags, read_tags
