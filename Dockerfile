@@ -27,7 +27,7 @@ USER tonearm
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
-# gthread, 3 workers x 4 threads, measured on 2 cores (docs/benchmarks.md#server-and-worker-count):
-# sync workers queue behind slow requests (floor 2-4x lower), threads overlap database waits.
+# gunicorn's settings (workers, threads, trusted proxies) are in config/gunicorn.py; it refuses
+# to start several workers without REDIS_URL, whose throttles would each count apart.
 # The media worker runs the same image with `python manage.py db_worker` (see docker-compose.yml).
-CMD ["sh", "-c", "exec gunicorn config.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_WORKERS:-3} --threads ${WEB_THREADS:-4} --worker-class gthread --access-logfile - --forwarded-allow-ips='*'"]
+CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application"]

@@ -171,10 +171,11 @@ def _fill(cursor, s: Scale) -> None:
     done = _step(f"{s.users} users")
     cursor.execute(
         """
-        INSERT INTO core_user (password, is_superuser, username, first_name, last_name, email,
-            is_staff, is_active, date_joined, nickname, bio, avatar)
-        SELECT '!', false, 'bench' || i, '', '', 'bench' || i || '@example.com',
-            false, true, now(), '', '', ''
+        INSERT INTO core_user (password, is_superuser, username, username_key, first_name,
+            last_name, email, is_staff, is_active, date_joined, nickname, bio, avatar,
+            token_version)
+        SELECT '!', false, 'bench' || i, 'bench' || i, '', '', 'bench' || i || '@example.com',
+            false, true, now(), '', '', '', 0
         FROM generate_series(1, %s) AS i ORDER BY i
         """,
         [s.users],

@@ -195,3 +195,60 @@ def curves(
         ),
     }
     return result
+
+
+def insights(*, heavy_user, token: str, repeat: int = CURVE_REPEAT) -> dict:
+    """The rollups' rebuild (seconds, when the generated plays have none yet), and the latency
+    (ms) and query count of the heavy listener's statistics, recap and of the charts, cold (the
+    chart computed in the request) and warm (from the cache)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from core.insights.models import ListenerTrack
+    from core.insights.rebuild import rebuild_insights
+
+    result: dict = {}
+    if not ListenerTrack.objects.exists():
+        start = time.perf_counter()
+        rebuilt = rebuild_insights()
+        result["rebuild_seconds"] = round(time.perf_counter() - start, 1)
+        result["rebuild_listens"] = rebuilt.listens
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    year = timezone.now().year
+
+    def get(path: str) -> Callable[[], object]:
+        def call() -> None:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        return call
+
+    def cold(path: str) -> Callable[[], object]:
+        def call() -> None:
+            cache.clear()
+            get(path)()
+
+        return call
+
+    paths = {
+        "me_stats_7d": "/api/me/stats/?period=7d",
+        "me_stats_12m": "/api/me/stats/?period=12m&limit=50",
+        "me_stats_all": "/api/me/stats/?period=all&limit=50",
+        "me_activity_12m": "/api/me/stats/activity/?period=12m",
+        "me_recap": f"/api/me/stats/recap/{year}/",
+    }
+    charts = {
+        "charts_tracks_day": "/api/charts/tracks/?period=day&limit=100",
+        "charts_tracks_week": "/api/charts/tracks/?period=week&limit=100",
+        "charts_artists_year": "/api/charts/artists/?period=year&limit=100",
+        "charts_tracks_all": "/api/charts/tracks/?period=all&limit=100",
+    }
+    for name, path in paths.items():
+        result[name] = _timed(get(path), repeat)
+    for name, path in charts.items():
+        result[f"{name}_cold"] = _timed(cold(path), max(3, repeat // 10))
+        result[f"{name}_warm"] = _timed(get(path), repeat)
+    result["queries"] = {name: _queries(client, "get", path) for name, path in paths.items()}
+    result["queries"]["charts_warm"] = _queries(client, "get", charts["charts_tracks_week"])
+    return result

@@ -56,6 +56,19 @@ def render(result: dict) -> str:
             lines.append(f"| playlist reorder, {int(size):,} items | {_pair(figures)} |")
         lines.append("")
         lines.append(f"Queries: {curves['queries']}.")
+    insights = result.get("insights")
+    if insights:
+        lines += ["", "| insights, in-process | p50 ms | p95 ms |", "|---|---:|---:|"]
+        for key, figures in insights.items():
+            if isinstance(figures, dict) and "p50" in figures:
+                lines.append(f"| {key} | {_pair(figures)} |")
+        lines.append("")
+        if "rebuild_seconds" in insights:
+            lines.append(
+                f"Rollups rebuilt from {insights['rebuild_listens']:,} counted plays in "
+                f"{insights['rebuild_seconds']} s."
+            )
+        lines.append(f"Insights queries: {insights['queries']}.")
     return "\n".join(lines) + "\n"
 
 

@@ -210,6 +210,9 @@ def run(args: argparse.Namespace) -> Path:
             playlists=extra["curve_playlists"],
             repeat=args.repeat,
         )
+        result["insights"] = inprocess.insights(
+            heavy_user=extra["heavy_user"], token=data.heavy_token, repeat=args.repeat
+        )
     result["load_average_after"] = load_average()
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)

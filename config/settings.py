@@ -1,6 +1,7 @@
 """Tonearm settings, read from the environment (see .env.example and docs/operations.md)."""
 
 import os
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -8,9 +9,22 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    load_local_env,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# What scripts/run.sh chose (DEBUG, SECRET_KEY, DATA_DIR...), so that manage.py beside it needs
+# nothing typed; set in the environment, a variable wins. Empty: read no file.
+_local_env_file = env_str("LOCAL_ENV_FILE", str(BASE_DIR / "var" / "local.env"))
+if _local_env_file:
+    load_local_env(Path(_local_env_file))
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
@@ -36,16 +50,23 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "storages",
     "django_tasks",
+    # Before django_tasks_db: its db_worker command is media_pipeline's, which waits out
+    # database outages.
+    "media_pipeline",
     "django_tasks_db",
     "core",
-    "media_pipeline",
 ]
 
 MIDDLEWARE = [
+    "config.proxy.TrustedProxyMiddleware",
+    # Health probes come by address, not by a name in ALLOWED_HOSTS (core/health.py).
+    "core.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.api.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.api.middleware.DebugJsonNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -88,6 +109,10 @@ except ValueError:
     ) from None
 if not _database.get("NAME"):
     raise ImproperlyConfigured("DATABASE_URL names no database (postgres://user@host:5432/name)")
+# The password as it is, outside the URL, where `@ : / # ? %` would need percent-encoding.
+_database_password = env_str("DATABASE_PASSWORD", "")
+if _database_password:
+    _database["PASSWORD"] = _database_password
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded setup writes from the server, a worker and the sweep at once: transactions
     # take SQLite's write lock when they begin and wait for it, rather than failing with
@@ -122,6 +147,7 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["core.accounts.backends.LockoutModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -146,6 +172,9 @@ STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
 LOCAL_STORAGE_ROOT = Path(env_str("LOCAL_STORAGE_ROOT", str(DATA_DIR / "storage")))
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "tonearm")
 AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", "") or None
+# The endpoint clients reach, when not the app's (MinIO at http://minio:9000 inside Docker):
+# upload and stream URLs are signed for it. Empty: AWS_S3_ENDPOINT_URL.
+AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL", "") or None
 AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "us-east-1")
 AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", "") or None
 AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY", "") or None
@@ -168,7 +197,7 @@ AWS_LOCATION = "media"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = LOCAL_STORAGE_ROOT / "media"
 if STORAGE_BACKEND == "s3":
-    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    _default_storage = {"BACKEND": "media_pipeline.storage.filefields.PublicUrlS3Storage"}
 else:
     # No options: FileSystemStorage follows MEDIA_ROOT and MEDIA_URL, even when overridden.
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -180,6 +209,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# The local backend's upload views refuse a key whose slot was closed; the domain answers
+# (media_pipeline never imports core, so the check is named here).
+STORAGE_CLOSED_KEY_CHECK = "core.uploads.discarded.upload_slot_closed"
+# Text read from files' tags goes through the same policy as typed text (core/text.py).
+AUDIO_TAG_TEXT_CLEANER = "core.text.clean"
 
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024**3, minimum=1)
 UPLOAD_URL_EXPIRY_SECONDS = env_int("UPLOAD_URL_EXPIRY_SECONDS", 900, minimum=1)
@@ -194,6 +229,21 @@ if UPLOAD_PART_SIZE > 5 * 1024**3:
     raise ImproperlyConfigured(f"UPLOAD_PART_SIZE must be at most 5 GiB, got {UPLOAD_PART_SIZE}")
 STREAM_URL_EXPIRY_SECONDS = env_int("STREAM_URL_EXPIRY_SECONDS", 300, minimum=1)
 PLAY_DEDUP_WINDOW_SECONDS = env_int("PLAY_DEDUP_WINDOW_SECONDS", 30, minimum=0)
+# A progress report is held to the wall time since its play started plus this much slack.
+PLAY_PROGRESS_TOLERANCE_SECONDS = env_int("PLAY_PROGRESS_TOLERANCE_SECONDS", 5, minimum=0)
+
+# Listening insights: the time zone of listeners who have not chosen one, and how long a
+# computed chart is served before it is computed again (at most a minute, by design).
+LISTENER_TIME_ZONE = env_str("LISTENER_TIME_ZONE", "UTC")
+if LISTENER_TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(
+        f"LISTENER_TIME_ZONE must be an IANA time zone, got {LISTENER_TIME_ZONE!r}"
+    )
+CHARTS_CACHE_SECONDS = env_int("CHARTS_CACHE_SECONDS", 60, minimum=1)
+if CHARTS_CACHE_SECONDS > 60:
+    raise ImproperlyConfigured(
+        f"CHARTS_CACHE_SECONDS must be at most 60, got {CHARTS_CACHE_SECONDS}"
+    )
 # Largest request body read into memory (JSON); larger ones are a 413. Completing a multipart
 # upload of 10,000 parts takes about 600 KB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024**2, minimum=1024)
@@ -212,7 +262,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.accounts.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -220,12 +270,21 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Every request counts against `anon` (per client address) or `user` (per account); views
+    # with a `throttle_scope` (stream, presign) against that scope too. See core/api/throttles.py.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttles.AnonRateThrottle",
+        "core.api.throttles.UserRateThrottle",
+        "core.api.throttles.ScopedRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "120/min"),
         "user": env_str("THROTTLE_USER", "600/min"),
         "auth": env_str("THROTTLE_AUTH", "20/min"),
         "presign": env_str("THROTTLE_PRESIGN", "60/min"),
         "stream": env_str("THROTTLE_STREAM", "300/min"),
+        "report": env_str("THROTTLE_REPORT", "20/hour"),
+        "charts": env_str("THROTTLE_CHARTS", "60/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # JSON only, bounded and free of control characters; other types are a 415 (the profile
@@ -235,11 +294,18 @@ REST_FRAMEWORK = {
     # serializer_class, and the OpenAPI schema already describes every operation.
     "DEFAULT_METADATA_CLASS": None,
 }
+# Addresses (or networks) of the reverse proxies in front of the app: only their
+# X-Forwarded-* headers are believed (https, client address); anyone else's are dropped
+# (config/proxy.py). gunicorn takes the same list as its forwarded-allow-ips.
+TRUSTED_PROXY_IPS = env_networks("TRUSTED_PROXY_IPS", "127.0.0.1,::1")
 # Reverse proxies in front of the app whose X-Forwarded-For is trusted for client IPs
 # (throttles, login lockout). 0 uses REMOTE_ADDR, so clients cannot spoof their IP.
 REST_FRAMEWORK["NUM_PROXIES"] = env_int("NUM_PROXIES", 0, minimum=0)
-# Failed logins per username and client IP before that pair is locked out, and for how long.
+# Failed logins per username and client IP before that pair is locked out, failed logins per
+# client IP (any usernames) before the address is, and for how long. Every password check goes
+# through the lockout: the API, the admin and anything else calling authenticate().
 LOGIN_LOCKOUT_ATTEMPTS = env_int("LOGIN_LOCKOUT_ATTEMPTS", 5, minimum=1)
+LOGIN_LOCKOUT_ADDRESS_ATTEMPTS = env_int("LOGIN_LOCKOUT_ADDRESS_ATTEMPTS", 20, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
 
 SIMPLE_JWT = {
@@ -258,12 +324,55 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The system's fonts: Redoc's own (Montserrat, Roboto) would come from a font service.
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, sans-serif",
+                "headings": {"fontFamily": "system-ui, sans-serif"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.postprocess_schema",
     ],
-    "ENUM_NAME_OVERRIDES": {"StreamQualityEnum": "core.processing.selectors.STREAM_QUALITIES"},
+    "ENUM_NAME_OVERRIDES": {
+        "StreamQualityEnum": "core.processing.selectors.STREAM_QUALITIES",
+        "ReportStatusEnum": "core.reports.models.ReportStatus",
+        "StatusEnum": "core.catalog.models.TrackStatus",  # the name it had before reports
+    },
+    # Path ids (config/converters.py): ASCII digits within 64 bits, anything else a 404.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
+    # In the order a client meets them: sign in, browse, upload, listen, curate.
+    "TAGS": [
+        {
+            "name": "accounts",
+            "description": "Register, log in (JWT access and rotating refresh tokens), log out, "
+            "and your own profile and avatar: `/api/auth/`, `/api/me/`.",
+        },
+        {
+            "name": "tracks",
+            "description": "Browse, search and filter tracks; register an upload as a track; "
+            "edit or delete your own.",
+        },
+        {
+            "name": "uploads",
+            "description": "Large files sent in parts: presign parts, complete, resume, abort.",
+        },
+        {"name": "artists", "description": "Artists, with their count of playable tracks."},
+        {"name": "albums", "description": "Albums, with their artwork and playable tracks."},
+        {"name": "genres", "description": "Genres, with their count of playable tracks."},
+        {
+            "name": "library",
+            "description": "Stream a track, report playback, your history and favorites.",
+        },
+        {
+            "name": "playlists",
+            "description": "Ordered playlists, public ones, and share links.",
+        },
+    ],
 }
 
 LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("text", "json"))
@@ -276,6 +385,13 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own defaults give "django" a console handler of its own (in debug) and
+    # "django.server" another: each line then came out twice, or in a second format. Every
+    # record goes through the root's one handler instead.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 if not DEBUG:

@@ -2,19 +2,23 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import health
+from core.api import docs, index
 
 api_patterns = [
+    path("", index.api_root, name="api-root"),
     path("", include("core.accounts.urls")),
     path("", include("core.catalog.urls")),
     path("", include("core.library.urls")),
     path("", include("core.playlists.urls")),
+    path("", include("core.reports.urls")),
+    path("", include("core.insights.urls")),
     path("", include("core.uploads.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("redoc/", docs.RedocView.as_view(url_name="schema"), name="redoc"),
 ]
 
 # Errors Django answers itself (unknown URLs, unreadable requests) take the API's JSON shape.
@@ -24,6 +28,7 @@ handler404 = "core.api.errors.page_not_found"
 handler500 = "core.api.errors.server_error"
 
 urlpatterns = [
+    path("", index.site_index, name="index"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Uploads and processing moved from the media_pipeline app into core: old admin links follow.

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_delete
 
 
 class CoreConfig(AppConfig):
@@ -7,7 +7,16 @@ class CoreConfig(AppConfig):
     verbose_name = "Tonearm"
 
     def ready(self) -> None:
+        from core.accounts.models import User
+        from core.catalog.signals import tracks_hidden
+        from core.insights.services import insights_forget_deleted_account
+        from core.reports.services import reports_resolve_hidden_tracks
         from core.roles import sync_role_groups
+
+        tracks_hidden.connect(reports_resolve_hidden_tracks, dispatch_uid="reports_on_hide")
 
         # Runs once core's permissions exist (post_migrate runs per app, permissions first).
         post_migrate.connect(sync_role_groups, sender=self)
+        # However an account is deleted (the admin, a shell), its listens leave the counters
+        # that outlive it (a track's listen count), as when its history is cleared.
+        pre_delete.connect(insights_forget_deleted_account, sender=User)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_tasks import task_backends
@@ -90,3 +90,28 @@ def readyz(request: HttpRequest) -> JsonResponse:
             status=503,
         )
     return JsonResponse({"status": "ok", "checks": results})
+
+
+class ProbeMiddleware:
+    """Lets /healthz and /readyz through whatever the Host header says.
+
+    The image's HEALTHCHECK and orchestrators call the probes by address (127.0.0.1, a pod IP),
+    which ALLOWED_HOSTS rightly does not list; the probes' answers do not depend on the host. So
+    for them alone the host is taken as sent, and the request goes through every other
+    middleware (security headers included) as usual. First in MIDDLEWARE, before anything
+    reads the host.
+    """
+
+    PATHS = frozenset({"/healthz", "/readyz"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info in self.PATHS:
+            request.get_host = lambda: _host_as_sent(request)
+        return self.get_response(request)
+
+
+def _host_as_sent(request: HttpRequest) -> str:
+    return request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")

@@ -2,22 +2,36 @@
 
 from core.accounts.models import User
 from core.catalog.models import Album, Artist, Genre, Track
+from core.insights.models import (
+    ListenedTrack,
+    ListenedTrackGenre,
+    ListenerQuarterHour,
+    ListenerTrack,
+)
 from core.library.models import Favorite, Play
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
-from core.uploads.models import ImportedFile, Upload
+from core.reports.models import Report, ReportingBan
+from core.uploads.models import ImportedFile, ImportFailure, Upload
 
 __all__ = [
     "Album",
     "Artist",
     "Favorite",
     "Genre",
+    "ImportFailure",
     "ImportedFile",
+    "ListenedTrack",
+    "ListenedTrackGenre",
+    "ListenerQuarterHour",
+    "ListenerTrack",
     "Play",
     "Playlist",
     "PlaylistItem",
     "PlaylistShare",
     "ProcessingJob",
+    "Report",
+    "ReportingBan",
     "Track",
     "TrackMedia",
     "TrackVariant",

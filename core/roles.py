@@ -3,7 +3,9 @@
 Listeners are every user. Uploaders may upload and register tracks (staff may too).
 Moderators are staff members of the Moderators group: they edit, hide and delete tracks
 (a failed upload is kept for inspection until a moderator deletes it) and see users,
-histories and playlists in the admin, but cannot delete users.
+histories and playlists in the admin, but cannot change or delete users. They also see the
+processing jobs, media and variants the pipeline made, and re-run processing from the tracks or
+the jobs.
 """
 
 UPLOADERS = "Uploaders"
@@ -27,7 +29,15 @@ MODERATOR_PERMISSIONS = [
     "core.view_playlist",
     "core.view_playlistitem",
     "core.view_playlistshare",
+    "core.view_report",
+    "core.change_report",
+    "core.view_reportingban",
+    "core.add_reportingban",
+    "core.delete_reportingban",
     "core.view_upload",
+    "core.view_processingjob",
+    "core.view_trackmedia",
+    "core.view_trackvariant",
 ]
 
 

@@ -7,6 +7,7 @@ source "$ROOT/scripts/postgres.sh"
 apt_install ffprobe ffmpeg
 apt_install redis-server redis-server
 apt_install wrk wrk
+apt_install jq jq  # the docs test runs the curl examples, which read JSON with jq
 ensure_venv requirements-dev.txt
 start_throwaway_postgres
 source "$ROOT/scripts/localstack.sh"

@@ -1,13 +1,19 @@
 """Shared fixtures: the cast of users, authenticated API clients, and storage."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.accounts.tokens import VersionedRefreshToken
 from media_pipeline.storage import get_storage
 from tests import factories
 
-pytest_plugins = ["tests.redis_server", "tests.s3server", "tests.strict_s3"]
+pytest_plugins = [
+    "tests.postgres_server",
+    "tests.redis_server",
+    "tests.s3server",
+    "tests.strict_s3",
+]
 
 
 @pytest.fixture
@@ -18,7 +24,9 @@ def api_client() -> APIClient:
 def client_for(user) -> APIClient:
     """An API client that sends a JWT access token for `user`."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {VersionedRefreshToken.for_user(user).access_token}"
+    )
     return client
 
 
@@ -80,3 +88,19 @@ def _fresh_storage(settings, tmp_path):
     get_storage.cache_clear()
     yield
     get_storage.cache_clear()
+
+
+@pytest.fixture
+def throttle_rates(settings):
+    """throttle_rates(stream="2/min") sets those rates and starts every bucket empty."""
+
+    def set_rates(**rates: str) -> None:
+        rest = settings.REST_FRAMEWORK
+        settings.REST_FRAMEWORK = {
+            **rest,
+            "DEFAULT_THROTTLE_RATES": {**rest["DEFAULT_THROTTLE_RATES"], **rates},
+        }
+        cache.clear()
+
+    yield set_rates
+    cache.clear()

@@ -4,6 +4,7 @@ import uuid
 from datetime import UTC
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from core import roles
@@ -22,7 +23,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # Hashed as the row is built: set_password() and a save on an existing user is a password
+    # change, which would move its token version on.
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):

@@ -3,6 +3,8 @@
 import os
 import tempfile
 
+# Never what scripts/run.sh wrote for manage.py beside it (var/local.env).
+os.environ.setdefault("LOCAL_ENV_FILE", "")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

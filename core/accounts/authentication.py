@@ -2,10 +2,27 @@ from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.drainage import set_override
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
-from rest_framework_simplejwt.authentication import (
-    JWTAuthentication,
-    JWTStatelessUserAuthentication,
-)
+from rest_framework_simplejwt import authentication
+from rest_framework_simplejwt.tokens import Token
+
+from core.accounts.tokens import token_version
+
+
+def revoked() -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "The token was revoked by a password change or a deactivation.", code="token_revoked"
+    )
+
+
+class JWTAuthentication(authentication.JWTAuthentication):
+    """simplejwt's authentication, refusing tokens issued before the account's last password
+    change or deactivation."""
+
+    def get_user(self, validated_token: Token):
+        user = super().get_user(validated_token)
+        if token_version(validated_token) != user.token_version:
+            raise revoked()
+        return user
 
 
 class OptionalJWTAuthentication(JWTAuthentication):
@@ -19,10 +36,17 @@ class OptionalJWTAuthentication(JWTAuthentication):
             return None
 
 
-class TokenOnlyJWTAuthentication(JWTStatelessUserAuthentication):
+class TokenOnlyJWTAuthentication(authentication.JWTStatelessUserAuthentication):
     """Checks the access token's signature and expiry and loads no user row: `request.user` is
-    a TokenUser carrying the id. Only for views whose own query confirms that the account
-    exists and is active (the stream), so a deactivated account is still refused at once."""
+    a TokenUser carrying the id and the token. Only for views whose own query confirms that the
+    account exists, is active and still issues tokens of this version (the stream), so a
+    deactivated account or a changed password is still refused at once."""
+
+
+class JWTScheme(SimpleJWTScheme):
+    """In the OpenAPI document, simplejwt's bearer scheme."""
+
+    target_class = JWTAuthentication
 
 
 class TokenOnlyJWTScheme(SimpleJWTScheme):
@@ -32,3 +56,4 @@ class TokenOnlyJWTScheme(SimpleJWTScheme):
 
 
 set_override(TokenOnlyJWTAuthentication, "suppress_collision_warning", True)
+set_override(JWTAuthentication, "suppress_collision_warning", True)

@@ -1,28 +1,20 @@
-import unicodedata
-
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.accounts.models import User
+from core.accounts.models import User, available_time_zones
+from core.accounts.usernames import validate_not_confusable
 from core.roles import can_moderate, can_upload
+from core.text import validate_name, validate_text
 
 READ_ONLY_PROFILE_FIELDS = ("username", "email")
 
 
-def _no_control_characters(*, allow_newlines: bool):
-    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-
-    def validate(value: str) -> None:
-        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
-            raise serializers.ValidationError("Control characters are not allowed.")
-
-    return validate
-
-
 class RegisterInputSerializer(serializers.Serializer):
     username = serializers.CharField(
-        min_length=3, max_length=150, validators=[UnicodeUsernameValidator()]
+        min_length=3,
+        max_length=150,
+        validators=[UnicodeUsernameValidator(), validate_not_confusable],
     )
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(
@@ -42,6 +34,15 @@ class LoginInputSerializer(serializers.Serializer):
     # Generous cap: only there so that hashing a megabyte of "password" cannot tie up a worker.
     password = serializers.CharField(
         max_length=4096, write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    current = serializers.CharField(
+        max_length=4096, write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+    new = serializers.CharField(
+        max_length=128, write_only=True, trim_whitespace=False, style={"input_type": "password"}
     )
 
 
@@ -65,7 +66,18 @@ class MeOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "nickname", "bio", "avatar", "roles", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "nickname",
+            "bio",
+            "avatar",
+            "roles",
+            "time_zone",
+            "stats_public",
+            "date_joined",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.URLField(allow_null=True))
@@ -89,14 +101,14 @@ class MeUpdateInputSerializer(serializers.Serializer):
         max_length=50,
         allow_blank=True,
         required=False,
-        validators=[_no_control_characters(allow_newlines=False)],
+        validators=[validate_name],
     )
     bio = serializers.CharField(
         max_length=1000,
         allow_blank=True,
         required=False,
         trim_whitespace=False,
-        validators=[_no_control_characters(allow_newlines=True)],
+        validators=[validate_text],
     )
     avatar = serializers.FileField(
         required=False,
@@ -104,6 +116,20 @@ class MeUpdateInputSerializer(serializers.Serializer):
         help_text="A PNG, JPEG, WebP or GIF image (multipart). It is stored re-encoded as WebP "
         "of at most 512x512 without metadata. Send null (JSON) or an empty value to remove it.",
     )
+    time_zone = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="IANA time zone name (e.g. Europe/Paris, Asia/Kolkata); listening "
+        "statistics count days and hours in it.",
+    )
+    stats_public = serializers.BooleanField(
+        required=False, help_text="Whether anyone may read my listening statistics."
+    )
+
+    def validate_time_zone(self, value: str) -> str:
+        if value not in available_time_zones():
+            raise serializers.ValidationError("Unknown time zone; use an IANA name.")
+        return value
 
     def validate(self, attrs: dict) -> dict:
         user: User = self.context["user"]

@@ -19,9 +19,11 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from core.accounts import lockout
+from core.accounts.authentication import revoked
 from core.accounts.avatars import AVATAR_EXTENSION, avatar_reencode
 from core.accounts.models import User
+from core.accounts.tokens import VersionedRefreshToken, token_version
+from core.accounts.usernames import username_key
 from core.api.errors import InvalidInput, Unauthenticated
 
 KEEP: Any = object()
@@ -35,7 +37,7 @@ class TokenPair:
 
 
 def _duplicate(username: str, email: str) -> InvalidInput | None:
-    if User.objects.filter(username__iexact=username).exists():
+    if User.objects.filter(username_key=username_key(username)).exists():
         return InvalidInput("A user with that username already exists.", field="username")
     if User.objects.filter(email__iexact=email).exists():
         return InvalidInput("A user with that email address already exists.", field="email")
@@ -44,7 +46,8 @@ def _duplicate(username: str, email: str) -> InvalidInput | None:
 
 @transaction.atomic
 def user_register(*, username: str, email: str, password: str) -> User:
-    """Create a listener account; duplicates (ignoring case) and weak passwords are refused."""
+    """Create a listener account; duplicates (compared by username_key(), so ignoring case
+    and Unicode compatibility forms) and weak passwords are refused."""
     username = User.normalize_username(username)
     email = User.objects.normalize_email(email)
     if error := _duplicate(username, email):
@@ -67,23 +70,28 @@ def user_register(*, username: str, email: str, password: str) -> User:
 
 
 def _tokens_for(user: User) -> TokenPair:
-    refresh = RefreshToken.for_user(user)
+    refresh = VersionedRefreshToken.for_user(user)
     return TokenPair(access=str(refresh.access_token), refresh=str(refresh))
 
 
-@transaction.atomic
-def auth_login(
-    *, username: str, password: str, client_ip: str, request: HttpRequest | Request | None = None
-) -> TokenPair:
-    """A fresh token pair for valid credentials; failures count towards the lockout."""
-    lockout.ensure_not_locked(username=username, ip=client_ip)
+def user_authenticate(
+    *, request: HttpRequest | Request | None, username: str, password: str
+) -> User:
+    """The active account these credentials open: the one password check for every way in.
+    It goes through the login lockout (core.accounts.backends), so while the username or the
+    address is locked out it raises LoginLocked (429), and every failure counts."""
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
-        lockout.record_failure(username=username, ip=client_ip)
         raise Unauthenticated(
             "No active account found with the given credentials.", code="no_active_account"
         )
-    lockout.clear(username=username, ip=client_ip)
+    return user
+
+
+@transaction.atomic
+def auth_login(*, username: str, password: str, request: HttpRequest | Request | None) -> TokenPair:
+    """A fresh token pair for valid credentials; failures count towards the lockout."""
+    user = user_authenticate(request=request, username=username, password=password)
     update_last_login(None, user)
     return _tokens_for(user)
 
@@ -102,6 +110,8 @@ def _token_user(token: RefreshToken) -> User:
         raise Unauthenticated(
             "No active account found for the given token.", code="no_active_account"
         )
+    if token_version(token) != user.token_version:
+        raise revoked()
     return user
 
 
@@ -142,6 +152,26 @@ def auth_logout(*, refresh: str, user: User | None = None) -> None:
     _blacklist(token, owner)
 
 
+@transaction.atomic
+def user_change_password(
+    *, user: User, current: str, new: str, request: HttpRequest | Request | None
+) -> TokenPair:
+    """Set a new password after checking the current one through the login lockout; every
+    token issued before is revoked (User.save moves the token version on) and a fresh pair is
+    returned for this client."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    checked = authenticate(request, username=locked.username, password=current)
+    if checked is None or checked.pk != locked.pk:
+        raise InvalidInput("The current password is not correct.", field="current")
+    try:
+        password_validation.validate_password(new, user=locked)
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError({"new": list(exc.messages)}) from None
+    locked.set_password(new)
+    locked.save(update_fields=["password"])
+    return _tokens_for(locked)
+
+
 def _store_avatar(user: User, upload: File) -> str:
     content = avatar_reencode(upload)
     field = User._meta.get_field("avatar")
@@ -155,6 +185,8 @@ def user_update_profile(
     nickname: str = KEEP,
     bio: str = KEEP,
     avatar: File | None = KEEP,
+    time_zone: str = KEEP,
+    stats_public: bool = KEEP,
 ) -> User:
     """Change the editable profile fields; `avatar=None` removes the avatar.
 
@@ -174,6 +206,10 @@ def user_update_profile(
             if bio is not KEEP:
                 locked.bio = bio
                 changed.append("bio")
+            for name, value in (("time_zone", time_zone), ("stats_public", stats_public)):
+                if value is not KEEP:
+                    setattr(locked, name, value)
+                    changed.append(name)
             if avatar is not KEEP:
                 replaced = locked.avatar.name
                 locked.avatar.name = new_avatar or ""

@@ -5,6 +5,7 @@ Shape: {"code": "not_found", "detail": "Track not found.", "fields": {"size": ["
 """
 
 import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -13,6 +14,8 @@ from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.api.outage import DATABASE_UNAVAILABLE, database_unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +103,9 @@ def _field_messages(detail: dict) -> dict[str, list[str]]:
     return {name: _leaf_messages(value) for name, value in detail.items()}
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return database_unavailable_response(context["request"], exc)
     if isinstance(exc, DomainError):
         fields = {exc.field: [exc.detail]} if exc.field else None
         response = Response(error_body(exc.code, exc.detail, fields), status=exc.status_code)
@@ -188,6 +193,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Also the answer to errors raised in middleware, which no view's handler sees.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request, exc)
     if _is_admin(request):
         return defaults.server_error(request)
     return JsonResponse(error_body("server_error", "An unexpected error occurred."), status=500)

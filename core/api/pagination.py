@@ -1,6 +1,7 @@
 import functools
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
 from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.response import Response
@@ -60,3 +61,31 @@ class CappedCountPageNumberPagination(PageNumberPagination):
         }
         schema["required"] = [*schema.get("required", []), "count_exact"]
         return schema
+
+
+class OneStatementPaginator(Paginator):
+    """Reads a page and the count in one statement (a window count over the whole list), so
+    that both come from one snapshot: a count and a page read apart disagree when the list
+    changes in between."""
+
+    def page(self, number) -> Page:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        bottom = (number - 1) * self.per_page
+        counted = self.object_list.annotate(window_total=Window(Count("*")))
+        rows = list(counted[bottom : bottom + self.per_page])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        # Paginator.count is a cached property: give it the statement's own total.
+        self.__dict__["count"] = rows[0].window_total if rows else 0
+        return self._get_page(rows, number, self)
+
+
+class OneStatementPageNumberPagination(PageNumberPagination):
+    """Page numbers whose `count` is read with the page, in the same statement."""
+
+    django_paginator_class = OneStatementPaginator

@@ -40,10 +40,21 @@ def _error_response(status: int) -> dict:
     }
 
 
+def _name_sort_keys(schema: dict) -> None:
+    """Generated clients name enum members after their values; `-title` would become
+    `VALUE_1`, so descending keys get readable names (`TITLE_DESC`)."""
+    values = schema.get("enum") or []
+    if any(isinstance(v, str) and v.startswith("-") for v in values):
+        schema["x-enum-varnames"] = [
+            f"{v[1:].upper()}_DESC" if v.startswith("-") else v.upper() for v in values
+        ]
+
+
 def postprocess_schema(result: dict, generator, request, public) -> dict:
     """What every operation shares, written once: a page number past the end is a 404 on every
-    paginated list; a choice of payloads without a discriminator (the track payloads, one a
-    superset of the other) is `anyOf`, since a payload may match more than one."""
+    paginated list; sort keys have readable enum names; a choice of payloads without a
+    discriminator (the track payloads, one a superset of the other) is `anyOf`, since a payload
+    may match more than one."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             names = {
@@ -51,6 +62,8 @@ def postprocess_schema(result: dict, generator, request, public) -> dict:
             }
             if "page" in names and "404" not in operation["responses"]:
                 operation["responses"]["404"] = _error_response(404)
+            for parameter in operation.get("parameters", []):
+                _name_sort_keys(parameter.get("schema", {}))
     for component in result.get("components", {}).get("schemas", {}).values():
         if "oneOf" in component and "discriminator" not in component:
             component["anyOf"] = component.pop("oneOf")

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import NotAuthenticated, ValidationError
 
+from config.ints import INT64_MIN, parse_int
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.querysets import search_lookup
 from core.roles import can_moderate, can_upload
@@ -15,29 +16,42 @@ from core.roles import can_moderate, can_upload
 SEARCH_MAX_LENGTH = 200
 
 
-@extend_schema_field(OpenApiTypes.INT)
+class BoundedIntegerField(forms.IntegerField):
+    """An integer in ASCII digits within 64 bits (config/ints.py); anything else is a 400."""
+
+    def to_python(self, value: str | None) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = parse_int(str(value).strip(), minimum=INT64_MIN)
+        if number is None:
+            raise forms.ValidationError("Enter a whole number of at most 64 bits.", code="invalid")
+        return number
+
+
+@extend_schema_field(OpenApiTypes.INT64)
 class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = BoundedIntegerField
 
 
-class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """Ordering with missing values last in both directions and `id` as the tie-breaker,
-    so that pages never overlap."""
+class SortKeyFilter(django_filters.ChoiceFilter):
+    """One sort key (`-` for descending), with missing values last in both directions and `id`
+    as the tie-breaker, so that pages never overlap.
 
-    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+    A plain choice, so the schema shows one string enum: clients generated from it send one
+    value, and a repeated parameter is refused by the filter set rather than half ignored.
+    """
+
+    def __init__(self, *, fields: tuple[str, ...], **kwargs) -> None:
+        keys = [key for field in fields for key in (field, f"-{field}")]
+        super().__init__(choices=[(key, key) for key in keys], **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if value in EMPTY_VALUES:
             return qs
-        ordering = []
-        for param in value:
-            name = self.get_ordering_value(param)
-            expression = F(name.lstrip("-"))
-            ordering.append(
-                expression.desc(nulls_last=True)
-                if name.startswith("-")
-                else expression.asc(nulls_last=True)
-            )
-        tie_breaker = "-id" if value[-1].startswith("-") else "id"
-        return qs.order_by(*ordering, tie_breaker)
+        expression = F(value.lstrip("-"))
+        if value.startswith("-"):
+            return qs.order_by(expression.desc(nulls_last=True), "-id")
+        return qs.order_by(expression.asc(nulls_last=True), "id")
 
 
 class TrackFilter(django_filters.FilterSet):
@@ -72,22 +86,31 @@ class TrackFilter(django_filters.FilterSet):
         method="filter_uploaded_by",
         help_text="`me`: only the tracks you uploaded, in any status.",
     )
-    ordering = NullsLastOrderingFilter(
+    ordering = SortKeyFilter(
         fields=("title", "created_at", "year", "duration"),
-        help_text="Sort key, `-` for descending. Default: `-created_at` (newest first).",
+        help_text="One sort key, `-` for descending. Default: `-created_at` (newest first).",
     )
 
     class Meta:
         model = Track
         fields: list[str] = []
 
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if hasattr(self.data, "getlist") and len(self.data.getlist("ordering")) > 1:
+            self.form.add_error("ordering", "Give one sort key; the parameter may not repeat.")
+            return False
+        return valid
+
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.search(value)
 
     def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        if value.isdigit():
-            return queryset.filter(genres__id=int(value))
+        genre_id = parse_int(value)
+        if genre_id is not None:
+            return queryset.filter(genres__id=genre_id)
+        # Not an id (other digits than ASCII ones, or past 64 bits): a genre's name.
         return queryset.filter(genres__name__iexact=value)
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -3,10 +3,11 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from core.catalog.querysets import TrackQuerySet
+from core.text import validate_name
 
 
 class Genre(models.Model):
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_name])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -18,7 +19,7 @@ class Genre(models.Model):
 
 
 class Artist(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_name])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -34,7 +35,7 @@ def album_artwork_path(album: "Album", filename: str) -> str:
 
 
 class Album(models.Model):
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_name])
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="albums")
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     artwork = models.ImageField(upload_to=album_artwork_path, blank=True)
@@ -61,7 +62,7 @@ class TrackStatus(models.TextChoices):
 
 
 class Track(models.Model):
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[validate_name])
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="tracks")
     album = models.ForeignKey(
         Album, on_delete=models.SET_NULL, null=True, blank=True, related_name="tracks"
@@ -87,6 +88,9 @@ class Track(models.Model):
         '"artist"); the file\'s tags may replace these, never what the uploader typed',
     )
     is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator")
+    listen_count = models.PositiveIntegerField(
+        default=0, help_text="All-time counted listens, kept by the insights rollups"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploaded_tracks"
     )

@@ -1,7 +1,8 @@
 """Reads on the catalog, with their joins built in so payloads cost a constant number of
 queries."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from core.api.errors import NotFound
 from core.catalog.models import Album, Artist, Genre, Track
@@ -34,12 +35,72 @@ def artist_list() -> QuerySet[Artist]:
 
 
 def album_list() -> QuerySet[Album]:
+    """Albums with their playable tracks' count and all-time counted listens, in the same
+    query (both aggregate the one join on tracks)."""
+    playable = Q(tracks__status="ready", tracks__is_hidden=False)
     return (
         Album.objects.select_related("artist")
-        .annotate(track_count=playable_track_count())
+        .annotate(
+            track_count=playable_track_count(),
+            listen_count=Coalesce(Sum("tracks__listen_count", filter=playable), 0),
+        )
         .order_by("artist__name", "title", "id")
     )
 
 
 def genre_list() -> QuerySet[Genre]:
     return Genre.objects.annotate(track_count=playable_track_count()).order_by("name", "id")
+
+
+def track_identities(track_ids: list[int]) -> list[dict]:
+    """What names a track outside the catalog (title, artist, album, genres), for each of
+    `track_ids` that exists, hidden or not; two queries whatever the number of tracks."""
+    rows = list(
+        Track.objects.filter(pk__in=track_ids).values(
+            "id", "title", "artist_id", "artist__name", "album_id", "album__title"
+        )
+    )
+    genres: dict[int, list[tuple[int, str]]] = {}
+    through = Track.genres.through.objects.filter(track_id__in=[row["id"] for row in rows])
+    for track_id, genre_id, name in through.values_list("track_id", "genre_id", "genre__name"):
+        genres.setdefault(track_id, []).append((genre_id, name))
+    return [
+        {
+            "track_id": row["id"],
+            "title": row["title"],
+            "artist_id": row["artist_id"],
+            "artist_name": row["artist__name"],
+            "album_id": row["album_id"],
+            "album_title": row["album__title"] or "",
+            "genres": genres.get(row["id"], []),
+        }
+        for row in rows
+    ]
+
+
+def playable_track_ids(track_ids: list[int]) -> set[int]:
+    """Which of `track_ids` a listener may stream today, in one query."""
+    return set(Track.objects.playable().filter(pk__in=track_ids).values_list("pk", flat=True))
+
+
+def track_ids() -> QuerySet:
+    """Every track's id, hidden or not, for a subquery."""
+    return Track.objects.values("pk")
+
+
+def playable_tracks(*, genre_id: int | None = None) -> TrackQuerySet:
+    """Tracks a listener may stream (of one genre), for a subquery (`track_id__in=...`)."""
+    tracks = Track.objects.playable()
+    return tracks if genre_id is None else tracks.filter(genres=genre_id)
+
+
+def genre_exists(genre_id: int) -> bool:
+    return Genre.objects.filter(pk=genre_id).exists()
+
+
+def artists_by_id(artist_ids: list[int]) -> dict[int, Artist]:
+    return Artist.objects.in_bulk(artist_ids)
+
+
+def albums_by_id(album_ids: list[int]) -> dict[int, Album]:
+    return Album.objects.select_related("artist").in_bulk(album_ids)

@@ -7,6 +7,7 @@ from core.catalog.querysets import variant_flag
 from core.processing.models import TrackMedia, VariantQuality
 from core.processing.selectors import ORIGINAL, STREAM_QUALITIES, artwork_urls
 from core.roles import can_moderate
+from core.text import validate_name
 
 
 class GenreRefSerializer(serializers.ModelSerializer):
@@ -83,6 +84,7 @@ class TrackOutputSerializer(serializers.ModelSerializer):
             "loudness",
             "qualities",
             "is_favorite",
+            "listen_count",
             "created_at",
         ]
         read_only_fields = fields
@@ -275,10 +277,22 @@ class ArtistOutputSerializer(serializers.ModelSerializer):
 class AlbumOutputSerializer(serializers.ModelSerializer):
     artist = ArtistRefSerializer(read_only=True)
     track_count = serializers.IntegerField(read_only=True, help_text="Playable tracks.")
+    listen_count = serializers.IntegerField(
+        read_only=True, help_text="All-time counted listens of its playable tracks."
+    )
 
     class Meta:
         model = Album
-        fields = ["id", "title", "artist", "year", "artwork", "track_count", "created_at"]
+        fields = [
+            "id",
+            "title",
+            "artist",
+            "year",
+            "artwork",
+            "track_count",
+            "listen_count",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -300,19 +314,24 @@ def _clean_names(names: list[str]) -> list[str]:
 
 
 class _TrackMetadataInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
-    artist = serializers.CharField(max_length=200, required=False, help_text="Artist name.")
+    title = serializers.CharField(max_length=300, validators=[validate_name])
+    artist = serializers.CharField(
+        max_length=200, required=False, validators=[validate_name], help_text="Artist name."
+    )
     artist_id = serializers.IntegerField(min_value=1, required=False)
     album = serializers.CharField(
         max_length=200,
         required=False,
         allow_null=True,
         allow_blank=True,
+        validators=[validate_name],
         help_text="Album title under the track's artist, created if new; null or empty for none.",
     )
-    genre = serializers.CharField(max_length=100, required=False, help_text="One genre name.")
+    genre = serializers.CharField(
+        max_length=100, required=False, validators=[validate_name], help_text="One genre name."
+    )
     genres = serializers.ListField(
-        child=serializers.CharField(max_length=100),
+        child=serializers.CharField(max_length=100, validators=[validate_name]),
         required=False,
         max_length=20,
         help_text="Genre names, created if new; replaces the track's genres.",
@@ -341,16 +360,18 @@ class TrackRegisterInputSerializer(_TrackMetadataInputSerializer):
     title = serializers.CharField(
         max_length=300,
         required=False,
+        validators=[validate_name],
         help_text="Left out: the file's title tag, else the file name without its extension.",
     )
     artist = serializers.CharField(
         max_length=200,
         required=False,
+        validators=[validate_name],
         help_text="Artist name. Left out (with artist_id): the file's artist tag, else "
         '"Unknown artist".',
     )
 
 
 class TrackUpdateInputSerializer(_TrackMetadataInputSerializer):
-    title = serializers.CharField(max_length=300, required=False)
+    title = serializers.CharField(max_length=300, required=False, validators=[validate_name])
     is_hidden = serializers.BooleanField(required=False, help_text="Moderators only.")

@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 
 from core.api.errors import Forbidden, InvalidInput, NotFound
 from core.catalog.models import Album, Artist, Genre, Track
+from core.catalog.signals import tracks_hidden
 from core.processing.selectors import derived_keys
 from core.roles import can_moderate
 from media_pipeline.audio.tags import Tags
@@ -199,6 +200,8 @@ def track_update(
     if changed or genre_names is not UNSET:
         track.full_clean(validate_unique=False, validate_constraints=False)
         track.save(update_fields=[*changed, "updated_at"])
+    if "is_hidden" in changed and track.is_hidden:
+        tracks_hidden.send(sender=Track, track_ids=[track.pk], by=user)
     return track
 
 
@@ -229,3 +232,25 @@ def track_delete(*, user, track_id: int) -> None:
     keys = [track.storage_key, *derived_keys([track.pk])]
     track.delete()
     schedule_stored_object_deletion(keys)
+
+
+def track_listen_counts_add(deltas: dict[int, int]) -> None:
+    """Add to tracks' all-time `listen_count`: `deltas` maps track ids to counted listens to
+    add (or take away); deleted tracks are left alone. One query per 500 tracks."""
+    items = [(pk, delta) for pk, delta in deltas.items() if delta]
+    for start in range(0, len(items), 500):
+        chunk = dict(items[start : start + 500])
+        change = models.Case(
+            *(models.When(pk=pk, then=models.Value(delta)) for pk, delta in chunk.items()),
+            output_field=models.IntegerField(),
+        )
+        Track.objects.filter(pk__in=chunk).update(listen_count=models.F("listen_count") + change)
+
+
+def track_listen_counts_set(counts: models.QuerySet) -> None:
+    """Set every track's `listen_count` from `counts`, a queryset of rows with `pk` (a track's
+    id) and `listens`; tracks without a row get 0. Two statements whatever the number of tracks."""
+    listens = counts.filter(pk=models.OuterRef("pk")).values("listens")[:1]
+    known = counts.values("pk")
+    Track.objects.filter(pk__in=known).update(listen_count=models.Subquery(listens))
+    Track.objects.exclude(pk__in=known).exclude(listen_count=0).update(listen_count=0)

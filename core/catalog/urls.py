@@ -1,13 +1,14 @@
 from django.urls import path
 
+from config import converters  # noqa: F401 (registers <id:...>)
 from core.catalog import views
 
 urlpatterns = [
     path("tracks/", views.TrackListCreateView.as_view(), name="track-list"),
-    path("tracks/<int:pk>/", views.TrackDetailView.as_view(), name="track-detail"),
+    path("tracks/<id:pk>/", views.TrackDetailView.as_view(), name="track-detail"),
     path("artists/", views.ArtistListView.as_view(), name="artist-list"),
-    path("artists/<int:pk>/", views.ArtistDetailView.as_view(), name="artist-detail"),
+    path("artists/<id:pk>/", views.ArtistDetailView.as_view(), name="artist-detail"),
     path("albums/", views.AlbumListView.as_view(), name="album-list"),
-    path("albums/<int:pk>/", views.AlbumDetailView.as_view(), name="album-detail"),
+    path("albums/<id:pk>/", views.AlbumDetailView.as_view(), name="album-detail"),
     path("genres/", views.GenreListView.as_view(), name="genre-list"),
 ]

@@ -36,6 +36,11 @@ class Play(models.Model):
     played_seconds = models.FloatField(default=0)
     counted = models.BooleanField(default=False)
     counted_at = models.DateTimeField(null=True, blank=True)
+    rolled_up_ms = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Milliseconds of this listen the insights rollups hold; null until counted there",
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]

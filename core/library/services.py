@@ -1,10 +1,14 @@
 """Writes of the library: listening progress, favorites, history (the stream: stream.py)."""
 
+from datetime import datetime
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.api.errors import InvalidInput, NotFound
 from core.catalog.models import Track
+from core.insights.services import insights_forget_listener, insights_record_listen
 from core.library.models import Favorite, Play
 
 # A listen counts once half the track, or 4 minutes of it, has played; shorter tracks never count.
@@ -30,12 +34,16 @@ def _playable_track(track_id: int, *fields: str) -> Track:
 
 @transaction.atomic
 def play_report_progress(*, user, play_id: int, played_seconds: float) -> Play:
-    """Record how far the player got (the furthest report wins) and count the listen once due."""
+    """Record how far the player got (the furthest report wins) and count the listen once due.
+
+    A claim beyond the wall time since the play started (plus PLAY_PROGRESS_TOLERANCE_SECONDS)
+    is held to that bound, so a listen cannot be counted before it could have been heard.
+    """
     # Lock the entry: reports may arrive concurrently and out of order, and the furthest must win.
     play = (
         Play.objects.select_for_update(of=("self",))
         .select_related("track")
-        .only("pk", "played_seconds", "counted", "counted_at", "track__duration")
+        .only("pk", "started_at", "played_seconds", "counted", "counted_at", "track__duration")
         .filter(pk=play_id, user=user)
         .first()
     )
@@ -46,6 +54,8 @@ def play_report_progress(*, user, play_id: int, played_seconds: float) -> Play:
         raise InvalidInput(
             f"Cannot exceed the track's duration ({duration:g} s).", field="played_seconds"
         )
+    now = timezone.now()
+    played_seconds = min(played_seconds, _plausible_seconds(play, now=now))
     changed = []
     if played_seconds > play.played_seconds:
         play.played_seconds = played_seconds
@@ -55,11 +65,19 @@ def play_report_progress(*, user, play_id: int, played_seconds: float) -> Play:
         duration=duration, played_seconds=play.played_seconds
     ):
         play.counted = True
-        play.counted_at = timezone.now()
+        play.counted_at = now
         changed += ["counted", "counted_at"]
     if changed:
         play.save(update_fields=changed)
+    insights_record_listen(play=play)
     return play
+
+
+def _plausible_seconds(play: Play, *, now: datetime) -> float:
+    """The most a player can have played of `play` by `now`: its wall time, plus slack for
+    the player's clock and buffering."""
+    elapsed = max((now - play.started_at).total_seconds(), 0.0)
+    return elapsed + settings.PLAY_PROGRESS_TOLERANCE_SECONDS
 
 
 @transaction.atomic
@@ -80,6 +98,8 @@ def favorite_toggle(*, user, track_id: int) -> bool:
 
 @transaction.atomic
 def play_history_clear(*, user) -> int:
-    """Delete every entry of the user's history; returns how many were deleted."""
+    """Delete every entry of the user's history, and the statistics made of it; returns how
+    many entries were deleted."""
+    insights_forget_listener(user=user)
     deleted, _ = Play.objects.filter(user=user).delete()
     return deleted

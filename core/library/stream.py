@@ -21,27 +21,19 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from config.ints import INT64_MAX
+from core.accounts.tokens import claimed_token_version
 from core.api.errors import NotFound, ServiceUnavailable, Unauthenticated
 from core.catalog.models import Track, TrackStatus
 from core.library.models import Play
 from core.processing.models import TrackVariant
-from core.processing.selectors import ORIGINAL
+from core.processing.selectors import ORIGINAL, StreamSource, choose_source
 from media_pipeline.storage import StorageUnavailable, get_storage
 
 _CLIENT_MAX_LENGTH = Play._meta.get_field("client").max_length
 # Advisory locks of history inserts: this namespace, and a hash of (listener, track).
 _PLAY_LOCK_SPACE = 0x706C6179
 _PLAY_LOCK_SQL = "SELECT pg_advisory_xact_lock(%(lock_space)s, %(lock_key)s); "
-
-
-@dataclass(frozen=True)
-class StreamSource:
-    """The stored object to stream, and which quality it is."""
-
-    quality: str
-    key: str
-    content_type: str
-    size: int
 
 
 @dataclass(frozen=True)
@@ -84,7 +76,8 @@ def _target_sql() -> str:
     # it does. One row when the account exists, with NULL track columns when no playable
     # track has the id.
     return """
-        SELECT u.is_active AS active, t.id AS track_id, t.duration AS duration,
+        SELECT u.is_active AS active, u.token_version = %(token_version)s AS token_current,
+               t.id AS track_id, t.duration AS duration,
                t.storage_key AS key, t.content_type AS content_type, t.size AS size,
                v.key AS variant_key, v.content_type AS variant_type, v.size AS variant_size,
                ({recent}) AS recent_play_id
@@ -114,16 +107,25 @@ def _one_round_trip_sql() -> str:
         opened AS (
             INSERT INTO {plays} (user_id, track_id, started_at, client, played_seconds, counted)
             SELECT %(user)s, track_id, %(now)s, %(client)s, 0, FALSE FROM target
-             WHERE active AND track_id IS NOT NULL AND recent_play_id IS NULL
+             WHERE active AND token_current AND track_id IS NOT NULL AND recent_play_id IS NULL
             RETURNING id
         )
         SELECT target.*, (SELECT id FROM opened) AS opened_play_id FROM target
     """.format(target=_target_sql(), **_tables())  # noqa: S608 (our fragments; values bound)
 
 
-def _params(*, user_id: int, track_id: int, client: str, now: datetime, quality: str) -> dict:
+def _params(
+    *,
+    user_id: int,
+    track_id: int,
+    client: str,
+    now: datetime,
+    quality: str,
+    token_version: int | None = None,
+) -> dict:
     return {
         "user": user_id,
+        "token_version": token_version,
         "track": track_id,
         "now": now,
         "client": client[:_CLIENT_MAX_LENGTH],
@@ -198,7 +200,7 @@ def _read_and_open(params: dict) -> tuple[dict | None, int | None]:
     except IntegrityError:
         # The track or the account was deleted while the statement ran.
         raise NotFound("Track not found.") from None
-    if row is None or not row["active"] or row["track_id"] is None:
+    if row is None or not (row["active"] and row["token_current"]) or row["track_id"] is None:
         return row, None
     if row["recent_play_id"] is not None:
         return row, None
@@ -212,10 +214,13 @@ def _read_and_open(params: dict) -> tuple[dict | None, int | None]:
 
 
 def _source(row: dict, quality: str) -> StreamSource:
-    """The variant of `quality` when the track has one, else its original."""
-    if quality != ORIGINAL and row["variant_key"] is not None:
-        return StreamSource(quality, row["variant_key"], row["variant_type"], row["variant_size"])
-    return StreamSource(ORIGINAL, row["key"], row["content_type"], row["size"])
+    variant = None
+    if row["variant_key"] is not None:
+        variant = StreamSource(
+            quality, row["variant_key"], row["variant_type"], row["variant_size"]
+        )
+    original = StreamSource(ORIGINAL, row["key"], row["content_type"], row["size"])
+    return choose_source(quality, original=original, variant=variant)
 
 
 def track_stream(*, user, track_id: int, client: str, quality: str = ORIGINAL) -> StreamGrant:
@@ -225,10 +230,13 @@ def track_stream(*, user, track_id: int, client: str, quality: str = ORIGINAL) -
     and the grant says which one it gives. Storage must have answered a recent probe before
     anything is written, so an outage leaves no entry behind.
 
-    `user` may be a token's user (its id only): the read that finds the track also confirms
-    that the account exists and is active, so a deactivated account is refused at once
-    although authentication loaded no user row.
+    `user` may be a token's user (its id and token only): the read that finds the track also
+    confirms that the account exists, is active and has not revoked the token (a password
+    change or a deactivation since it was issued), so such a token is refused at once although
+    authentication loaded no user row.
     """
+    if not 0 < track_id <= INT64_MAX:
+        raise NotFound("Track not found.")  # and no id column holds it
     now = timezone.now()
     storage = get_storage()
     try:
@@ -236,13 +244,22 @@ def track_stream(*, user, track_id: int, client: str, quality: str = ORIGINAL) -
     except StorageUnavailable:
         raise ServiceUnavailable("Object storage is unavailable; retry shortly.") from None
     params = _params(
-        user_id=int(user.pk), track_id=track_id, client=client, now=now, quality=quality
+        user_id=int(user.pk),
+        track_id=track_id,
+        client=client,
+        now=now,
+        quality=quality,
+        token_version=claimed_token_version(user),
     )
     row, opened = _read_and_open(params)
     if row is None:
         raise Unauthenticated("User not found", code="user_not_found")
     if not row["active"]:
         raise Unauthenticated("User is inactive", code="user_inactive")
+    if not row["token_current"]:
+        raise Unauthenticated(
+            "The token was revoked by a password change or a deactivation.", code="token_revoked"
+        )
     if row["track_id"] is None:
         raise NotFound("Track not found.")
     source = _source(row, quality)

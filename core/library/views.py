@@ -1,12 +1,17 @@
+from base64 import b64decode
+from urllib.parse import parse_qs
+
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, pagination, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.ints import parse_int
 from core.accounts.authentication import TokenOnlyJWTAuthentication
 from core.api.schema import error_responses
 from core.library import selectors, services, stream
@@ -33,11 +38,30 @@ class HistoryCursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def decode_cursor(self, request: Request) -> pagination.Cursor | None:
+        """DRF's cursor, read with bounded integers and a position that must be a time: a
+        crafted one is the 404 of an invalid cursor, not a database error on the filter."""
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
+        try:
+            tokens = parse_qs(b64decode(encoded.encode("ascii")).decode("ascii"))
+            offset = parse_int(tokens.get("o", ["0"])[0])
+            reverse = parse_int(tokens.get("r", ["0"])[0], maximum=1)
+            position = tokens.get("p", [None])[0]
+            valid_position = position is None or parse_datetime(position) is not None
+        except (TypeError, ValueError):  # not base64 or ASCII; a time out of range
+            valid_position = offset = reverse = None
+        if offset is None or reverse is None or not valid_position:
+            raise NotFound(self.invalid_cursor_message)
+        return pagination.Cursor(
+            offset=min(offset, self.offset_cutoff), reverse=bool(reverse), position=position
+        )
+
 
 class TrackStreamView(APIView):
     authentication_classes = [TokenOnlyJWTAuthentication]
     permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "stream"
 
     @extend_schema(

@@ -1,8 +1,9 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# The roles as they were when this migration was written (core.roles has moved on since, e.g.
-# view_upload is now core's): a migration must not read constants that later change.
+# The roles as they were when this migration was written: later additions to core.roles may name
+# models that do not exist yet at this point of a fresh migrate. sync_role_groups (after every
+# migrate) brings the groups up to date.
 UPLOADERS = "Uploaders"
 MODERATORS = "Moderators"
 UPLOADER_PERMISSIONS = ["core.upload_track"]

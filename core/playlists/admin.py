@@ -1,40 +1,47 @@
 """Playlists and share links in the admin.
 
 Moderators hold view permissions only, so they see everything read-only. Staff who may change
-playlists edit items inline; saving recounts the items and issues a new snapshot_id, as the API
-does, so that clients holding the old one get a 409 instead of overwriting the edit.
+playlists remove items or change their track inline; saving recounts the items and issues a
+new snapshot_id, as the API does, so that clients holding the old one get a 409 instead of
+overwriting the edit.
 """
 
-from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare, new_snapshot_id
-from core.playlists.services import MAX_POSITION
-
-
-class PlaylistItemForm(forms.ModelForm):
-    # Renumbering relies on keys being positive (see services._renumber).
-    position = forms.IntegerField(min_value=1, max_value=MAX_POSITION)
-
-    class Meta:
-        model = PlaylistItem
-        fields = ["position", "track"]
 
 
 class PlaylistItemInline(admin.TabularInline):
+    """Items in order, numbered from 1. Their sparse ordering keys are the services' business
+    (moves and inserts renumber them), so they are neither shown nor editable here; items are
+    added and moved through the API, and may be removed or pointed at another track here."""
+
     model = PlaylistItem
-    form = PlaylistItemForm
-    fields = ["position", "track", "added_at"]
-    readonly_fields = ["added_at"]
+    fields = ["number", "track", "added_at"]
+    readonly_fields = ["number", "added_at"]
     raw_id_fields = ["track"]
     ordering = ["position"]
     extra = 0
 
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("track", "track__artist")
+        number = Window(RowNumber(), partition_by=[F("playlist_id")], order_by=F("position").asc())
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("track", "track__artist")
+            .annotate(number=number)
+        )
+
+    @admin.display(description="#")
+    def number(self, item: PlaylistItem) -> int | None:
+        return getattr(item, "number", None)
 
 
 @admin.register(Playlist)
@@ -53,19 +60,6 @@ class PlaylistAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [PlaylistItemInline]
     list_per_page = 50
-
-    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        if formset.model is PlaylistItem:
-            # Rows are saved one by one, so a swap would collide on the unique key: first park
-            # every moved or deleted item on a distinct negative key (clear of positive ones).
-            leaving = [
-                item_form.instance.pk
-                for item_form in formset.forms
-                if item_form.instance.pk
-                and ("position" in item_form.changed_data or item_form in formset.deleted_forms)
-            ]
-            PlaylistItem.objects.filter(pk__in=leaving).update(position=-F("pk"))
-        super().save_formset(request, form, formset, change)
 
     @transaction.atomic
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:

@@ -3,6 +3,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from core.text import validate_name, validate_text
+
 
 def new_snapshot_id() -> str:
     return secrets.token_urlsafe(12)
@@ -16,8 +18,8 @@ class Playlist(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="playlists"
     )
-    name = models.CharField(max_length=200)
-    description = models.TextField(max_length=2000, blank=True)
+    name = models.CharField(max_length=200, validators=[validate_name])
+    description = models.TextField(max_length=2000, blank=True, validators=[validate_text])
     is_public = models.BooleanField(default=False)
     snapshot_id = models.CharField(max_length=32, default=new_snapshot_id)
     items_count = models.PositiveIntegerField(default=0)
@@ -68,7 +70,8 @@ class PlaylistItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.playlist_id}@{self.position}: {self.track_id}"
+        # No ordering key: it means nothing to people (the admin numbers items from 1).
+        return f"track {self.track_id} in playlist {self.playlist_id}"
 
     def save(self, *args, **kwargs) -> None:
         if self.playable is None:

@@ -4,7 +4,7 @@ Listeners see the items whose track is playable; indexes (`position` in payloads
 indexes that add/reorder take) count those items only. An item whose track is hidden keeps its
 sort key, so it reappears in place if the track is shown again. Playability is read from the
 item's own `playable` flag (kept in step with its track by a database trigger,
-core/migrations/0010), so walking to an index scans the partial index
+core/migrations/0015), so walking to an index scans the partial index
 playlist_item_playable_idx and never reads core_track.
 """
 

@@ -1,5 +1,3 @@
-import unicodedata
-
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -7,21 +5,12 @@ from core.catalog.serializers import TrackOutputSerializer
 from core.models import User
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 from core.playlists.services import PLAYLIST_MAX_ITEMS
+from core.text import validate_name, validate_text
 
 _SNAPSHOT_HELP = (
     "The snapshot_id the change is based on; if the playlist has changed since, nothing is "
     "done and the answer is 409."
 )
-
-
-def _no_control_characters(value: str, allowed: str = "") -> str:
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
-        raise serializers.ValidationError("Control characters are not allowed.")
-    return value
-
-
-def _no_control_characters_but_newlines(value: str) -> str:
-    return _no_control_characters(value, allowed="\n\r\t")
 
 
 class OwnerOutputSerializer(serializers.ModelSerializer):
@@ -32,26 +21,24 @@ class OwnerOutputSerializer(serializers.ModelSerializer):
 
 
 class PlaylistCreateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, validators=[_no_control_characters])
+    name = serializers.CharField(max_length=200, validators=[validate_name])
     description = serializers.CharField(
         max_length=2000,
         required=False,
         allow_blank=True,
         default="",
-        validators=[_no_control_characters_but_newlines],
+        validators=[validate_text],
     )
     is_public = serializers.BooleanField(required=False, default=False)
 
 
 class PlaylistUpdateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(
-        max_length=200, required=False, validators=[_no_control_characters]
-    )
+    name = serializers.CharField(max_length=200, required=False, validators=[validate_name])
     description = serializers.CharField(
         max_length=2000,
         required=False,
         allow_blank=True,
-        validators=[_no_control_characters_but_newlines],
+        validators=[validate_text],
     )
     is_public = serializers.BooleanField(required=False)
 

@@ -4,7 +4,7 @@ Order is kept in `PlaylistItem.position`, a sparse positive sort key. An insert 
 keys between its new neighbours, so it writes only the rows it adds or moves; the whole playlist
 is renumbered only when the gap between two neighbours has run out. Indexes given by clients
 count the playable items only (see selectors), read from each item's `playable` flag, which
-a database trigger keeps in step with the tracks (core/migrations/0010).
+a database trigger keeps in step with the tracks (core/migrations/0015).
 """
 
 from datetime import datetime

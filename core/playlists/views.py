@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.pagination import PageNumberPagination
+from core.api.pagination import OneStatementPageNumberPagination, OneStatementPaginator
 from core.api.schema import error_responses
 from core.playlists import selectors, services
 from core.playlists.models import Playlist, PlaylistItem
@@ -43,16 +43,15 @@ def _with_first_items_page(
 ) -> Playlist:
     """Attach `items_page`, the first page of the playable items, for the detail payload."""
     items = selectors.playlist_items_for_listing(playlist_id=playlist.pk, user=request.user)
-    size = PageNumberPagination.page_size
-    count = items.count()
+    page = OneStatementPaginator(items, OneStatementPageNumberPagination.page_size).page(1)
     next_url = None
-    if count > size:
+    if page.has_next():
         next_url = request.build_absolute_uri(reverse(url_name, kwargs=url_kwargs) + "?page=2")
     playlist.items_page = {
-        "count": count,
+        "count": page.paginator.count,
         "next": next_url,
         "previous": None,
-        "results": _number(list(items[:size]), 0),
+        "results": _number(list(page), 0),
     }
     return playlist
 
@@ -63,6 +62,7 @@ class _NumberedItemListView(generics.ListAPIView):
     serializer_class = PlaylistItemOutputSerializer
     permission_classes = [AllowAny]
     filter_backends: list = []
+    pagination_class = OneStatementPageNumberPagination
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())

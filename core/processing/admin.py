@@ -62,7 +62,7 @@ def reprocess_tracks(modeladmin: admin.ModelAdmin, request: HttpRequest, queryse
     _requeue(modeladmin, request, list(queryset.values_list("pk", flat=True)))
 
 
-@admin.action(description="Re-run processing of these jobs' tracks")
+@admin.action(description="Re-run media processing", permissions=["moderate"])
 def rerun_jobs(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     _requeue(modeladmin, request, list(queryset.values_list("track_id", flat=True)))
 
@@ -83,3 +83,6 @@ class ProcessingJobAdmin(ReadOnlyAdmin):
     search_fields = ["track__title", "last_error"]
     date_hierarchy = "enqueued_at"
     actions = [rerun_jobs]
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("core.moderate_track")

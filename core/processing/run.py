@@ -38,18 +38,9 @@ ALBUM_ARTWORK_SIZE = 640
 
 
 class BadMedia(Exception):
-    """The stored file cannot become a playable track. The message, a fixed sentence, is shown
-    to the uploader; `detail` (a tool's output, with temporary paths) only to moderators, in the
-    job's `last_error`."""
-
-    def __init__(self, reason: str, *, detail: str = ""):
-        super().__init__(reason)
-        self.reason = reason
-        self.detail = detail
-
-    @property
-    def error(self) -> str:
-        return f"{self.reason}: {self.detail}" if self.detail else self.reason
+    """The stored file cannot become a playable track; the message, a fixed sentence, is shown
+    to the uploader. A tool's own words (with temporary paths) ride on `__cause__` and go to
+    the job's `last_error`, for moderators only."""
 
 
 def variant_key(track_id: int, quality: str, extension: str) -> str:
@@ -75,8 +66,11 @@ def track_process(*, track_id: int, token: str) -> str:
             track = Track.objects.select_related("media").get(pk=track_id)
             outcome = _run(track, Path(workdir))
     except BadMedia as exc:
-        logger.info("Track %s failed processing: %s", track_id, exc.error)
-        return "failed" if job_finish_failed(job, reason=exc.reason, error=exc.error) else "skipped"
+        logger.info("Track %s failed processing: %s", track_id, exc)
+        # The reason is a fixed sentence; the tool's own words are for moderators only.
+        cause = str(exc.__cause__ or "")
+        error = f"{exc} ({cause})" if cause and cause != str(exc) else str(exc)
+        return "failed" if job_finish_failed(job, reason=str(exc), error=error) else "skipped"
     except StorageUnavailable as exc:
         return job_retry_or_fail(job, exc)
     except DatabaseError:
@@ -104,15 +98,14 @@ def _run(track: Track, workdir: Path) -> Outcome:
     info = _probe(workdir / "original")
     source = workdir / f"original.{formats.extension(info.content_type or '')}"
     (workdir / "original").rename(source)
+    audio = info.source(source)
 
     try:
-        measured = loudness.measure(source)
-        wave = waveform.compute(source, duration=info.duration)
+        measured = loudness.measure(audio)
+        wave = waveform.compute(audio, duration=info.duration)
     except (loudness.LoudnessError, waveform.WaveformError) as exc:
-        raise BadMedia(
-            "File is truncated or corrupt: ffmpeg could not decode it", detail=str(exc)
-        ) from exc
-    duration = _check_complete(info, wave.decoded_seconds)
+        raise BadMedia("File is truncated or corrupt: ffmpeg could not decode it") from exc
+    duration = check_complete(info, wave.decoded_seconds)
 
     outcome = Outcome(
         info=info,
@@ -125,17 +118,33 @@ def _run(track: Track, workdir: Path) -> Outcome:
     _make_artwork(track, source, outcome, storage)
     out_dir = workdir / "variants"
     out_dir.mkdir()
-    for quality in settings.PIPELINE_VARIANTS:
-        profile = transcode.PROFILES[quality]
+    for profile in variant_profiles(info, source_size=source.stat().st_size):
         try:
-            variant = transcode.transcode(source, out_dir, profile, channels=info.channels)
+            variant = transcode.transcode(audio, out_dir, profile, channels=info.channels)
         except transcode.TranscodeError as exc:
-            raise BadMedia("File could not be converted for streaming", detail=str(exc)) from exc
-        key = variant_key(track.pk, quality, profile.extension)
+            raise BadMedia("File could not be converted for streaming") from exc
+        if variant.size >= source.stat().st_size:
+            continue  # no saving on the original: it streams instead
+        key = variant_key(track.pk, profile.quality, profile.extension)
         with variant.path.open("rb") as f:
             storage.upload_fileobj(key, f, content_type=variant.content_type)
         outcome.variants.append((variant, key))
     return outcome
+
+
+def variant_profiles(info: probe.AudioInfo, *, source_size: int) -> list[transcode.Profile]:
+    """The configured variants worth making: each must have a lower bitrate than its source.
+
+    A variant exists to be smaller; one at or above the source's bitrate would be a larger,
+    worse copy. Those are skipped, and a stream asking for them gets the original.
+    """
+    source_bitrate = info.bitrate
+    if not source_bitrate and info.duration:
+        source_bitrate = int(source_size * 8 / info.duration)
+    profiles = [transcode.PROFILES[quality] for quality in settings.PIPELINE_VARIANTS]
+    if not source_bitrate:
+        return profiles
+    return [profile for profile in profiles if profile.bitrate < source_bitrate]
 
 
 class _HashingWriter:
@@ -196,10 +205,10 @@ def _probe(path: Path) -> probe.AudioInfo:
     try:
         return probe.probe(path)
     except probe.NotAudio as exc:
-        raise BadMedia(str(exc), detail=exc.detail) from exc
+        raise BadMedia(str(exc)) from exc
 
 
-def _check_complete(info: probe.AudioInfo, decoded: float) -> float:
+def check_complete(info: probe.AudioInfo, decoded: float) -> float:
     """The duration to record; BadMedia when far less audio decodes than the file declares."""
     if decoded <= 0:
         raise BadMedia("File is truncated or corrupt: no audio could be decoded from it")

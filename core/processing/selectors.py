@@ -1,12 +1,52 @@
 """Reads of what processing made: stream qualities, artwork URLs, stored keys."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from core.catalog.models import Track
 from core.processing.models import TrackMedia, TrackVariant, VariantQuality
 from media_pipeline.storage import get_storage
 
 ORIGINAL = "original"
 STREAM_QUALITIES = (ORIGINAL, *VariantQuality.values)
+
+
+@dataclass(frozen=True)
+class StreamSource:
+    """The stored object to stream, and which quality it is."""
+
+    quality: str
+    key: str
+    content_type: str
+    size: int
+
+
+def choose_source(
+    quality: str, *, original: StreamSource, variant: StreamSource | None
+) -> StreamSource:
+    """The variant of `quality` when the track has one, else its original: the one rule, for
+    the stream's SQL (core/library/stream.py) and the admin's player alike."""
+    if quality != ORIGINAL and variant is not None:
+        return variant
+    return original
+
+
+def stream_source(track: Track, quality: str = ORIGINAL) -> StreamSource:
+    """The variant of `quality` when the track has one, else its original (never fails)."""
+    variant = None
+    if quality != ORIGINAL:
+        variants = getattr(track, "_prefetched_objects_cache", {}).get("variants")
+        if variants is None:
+            variant = TrackVariant.objects.filter(track=track, quality=quality).first()
+        else:
+            variant = next((v for v in variants if v.quality == quality), None)
+    return choose_source(
+        quality,
+        original=StreamSource(ORIGINAL, track.storage_key, track.content_type, track.size),
+        variant=None
+        if variant is None
+        else StreamSource(variant.quality, variant.key, variant.content_type, variant.size),
+    )
 
 
 def artwork_urls(media: TrackMedia | None, *, expires_in: int) -> dict[str, str]:

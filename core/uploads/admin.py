@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 
-from core.uploads.models import Upload
+from core.uploads.models import ImportFailure, Upload
 
 
 @admin.register(Upload)
@@ -45,3 +45,18 @@ class UploadAdmin(admin.ModelAdmin):
     @admin.display(description="Size", ordering="size")
     def human_size(self, upload: Upload) -> str:
         return filesizeformat(upload.size)
+
+
+@admin.register(ImportFailure)
+class ImportFailureAdmin(admin.ModelAdmin):
+    """Files `import_audio` remembers as bad; deleting one lets the next run try it again."""
+
+    list_display = ["path", "reason", "failed_at"]
+    search_fields = ["path", "reason", "sha256"]
+    readonly_fields = ["sha256", "path", "reason", "failed_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -9,7 +9,6 @@ import hashlib
 import logging
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import suppress
@@ -22,13 +21,15 @@ import mutagen
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from core import text
 from core.api.errors import DomainError
 from core.catalog.models import Track
-from core.uploads.models import ImportedFile, Upload, UploadStatus
+from core.processing.run import BadMedia, check_complete
+from core.uploads.models import ImportedFile, ImportFailure, Upload, UploadStatus
 from core.uploads.multipart import MultipartStart
 from core.uploads.registration import track_register
 from core.uploads.services import upload_start
-from media_pipeline.audio import formats
+from media_pipeline.audio import formats, probe, waveform
 from media_pipeline.audio.tags import Tags, read_tags
 from media_pipeline.storage import (
     MultipartUploadNotFound,
@@ -51,6 +52,7 @@ class Outcome(StrEnum):
     IMPORTED = "imported"
     SKIPPED = "skipped"
     FAILED = "failed"
+    FAILED_BEFORE = "failed before"  # same content failed in an earlier run: not tried again
 
 
 class BadFile(Exception):
@@ -78,6 +80,7 @@ class ImportSummary:
     imported: list[FileResult] = field(default_factory=list)
     skipped: list[FileResult] = field(default_factory=list)
     failed: list[FileResult] = field(default_factory=list)
+    failed_before: list[FileResult] = field(default_factory=list)
     not_started: int = 0
     interrupted: bool = False
 
@@ -86,6 +89,7 @@ class ImportSummary:
             Outcome.IMPORTED: self.imported,
             Outcome.SKIPPED: self.skipped,
             Outcome.FAILED: self.failed,
+            Outcome.FAILED_BEFORE: self.failed_before,
         }[result.outcome].append(result)
 
 
@@ -99,12 +103,13 @@ class TrackMetadata:
     track_number: int | None
     year: int | None
     genres: list[str]
+    number_from_name: bool = False  # the track number is the file name's leading number
 
 
 @dataclass
 class Walk:
     files: list[FoundFile] = field(default_factory=list)
-    ignored: int = 0  # not audio by their extension
+    ignored: list[str] = field(default_factory=list)  # not audio by their extension
     errors: list[FileResult] = field(default_factory=list)  # folders that could not be read
 
 
@@ -126,7 +131,7 @@ def find_audio_files(root: Path) -> Walk:
                 continue
             path = Path(folder) / name
             if path.suffix.lower() not in formats.FILE_SUFFIXES:
-                walk.ignored += 1
+                walk.ignored.append(path.relative_to(root).as_posix())
                 continue
             try:
                 size = path.stat().st_size
@@ -175,8 +180,10 @@ def metadata_for(path: Path, tags: Tags) -> TrackMetadata:
     placeholders stand in (the file's name, "Unknown artist"); a leading number in the file's
     name gives the track number."""
     track_number = tags.track_number
+    number_from_name = False
     if track_number is None and (match := _NUMBERED_NAME.match(path.stem)):
         track_number = int(match.group(1) or match.group(2))
+        number_from_name = True
     genres = [_printable(genre) for genre in tags.genres]
     return TrackMetadata(
         title=_printable(tags.title) or None,
@@ -185,26 +192,56 @@ def metadata_for(path: Path, tags: Tags) -> TrackMetadata:
         track_number=track_number,
         year=tags.year,
         genres=[genre for genre in genres if genre],
+        number_from_name=number_from_name,
     )
 
 
-def _printable(text: str) -> str:
-    """`text` without control characters (NUL-padded ID3 frames), which the catalog refuses."""
-    return "".join(c for c in text if not unicodedata.category(c).startswith("C")).strip()
+def name_without_number(name: str) -> str:
+    """`name` without its leading track number ("07 - Hum.wav" -> "Hum.wav"): once the number
+    is the track number, the placeholder title made from the name should not repeat it."""
+    return _NUMBERED_NAME.sub("", name, count=1) or name
+
+
+def _printable(value: str) -> str:
+    """`value` under the names' text policy (NUL-padded ID3 frames, bidi overrides dropped)."""
+    return text.clean(value).strip()
 
 
 def upload_filename(name: str) -> str:
     """`name` made acceptable as an upload's file name (no separators or control characters)."""
     cleaned = "".join(
-        "_"
-        if char in _FORBIDDEN_IN_FILENAME or unicodedata.category(char).startswith("C")
-        else char
-        for char in name
+        "_" if char in _FORBIDDEN_IN_FILENAME or text.is_refused(char) else char for char in name
     ).strip()
     if len(cleaned) > 255:
         suffix = Path(cleaned).suffix[:20]
         cleaned = cleaned[: 255 - len(suffix)] + suffix
     return cleaned if cleaned not in {"", ".", ".."} else "audio"
+
+
+def check_decodes(path: Path) -> None:
+    """BadFile unless ffprobe opens `path` and all the audio it declares decodes, as processing
+    will require: a damaged file fails here, named, instead of later in a worker."""
+    try:
+        info = probe.probe(path)
+        decoded = waveform.compute(info.source(path), duration=info.duration).decoded_seconds
+        check_complete(info, decoded)
+    except (probe.NotAudio, BadMedia) as exc:
+        raise BadFile(str(exc)) from None
+    except waveform.WaveformError:
+        raise BadFile("File is truncated or corrupt: ffmpeg could not decode it") from None
+
+
+def failed_before(sha256: str) -> str | None:
+    """Why a file with this content failed in an earlier run, or None."""
+    found = ImportFailure.objects.filter(sha256=sha256).values_list("path", "reason").first()
+    return None if found is None else f"{found[1]} (failed before, as {found[0]})"
+
+
+def _remember_failure(sha256: str, relative: str, reason: str) -> None:
+    with suppress(IntegrityError), transaction.atomic():
+        ImportFailure.objects.update_or_create(
+            sha256=sha256, defaults={"path": relative[:1024], "reason": reason[:500]}
+        )
 
 
 def already_imported(sha256: str) -> str | None:
@@ -281,26 +318,36 @@ def import_file(
     *,
     user,
     dry_run: bool = False,
+    retry_failed: bool = False,
     on_bytes: Callable[[int], None] = lambda n: None,
 ) -> FileResult:
-    """Import one file: skipped if its content is known, failed (never raised) if it is bad."""
+    """Import one file: skipped if its content is known, failed (never raised) if it is bad.
+    Content that failed before is not tried again unless `retry_failed`."""
 
     def result(outcome: Outcome, reason: str = "", track_id: int | None = None) -> FileResult:
         return FileResult(found.relative, found.size, outcome, reason, track_id)
 
     path = found.path
     try:
-        if path.stat().st_size == 0:
-            raise BadFile("empty file")
-        content_type = sniff_content_type(path)
         sha256 = file_sha256(path)
         size = path.stat().st_size
-    except BadFile as exc:
-        return result(Outcome.FAILED, str(exc))
     except OSError as exc:
         return result(Outcome.FAILED, f"unreadable: {exc.strerror or exc}")
     if reason := already_imported(sha256):
         return result(Outcome.SKIPPED, reason)
+    if not retry_failed and (reason := failed_before(sha256)):
+        return result(Outcome.FAILED_BEFORE, reason)
+    try:
+        if size == 0:
+            raise BadFile("empty file")
+        content_type = sniff_content_type(path)
+        check_decodes(path)
+    except BadFile as exc:
+        if not dry_run:
+            _remember_failure(sha256, found.relative, str(exc))
+        return result(Outcome.FAILED, str(exc))
+    except OSError as exc:
+        return result(Outcome.FAILED, f"unreadable: {exc.strerror or exc}")
     if dry_run:
         return result(Outcome.IMPORTED, "would be imported")
 
@@ -308,7 +355,9 @@ def import_file(
     try:
         upload, start = upload_start(
             user=user,
-            filename=upload_filename(path.name),
+            filename=upload_filename(
+                name_without_number(path.name) if meta.number_from_name else path.name
+            ),
             content_type=content_type,
             size=size,
             sha256=sha256,
@@ -336,6 +385,7 @@ def import_file(
             ImportedFile.objects.create(
                 sha256=sha256, path=found.relative[:1024], size=size, track=track, imported_by=user
             )
+            ImportFailure.objects.filter(sha256=sha256).delete()
     except IntegrityError:
         # Identical bytes imported meanwhile (another worker or run): the unique SHA-256 wins.
         _discard(upload)
@@ -380,6 +430,7 @@ def import_files(
     user,
     workers: int,
     dry_run: bool = False,
+    retry_failed: bool = False,
     progress: ImportProgress | None = None,
 ) -> ImportSummary:
     """Import `files` on `workers` threads. Ctrl-C stops starting new files, lets the running
@@ -396,6 +447,7 @@ def import_files(
                     found,
                     user=user,
                     dry_run=dry_run,
+                    retry_failed=retry_failed,
                     on_bytes=lambda count, rel=found.relative: progress.bytes_read(rel, count),
                 )
             )

@@ -95,3 +95,21 @@ class ImportedFile(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class ImportFailure(models.Model):
+    """A file `manage.py import_audio` could not import because of its content (corrupt, not
+    audio, empty). Known by its SHA-256, so a re-run reports it as failed before instead of
+    failing it again; the same bytes fixed or renamed are the same failure, fixed bytes new."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=1024, help_text="Where the file was, relative to the folder")
+    reason = models.CharField(max_length=500)
+    failed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "media_pipeline_importfailure"
+        ordering = ["-failed_at"]
+
+    def __str__(self) -> str:
+        return self.path

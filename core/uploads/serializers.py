@@ -1,5 +1,6 @@
 """Input and output of the uploads API: slots, multipart parts, an upload's state."""
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from core.uploads import multipart
@@ -132,27 +133,41 @@ class UploadStartInputSerializer(serializers.Serializer):
     )
 
 
-class UploadStartOutputSerializer(serializers.Serializer):
+class _UploadSlotOutputSerializer(serializers.Serializer):
     upload_id = serializers.UUIDField()
     key = serializers.CharField()
-    method = serializers.CharField(required=False, help_text="Single PUT only.")
-    url = serializers.CharField(required=False, help_text="Single PUT only.")
-    headers = serializers.DictField(
-        child=serializers.CharField(),
-        required=False,
-        help_text="Single PUT only: send exactly these headers with the request.",
-    )
     expires_at = serializers.DateTimeField(help_text="The URL(s) stop working at this time.")
+
+
+class UploadSlotOutputSerializer(_UploadSlotOutputSerializer):
+    """A slot for one request: up to UPLOAD_MULTIPART_THRESHOLD bytes."""
+
+    multipart = serializers.BooleanField(help_text="`false`: send the file in one request.")
+    method = serializers.CharField(help_text="The request's method: `PUT`.")
+    url = serializers.CharField()
+    headers = serializers.DictField(
+        child=serializers.CharField(), help_text="Send exactly these headers with the request."
+    )
+
+
+class MultipartUploadSlotOutputSerializer(_UploadSlotOutputSerializer):
+    """A slot for a file over UPLOAD_MULTIPART_THRESHOLD bytes, sent in parts."""
+
     multipart = serializers.BooleanField(
-        default=False, help_text="True over the multipart threshold: send `parts` instead."
+        help_text="`true`: send each part, then `POST /api/uploads/{id}/complete/`."
     )
-    part_size = serializers.IntegerField(
-        required=False, help_text="Multipart only: bytes per part; the last holds the rest."
-    )
-    part_count = serializers.IntegerField(required=False, help_text="Multipart only.")
+    part_size = serializers.IntegerField(help_text="Bytes per part; the last holds the rest.")
+    part_count = serializers.IntegerField()
     parts = PresignedPartOutputSerializer(
         many=True,
-        required=False,
-        help_text="Multipart only: URLs for the first parts; ask /api/uploads/{id}/parts/ "
-        "for the others.",
+        help_text="URLs for the first parts; ask /api/uploads/{id}/parts/ for the others.",
+    )
+
+
+def upload_slot_schema() -> PolymorphicProxySerializer:
+    """OpenAPI annotation for the upload slot: one request, or parts (`multipart` says which)."""
+    return PolymorphicProxySerializer(
+        component_name="UploadSlot",
+        serializers=[UploadSlotOutputSerializer, MultipartUploadSlotOutputSerializer],
+        resource_type_field_name=None,
     )

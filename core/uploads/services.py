@@ -1,7 +1,6 @@
 """Direct-to-storage uploads: the server makes the key, the client PUTs the bytes itself."""
 
 import logging
-import unicodedata
 import uuid
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from core.api.errors import Forbidden, InvalidInput, ServiceUnavailable
 from core.roles import can_upload
+from core.text import refused_characters
 from core.uploads.models import Upload, UploadStatus
 from core.uploads.multipart import MultipartStart, multipart_start, needs_multipart
 from media_pipeline.audio import formats
@@ -24,18 +24,17 @@ _FORBIDDEN_FILENAME_CHARACTERS = set('/\\:*?"<>|')
 
 
 def validate_filename(filename: str) -> str:
-    """A bare file name: no path separators, no control characters, not `.` or `..`."""
+    """A bare file name under the names' text policy (core/text.py): no path separators, no
+    control, bidirectional or invisible formatting characters, not `.` or `..`."""
     filename = filename.strip()
     if not filename or filename in {".", ".."}:
         raise InvalidInput("Give the file's name.", field="filename")
     if len(filename) > 255:
         raise InvalidInput("The file name is longer than 255 characters.", field="filename")
-    if any(
-        unicodedata.category(char).startswith("C") or char in _FORBIDDEN_FILENAME_CHARACTERS
-        for char in filename
-    ):
+    if refused_characters(filename) or _FORBIDDEN_FILENAME_CHARACTERS.intersection(filename):
         raise InvalidInput(
-            "The file name must be a bare name without control characters, "
+            "The file name must be a bare name without control, bidirectional or invisible "
+            "formatting characters, "
             'slashes or any of : * ? " < > |.',
             field="filename",
         )

@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.api.permissions import IsUploader
@@ -15,21 +14,22 @@ from core.uploads import multipart
 from core.uploads.multipart import MultipartStart
 from core.uploads.serializers import (
     CompleteInputSerializer,
+    MultipartUploadSlotOutputSerializer,
     PartsInputSerializer,
     PartsOutputSerializer,
     UploadOutputSerializer,
+    UploadSlotOutputSerializer,
     UploadStartInputSerializer,
-    UploadStartOutputSerializer,
     multipart_start_payload,
     presigned_part_payload,
     upload_payload,
+    upload_slot_schema,
 )
 from core.uploads.services import upload_start
 
 
 class TrackPresignedUploadView(generics.GenericAPIView):
     permission_classes = [permissions.IsAuthenticated, IsUploader]
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "presign"
 
     @extend_schema(
@@ -41,7 +41,7 @@ class TrackPresignedUploadView(generics.GenericAPIView):
         ),
         request=UploadStartInputSerializer,
         responses={
-            201: UploadStartOutputSerializer,
+            201: upload_slot_schema(),
             **error_responses(400, 401, 403, 429, 503),
         },
     )
@@ -57,7 +57,7 @@ class TrackPresignedUploadView(generics.GenericAPIView):
                 **multipart_start_payload(presigned),
             }
             return Response(
-                UploadStartOutputSerializer(payload).data, status=status.HTTP_201_CREATED
+                MultipartUploadSlotOutputSerializer(payload).data, status=status.HTTP_201_CREATED
             )
         payload = {
             "upload_id": upload.pk,
@@ -66,8 +66,9 @@ class TrackPresignedUploadView(generics.GenericAPIView):
             "url": request.build_absolute_uri(presigned.url),
             "headers": presigned.headers,
             "expires_at": presigned.expires_at,
+            "multipart": False,
         }
-        return Response(UploadStartOutputSerializer(payload).data, status=status.HTTP_201_CREATED)
+        return Response(UploadSlotOutputSerializer(payload).data, status=status.HTTP_201_CREATED)
 
 
 class _UploadView(APIView):
@@ -91,7 +92,6 @@ class UploadDetailView(_UploadView):
 
 
 class UploadPartsView(_UploadView):
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "presign"
 
     @extend_schema(

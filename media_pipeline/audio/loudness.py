@@ -38,21 +38,13 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def measure(path: Path) -> Loudness:
+def measure(path: Path | tools.Source) -> Loudness:
     """Decode the first audio stream once and read ebur128's summary."""
-    result = tools.run(
-        [
-            *tools.ffmpeg_input(path),
-            "-nostats",
-            "-map",
-            "0:a:0",
-            "-af",
-            "ebur128=peak=true",
-            "-f",
-            "null",
-            "-",
-        ]
-    )
+    src = tools.source(path)
+    try:
+        result = _run(src)
+    except tools.ToolTimeout as exc:
+        raise LoudnessError(str(exc)) from exc
     summary = _SUMMARY.search(result.stderr)
     integrated = _INTEGRATED.search(summary.group(1)) if summary else None
     if result.returncode != 0 or not integrated:
@@ -64,4 +56,21 @@ def measure(path: Path) -> Loudness:
         integrated_lufs=lufs,
         true_peak_db=_number(peak.group(1)) if peak else None,
         replay_gain_db=replay_gain(lufs),
+    )
+
+
+def _run(src: tools.Source):
+    return tools.run(
+        [
+            *tools.ffmpeg_input(src),
+            "-nostats",
+            "-map",
+            "0:a:0",
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        timeout=src.time_limit(),
     )

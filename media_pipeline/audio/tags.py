@@ -1,15 +1,31 @@
 """Descriptive tags read with mutagen: ID3 (MP3, WAV, AIFF), MP4 atoms and Vorbis comments."""
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import mutagen
+from django.conf import settings
+from django.utils.module_loading import import_string
 from mutagen.id3 import ID3
 from mutagen.mp4 import MP4Tags
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _text_policy():
+    """The text policy tag values go through (the domain's, named by AUDIO_TAG_TEXT_CLEANER:
+    audio tools know nothing of it)."""
+    path = settings.AUDIO_TAG_TEXT_CLEANER
+    return import_string(path) if path else str
+
+
+def clean_text(value: str) -> str:
+    return _text_policy()(value)
+
 
 _LRC_LINE = re.compile(r"^((?:\[\d{1,3}:\d{1,2}(?:[.:]\d{1,3})?\])+)(.*)$")
 _LRC_STAMP = re.compile(r"\[(\d{1,3}):(\d{1,2})(?:[.:](\d{1,3}))?\]")
@@ -68,7 +84,7 @@ def _split_genres(values: list[str]) -> list[str]:
     genres: list[str] = []
     for value in values:
         for part in re.split(r"[;\x00]", str(value)):
-            name = part.strip()[:100]
+            name = clean_text(part).strip()[:100]
             if name and name.lower() not in {g.lower() for g in genres}:
                 genres.append(name)
     return genres
@@ -77,7 +93,7 @@ def _split_genres(values: list[str]) -> list[str]:
 def _text(value, limit: int = 300) -> str:
     if isinstance(value, list | tuple):
         value = value[0] if value else ""
-    return str(value or "").strip()[:limit]
+    return clean_text(str(value or "")).strip()[:limit]
 
 
 def _lyrics_pair(plain: str, synced: list[SyncedLine]) -> tuple[str, list[SyncedLine]]:

@@ -38,9 +38,10 @@ class Variant:
 
 
 def _stream_facts(path: Path) -> tuple[str, int | None]:
+    src = tools.Source(path, demuxer="mov")  # our own output, written by the mp4 muxer
     result = tools.run(
         [
-            tools.FFPROBE,
+            *tools.ffprobe_input(src),
             "-v",
             "error",
             "-select_streams",
@@ -49,21 +50,42 @@ def _stream_facts(path: Path) -> tuple[str, int | None]:
             "stream=codec_name,bit_rate",
             "-print_format",
             "json",
-            str(path),
-        ]
+        ],
+        timeout=src.time_limit(),
     )
     streams = json.loads(result.stdout or "{}").get("streams") or [{}]
     bitrate = streams[0].get("bit_rate")
     return streams[0].get("codec_name", ""), int(bitrate) if bitrate else None
 
 
-def transcode(source: Path, out_dir: Path, profile: Profile, *, channels: int | None) -> Variant:
+def transcode(
+    source: Path | tools.Source, out_dir: Path, profile: Profile, *, channels: int | None
+) -> Variant:
     """Encode the first audio stream of `source` with `profile` into `out_dir`."""
+    src = tools.source(source)
     target = out_dir / f"{profile.quality}.{profile.extension}"
     downmix = ["-ac", "2"] if channels and channels > 2 else []
-    result = tools.run(
+    try:
+        result = _encode(src, target, profile, downmix)
+    except tools.ToolTimeout as exc:
+        raise TranscodeError(str(exc)) from exc
+    if result.returncode != 0 or not target.exists() or target.stat().st_size == 0:
+        raise TranscodeError(tools.last_line(result.stderr) or "ffmpeg produced no output")
+    codec, bitrate = _stream_facts(target)
+    return Variant(
+        quality=profile.quality,
+        path=target,
+        codec=codec,
+        bitrate=bitrate,
+        content_type=profile.content_type,
+        size=target.stat().st_size,
+    )
+
+
+def _encode(src: tools.Source, target: Path, profile: Profile, downmix: list[str]):
+    return tools.run(
         [
-            *tools.ffmpeg_input(source),
+            *tools.ffmpeg_input(src),
             "-v",
             "error",
             "-y",
@@ -84,16 +106,6 @@ def transcode(source: Path, out_dir: Path, profile: Profile, *, channels: int | 
             "-f",
             profile.muxer,
             str(target),
-        ]
-    )
-    if result.returncode != 0 or not target.exists() or target.stat().st_size == 0:
-        raise TranscodeError(tools.last_line(result.stderr) or "ffmpeg produced no output")
-    codec, bitrate = _stream_facts(target)
-    return Variant(
-        quality=profile.quality,
-        path=target,
-        codec=codec,
-        bitrate=bitrate,
-        content_type=profile.content_type,
-        size=target.stat().st_size,
+        ],
+        timeout=src.time_limit(),
     )

@@ -9,8 +9,6 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-
 from media_pipeline.audio import tools
 
 SAMPLE_RATE = 8000  # mono; enough to draw peaks, cheap to read
@@ -66,12 +64,13 @@ class _Peaks:
         return self.peaks
 
 
-def compute(path: Path, *, duration: float, points: int = 1000) -> Waveform:
+def compute(path: Path | tools.Source, *, duration: float, points: int = 1000) -> Waveform:
     """`points` peaks in 0..1 across the file; `duration` (probed) sizes the slices up front."""
+    src = tools.source(path)
     expected = max(1, math.ceil(duration * SAMPLE_RATE))
     peaks = _Peaks(bucket=max(1, math.ceil(expected / points)))
     args = [
-        *tools.ffmpeg_input(path),
+        *tools.ffmpeg_input(src),
         "-v",
         "error",
         "-map",
@@ -93,7 +92,7 @@ def compute(path: Path, *, duration: float, points: int = 1000) -> Waveform:
             raise WaveformError("ffmpeg is not installed") from exc
         carry = b""
         # A hung decoder would block the read below forever: the watchdog kills it.
-        watchdog = threading.Timer(settings.PIPELINE_TOOL_TIMEOUT_SECONDS, proc.kill)
+        watchdog = threading.Timer(src.time_limit(), proc.kill)
         watchdog.start()
         try:
             assert proc.stdout is not None

@@ -4,17 +4,21 @@ Plain Django views: clients reach them with presigned URLs, not with API credent
 Errors use S3's XML error shape so a client handles both backends alike.
 """
 
+import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from config.ints import INT64_MAX, parse_int
 from media_pipeline.storage import get_storage
 from media_pipeline.storage.base import (
     MultipartUploadNotFound,
@@ -36,7 +40,8 @@ from media_pipeline.storage.local import (
     sha256_base64,
 )
 
-_RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# ASCII digits only: \d would take any script's digits.
+_RANGE_RE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
 
 
 def s3_error(status: int, code: str, message: str) -> HttpResponse:
@@ -45,6 +50,29 @@ def s3_error(status: int, code: str, message: str) -> HttpResponse:
         f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
     )
     return HttpResponse(body, status=status, content_type="application/xml")
+
+
+def _declared_length(request: HttpRequest) -> int | HttpResponse:
+    """The Content-Length the client sent, or the error S3 answers without a usable one."""
+    declared = request.headers.get("Content-Length")
+    if not declared:
+        return s3_error(411, "MissingContentLength", "Send the Content-Length header.")
+    length = parse_int(declared)
+    if length is None:
+        return s3_error(400, "InvalidArgument", "Content-Length must be a number of bytes.")
+    return length
+
+
+@functools.cache
+def _closed_key_check() -> Callable[[str], bool]:
+    """Whether the upload slot of a key was closed (aborted or discarded): the domain knows,
+    storage does not, so settings name the check (STORAGE_CLOSED_KEY_CHECK)."""
+    path = settings.STORAGE_CLOSED_KEY_CHECK
+    return import_string(path) if path else lambda key: False
+
+
+def upload_slot_closed(key: str) -> bool:
+    return _closed_key_check()(key)
 
 
 def _local_storage() -> LocalStorage | None:
@@ -76,15 +104,17 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
         return s3_error(403, "AccessDenied", "Request has expired.")
     except TokenInvalid:
         return s3_error(403, "SignatureDoesNotMatch", "The request signature does not match.")
+    if upload_slot_closed(grant.key):
+        return s3_error(403, "AccessDenied", "This upload was aborted or discarded.")
 
     if request.headers.get("Content-Type", "") != grant.content_type:
         return s3_error(403, "SignatureDoesNotMatch", "Content-Type differs from the signed one.")
     if request.headers.get("If-None-Match") != "*":
         return s3_error(403, "SignatureDoesNotMatch", "The signed If-None-Match: * is missing.")
-    declared = request.headers.get("Content-Length", "")
-    if not declared.isdigit():
-        return s3_error(411, "MissingContentLength", "Send the Content-Length header.")
-    if int(declared) != grant.size:
+    declared = _declared_length(request)
+    if isinstance(declared, HttpResponse):
+        return declared
+    if declared != grant.size:
         return s3_error(400, "InvalidRequest", "Content-Length differs from the signed size.")
     if grant.sha256_hex:
         expected = sha256_base64(grant.sha256_hex)
@@ -129,11 +159,12 @@ def upload_part(request: HttpRequest, token: str) -> HttpResponse:
         return s3_error(403, "AccessDenied", "Request has expired.")
     except TokenInvalid:
         return s3_error(403, "SignatureDoesNotMatch", "The request signature does not match.")
+    if upload_slot_closed(grant.key):
+        return s3_error(404, "NoSuchUpload", "The specified multipart upload does not exist.")
 
-    declared = request.headers.get("Content-Length", "")
-    if not declared.isdigit():
-        return s3_error(411, "MissingContentLength", "Send the Content-Length header.")
-    size = int(declared)
+    size = _declared_length(request)
+    if isinstance(size, HttpResponse):
+        return size
     if grant.size is not None and size != grant.size:
         return s3_error(400, "InvalidRequest", "Content-Length differs from the signed size.")
     if size > MAX_PART_SIZE:
@@ -168,16 +199,23 @@ def _parse_range(header: str | None, size: int) -> tuple[int, int] | None:
         return None  # malformed or multiple ranges: S3 answers with the whole object
     first, last = match.groups()
     if first == "":
-        suffix = int(last)
+        suffix = _byte_position(last)
         if suffix == 0 or size == 0:
             raise RangeNotSatisfiable
         return max(size - suffix, 0), size - 1
-    start = int(first)
-    if last and int(last) < start:
+    start = _byte_position(first)
+    end = _byte_position(last) if last else None
+    if end is not None and end < start:
         return None
     if start >= size:
         raise RangeNotSatisfiable
-    return start, min(int(last), size - 1) if last else size - 1
+    return start, size - 1 if end is None else min(end, size - 1)
+
+
+def _byte_position(digits: str) -> int:
+    """A position of the Range header (ASCII digits); past 64 bits it lies beyond any object."""
+    position = parse_int(digits)
+    return INT64_MAX if position is None else position
 
 
 def _file_chunks(f: BinaryIO, start: int, length: int) -> Iterator[bytes]:

@@ -100,9 +100,12 @@ def _translate_multipart_errors(key: str, upload_id: str) -> Iterator[None]:
 
 
 class S3Storage(Storage):
-    def __init__(self, client: Any, bucket: str):
+    def __init__(self, client: Any, bucket: str, *, signing_client: Any | None = None):
         self.client = client
         self.bucket = bucket
+        # URLs handed to clients are signed for the endpoint they reach, which behind Docker
+        # or a proxy is not the one the app talks to (http://minio:9000).
+        self.signing_client = signing_client or client
 
     @classmethod
     def from_settings(cls) -> "S3Storage":
@@ -119,15 +122,21 @@ class S3Storage(Storage):
         # Sessions are not thread-safe; one kept for the process also keeps the parsed S3 model.
         with _session_lock:
             _session = _session or boto3.session.Session()
-            client = _session.client(
-                "s3",
-                endpoint_url=settings.AWS_S3_ENDPOINT_URL,
-                region_name=settings.AWS_S3_REGION_NAME,
-                aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
-                aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
-                config=config,
-            )
-        return cls(client, settings.AWS_STORAGE_BUCKET_NAME)
+
+            def client_for(endpoint_url: str | None) -> Any:
+                return _session.client(
+                    "s3",
+                    endpoint_url=endpoint_url,
+                    region_name=settings.AWS_S3_REGION_NAME,
+                    aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
+                    aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
+                    config=config,
+                )
+
+            client = client_for(settings.AWS_S3_ENDPOINT_URL)
+            public = settings.AWS_S3_PUBLIC_ENDPOINT_URL
+            signing_client = client_for(public) if public else None
+        return cls(client, settings.AWS_STORAGE_BUCKET_NAME, signing_client=signing_client)
 
     def presign_upload(
         self,
@@ -315,7 +324,7 @@ class S3Storage(Storage):
     def _presign(self, operation: str, params: dict[str, Any], expires_in: int) -> str:
         # Signing is local (no request is sent), but a broken config still raises botocore errors.
         try:
-            return self.client.generate_presigned_url(
+            return self.signing_client.generate_presigned_url(
                 operation, Params=params, ExpiresIn=expires_in
             )
         except BotoCoreError as exc:

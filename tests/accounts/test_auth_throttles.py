@@ -50,10 +50,11 @@ def test_a_spoofed_forwarded_for_header_does_not_escape_the_rate(api_client):
 @pytest.mark.django_db
 def test_behind_a_trusted_proxy_the_forwarded_address_is_used(api_client, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = settings.TRUSTED_PROXY_IPS[0]
     for n in range(3):
-        register(api_client, n, HTTP_X_FORWARDED_FOR="198.51.100.1")
+        register(api_client, n, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1")
 
-    assert register(api_client, 3, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 201
+    assert register(api_client, 3, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 201
 
 
 def test_successful_logins_are_throttled_too(api_client, alice):

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 URL = "/api/auth/token/"
 
@@ -21,6 +21,7 @@ def fail(client, times: int, username: str = "alice", ip: str = "10.0.0.1") -> N
 @pytest.fixture(autouse=True)
 def _lockout(settings):
     settings.LOGIN_LOCKOUT_ATTEMPTS = 5
+    settings.LOGIN_LOCKOUT_ADDRESS_ATTEMPTS = 10
     settings.LOGIN_LOCKOUT_SECONDS = 900
 
 
@@ -70,6 +71,18 @@ def test_the_lockout_holds_one_username_only(api_client, alice, bob):
     assert login(api_client, username="bob").status_code == 200
 
 
+def test_failures_over_many_usernames_lock_the_address_out(api_client, alice):
+    for n in range(10):
+        fail(api_client, 1, username=f"guess{n}")
+
+    locked = login(api_client)
+
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "login_locked"
+    assert "from your address" in locked.json()["detail"]
+    assert login(api_client, ip="10.0.0.2").status_code == 200
+
+
 def test_a_spoofed_forwarded_for_header_does_not_escape_the_lockout(api_client, alice):
     for n in range(5):
         response = api_client.post(
@@ -81,6 +94,14 @@ def test_a_spoofed_forwarded_for_header_does_not_escape_the_lockout(api_client, 
         assert response.status_code == 401
 
     assert login(api_client, ip="127.0.0.1").status_code == 429
+
+
+def test_the_lockout_counts_a_username_in_any_unicode_spelling(api_client, db):
+    UserFactory(username="straße")
+    fail(api_client, 3, username="STRASSE")
+    fail(api_client, 2, username="Straße")
+
+    assert login(api_client, username="straße").status_code == 429
 
 
 def test_unknown_usernames_lock_out_like_real_ones(api_client, db):
@@ -97,3 +118,9 @@ def test_the_lockout_ends_after_its_time(api_client, alice, settings):
     time.sleep(1.2)
 
     assert login(api_client).status_code == 200
+
+
+def test_a_request_without_a_client_address_is_counted_not_a_server_error(api_client, alice):
+    fail(api_client, 5, ip=None)
+
+    assert login(api_client, ip=None).status_code == 429

@@ -37,6 +37,8 @@ def test_me_is_ones_own_profile(alice_client, alice):
         "bio": "Plays the oboe.",
         "avatar": None,
         "roles": {"uploader": False, "moderator": False},
+        "time_zone": "UTC",
+        "stats_public": False,
         "date_joined": body["date_joined"],
     }
 

@@ -118,3 +118,19 @@ def test_staff_who_may_change_users_can_remove_avatars(
         as_user(superuser).post(CHANGELIST, action)
     alice.refresh_from_db()
     assert not alice.avatar
+
+
+def test_moderators_see_no_password_reset_link_they_could_not_use(as_user, moderator, alice):
+    client = as_user(moderator)
+
+    detail = client.get(change_url(alice)).content.decode()
+
+    assert "../password/" not in detail
+    assert "Reset password" not in detail
+    assert client.get(f"/admin/core/user/{alice.pk}/password/").status_code == 403
+
+
+def test_superusers_still_get_the_password_reset_link(as_user, superuser, alice):
+    detail = as_user(superuser).get(change_url(alice)).content.decode()
+
+    assert "../password/" in detail

@@ -79,4 +79,11 @@ def test_small_run_reports_every_endpoint_with_its_figures(bench_database_url, t
     assert set(curves["playlist_reorder_by_size"]) == {"100", "1000", "9999"}
     assert "1000" in curves["history_by_depth"]
     assert len(curves["track_search_by_term"]) == 5
-    assert "| stream |" in tmp_path.joinpath(report.stem + ".md").read_text()
+    markdown = tmp_path.joinpath(report.stem + ".md").read_text()
+    assert "| stream |" in markdown
+    insights = result["insights"]
+    assert insights["rebuild_listens"] > 0
+    assert all(
+        insights[key]["p50"] > 0 for key in ("me_stats_all", "me_recap", "charts_tracks_all_cold")
+    )
+    assert "| me_stats_12m |" in markdown

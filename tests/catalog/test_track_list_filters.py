@@ -231,3 +231,27 @@ def test_bad_filters_are_refused_naming_the_parameter(moderator_client, library,
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert field in response.json()["fields"]
+
+
+def test_ordering_is_one_string_enum_in_the_schema_with_readable_names(api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    [parameter] = [
+        p for p in schema["paths"]["/api/tracks/"]["get"]["parameters"] if p["name"] == "ordering"
+    ]
+
+    assert parameter["schema"]["type"] == "string"
+    assert "items" not in parameter["schema"]
+    assert "-title" in parameter["schema"]["enum"]
+    names = dict(
+        zip(parameter["schema"]["enum"], parameter["schema"]["x-enum-varnames"], strict=True)
+    )
+    assert names["-title"] == "TITLE_DESC"
+    assert names["year"] == "YEAR"
+
+
+@pytest.mark.parametrize("query", ["ordering=-title&ordering=year", "ordering=-title,year"])
+def test_more_than_one_sort_key_is_refused_naming_ordering(alice_client, library, query):
+    response = alice_client.get(f"{TRACKS_URL}?{query}")
+
+    assert response.status_code == 400
+    assert "ordering" in response.json()["fields"]

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list
+from config.env import env_bool, env_choice, env_int, env_list, env_networks
 
 
 def test_a_non_integer_value_names_the_variable(monkeypatch):
@@ -35,3 +35,14 @@ def test_booleans_accept_common_spellings_and_refuse_others(monkeypatch):
 def test_lists_are_split_on_commas_and_trimmed(monkeypatch):
     monkeypatch.setenv("ALLOWED_HOSTS", " api.example.com, ,cdn.example.com ")
     assert env_list("ALLOWED_HOSTS") == ["api.example.com", "cdn.example.com"]
+
+
+def test_trusted_proxies_must_be_addresses_or_networks(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXY_IPS", "10.0.0.0/8, proxy.internal")
+    with pytest.raises(ImproperlyConfigured, match=r"TRUSTED_PROXY_IPS .*'proxy\.internal'"):
+        env_networks("TRUSTED_PROXY_IPS", "127.0.0.1")
+
+
+def test_trusted_proxies_accept_addresses_and_networks_of_both_families(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXY_IPS", "10.0.0.0/8,::1,172.18.0.2")
+    assert env_networks("TRUSTED_PROXY_IPS", "127.0.0.1") == ["10.0.0.0/8", "::1", "172.18.0.2"]

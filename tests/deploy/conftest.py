@@ -16,6 +16,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", str(tmp_path)),
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOCAL_ENV_FILE": "",  # not what scripts/run.sh wrote in this checkout
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "tonearm.example.com",

@@ -69,6 +69,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("api/me/", "get"): Call(lambda w: "/api/me/"),
     ("api/me/", "patch"): Call(lambda w: "/api/me/", lambda w: {"nickname": "Nick"}),
+    ("api/me/password/", "post"): Call(
+        lambda w: "/api/me/password/", lambda w: {"current": "wrong", "new": "V3ry-long-pw!"}
+    ),
     ("api/tracks/", "get"): Call(lambda w: "/api/tracks/"),
     ("api/tracks/", "post"): Call(
         lambda w: "/api/tracks/",
@@ -78,47 +81,52 @@ CALLS: dict[tuple[str, str], Call] = {
     ("api/tracks/presigned_upload/", "post"): Call(
         lambda w: "/api/tracks/presigned_upload/", lambda w: PRESIGN
     ),
-    ("api/tracks/<int:pk>/", "get"): Call(_track, owner=_by_uploader),
-    ("api/tracks/<int:pk>/", "patch"): Call(_track, lambda w: {"title": "New"}, _by_uploader),
-    ("api/tracks/<int:pk>/", "delete"): Call(_track, owner=_by_uploader),
+    ("api/tracks/<id:pk>/", "get"): Call(_track, owner=_by_uploader),
+    ("api/tracks/<id:pk>/", "patch"): Call(_track, lambda w: {"title": "New"}, _by_uploader),
+    ("api/tracks/<id:pk>/", "delete"): Call(_track, owner=_by_uploader),
     ("api/artists/", "get"): Call(lambda w: "/api/artists/"),
-    ("api/artists/<int:pk>/", "get"): Call(lambda w: f"/api/artists/{w.artist.pk}/"),
+    ("api/artists/<id:pk>/", "get"): Call(lambda w: f"/api/artists/{w.artist.pk}/"),
     ("api/albums/", "get"): Call(lambda w: "/api/albums/"),
-    ("api/albums/<int:pk>/", "get"): Call(lambda w: f"/api/albums/{w.album.pk}/"),
+    ("api/albums/<id:pk>/", "get"): Call(lambda w: f"/api/albums/{w.album.pk}/"),
     ("api/genres/", "get"): Call(lambda w: "/api/genres/"),
-    ("api/tracks/<int:pk>/stream/", "post"): Call(
+    ("api/tracks/<id:pk>/stream/", "post"): Call(
         lambda w: _track(w) + "stream/", lambda w: {}, _by_uploader
     ),
-    ("api/tracks/<int:pk>/toggle_favorite/", "post"): Call(
+    ("api/tracks/<id:pk>/toggle_favorite/", "post"): Call(
         lambda w: _track(w) + "toggle_favorite/", owner=_by_uploader
     ),
     ("api/favorites/", "get"): Call(lambda w: "/api/favorites/"),
     ("api/history/", "get"): Call(lambda w: "/api/history/"),
     ("api/history/", "delete"): Call(lambda w: "/api/history/"),
-    ("api/history/<int:play_id>/progress/", "post"): Call(
+    ("api/history/<id:play_id>/progress/", "post"): Call(
         lambda w: f"/api/history/{w.play.pk}/progress/", lambda w: {"played_seconds": 10}
+    ),
+    ("api/reports/", "get"): Call(lambda w: "/api/reports/"),
+    ("api/reports/", "post"): Call(
+        lambda w: "/api/reports/",
+        lambda w: {"kind": "playlist", "id": w.public_playlist.pk, "reason": "spam"},
     ),
     ("api/playlists/", "get"): Call(lambda w: "/api/playlists/"),
     ("api/playlists/", "post"): Call(lambda w: "/api/playlists/", lambda w: {"name": "Mine"}),
     ("api/playlists/public/", "get"): Call(lambda w: "/api/playlists/public/"),
-    ("api/playlists/<int:pk>/", "get"): Call(_playlist),
-    ("api/playlists/<int:pk>/", "patch"): Call(_playlist, lambda w: {"name": "Renamed"}),
-    ("api/playlists/<int:pk>/", "delete"): Call(_playlist),
-    ("api/playlists/<int:pk>/items/", "get"): Call(lambda w: _playlist(w) + "items/"),
-    ("api/playlists/<int:pk>/add/", "post"): Call(
+    ("api/playlists/<id:pk>/", "get"): Call(_playlist),
+    ("api/playlists/<id:pk>/", "patch"): Call(_playlist, lambda w: {"name": "Renamed"}),
+    ("api/playlists/<id:pk>/", "delete"): Call(_playlist),
+    ("api/playlists/<id:pk>/items/", "get"): Call(lambda w: _playlist(w) + "items/"),
+    ("api/playlists/<id:pk>/add/", "post"): Call(
         lambda w: _playlist(w) + "add/", lambda w: {"track_id": w.track.pk}
     ),
-    ("api/playlists/<int:pk>/remove/", "post"): Call(
+    ("api/playlists/<id:pk>/remove/", "post"): Call(
         lambda w: _playlist(w) + "remove/", lambda w: {"track_id": w.track.pk}
     ),
-    ("api/playlists/<int:pk>/reorder/", "post"): Call(
+    ("api/playlists/<id:pk>/reorder/", "post"): Call(
         lambda w: _playlist(w) + "reorder/", lambda w: {"range_start": 0, "insert_before": 1}
     ),
-    ("api/playlists/<int:pk>/shares/", "get"): Call(lambda w: _playlist(w) + "shares/"),
-    ("api/playlists/<int:pk>/shares/", "post"): Call(
+    ("api/playlists/<id:pk>/shares/", "get"): Call(lambda w: _playlist(w) + "shares/"),
+    ("api/playlists/<id:pk>/shares/", "post"): Call(
         lambda w: _playlist(w) + "shares/", lambda w: {}
     ),
-    ("api/playlists/<int:pk>/shares/<int:share_id>/", "delete"): Call(
+    ("api/playlists/<id:pk>/shares/<id:share_id>/", "delete"): Call(
         lambda w: _playlist(w) + f"shares/{w.share.pk}/"
     ),
     ("api/shared/<slug:token>/", "get"): Call(lambda w: f"/api/shared/{w.share.token}/"),
@@ -137,6 +145,14 @@ CALLS: dict[tuple[str, str], Call] = {
     ("api/uploads/<uuid:upload_id>/abort/", "post"): Call(
         lambda w: _upload(w) + "abort/", owner=_by_uploader
     ),
+    ("api/me/stats/", "get"): Call(lambda w: "/api/me/stats/"),
+    ("api/me/stats/activity/", "get"): Call(lambda w: "/api/me/stats/activity/"),
+    ("api/me/stats/recap/<int:year>/", "get"): Call(lambda w: "/api/me/stats/recap/2026/"),
+    # The owner's statistics are private (the default): a 404 for everyone, the owner too.
+    ("api/users/<str:username>/stats/", "get"): Call(lambda w: "/api/users/owner/stats/"),
+    ("api/charts/tracks/", "get"): Call(lambda w: "/api/charts/tracks/"),
+    ("api/charts/artists/", "get"): Call(lambda w: "/api/charts/artists/"),
+    ("api/charts/albums/", "get"): Call(lambda w: "/api/charts/albums/"),
     ("api/schema/", "get"): Call(lambda w: "/api/schema/"),
     ("api/docs/", "get"): Call(lambda w: "/api/docs/"),
     ("api/redoc/", "get"): Call(lambda w: "/api/redoc/"),
@@ -148,6 +164,8 @@ CALLS: dict[tuple[str, str], Call] = {
     # Local storage backend only: avatars and artwork, public by design; unknown files 404.
     ("media/<path:path>", "get"): Call(lambda w: "/media/avatars/nobody.webp"),
     ("healthz", "get"): Call(lambda w: "/healthz"),
+    ("", "get"): Call(lambda w: "/"),
+    ("api/", "get"): Call(lambda w: "/api/"),
     ("readyz", "get"): Call(lambda w: "/readyz"),
 }
 
@@ -199,36 +217,40 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/auth/logout/", "post"): (401, 401, 401, 401, 401, 401, 401),
     ("api/me/", "get"): (401, 200, 200, 200, 200, 200, 200),
     ("api/me/", "patch"): (401, 200, 200, 200, 200, 200, 200),
+    # Every caller changes only their own password, and only with it: a wrong one is a 400.
+    ("api/me/password/", "post"): (401, 400, 400, 400, 400, 400, 400),
     ("api/tracks/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/tracks/", "post"): (401, 403, 403, 400, 404, 404, 404),
     ("api/tracks/presigned_upload/", "post"): (401, 403, 403, 403, 201, 201, 201),
-    ("api/tracks/<int:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
-    ("api/tracks/<int:pk>/", "patch"): (401, 403, 403, 200, 403, 200, 200),
-    ("api/tracks/<int:pk>/", "delete"): (401, 403, 403, 204, 403, 204, 204),
+    ("api/tracks/<id:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<id:pk>/", "patch"): (401, 403, 403, 200, 403, 200, 200),
+    ("api/tracks/<id:pk>/", "delete"): (401, 403, 403, 204, 403, 204, 204),
     ("api/artists/", "get"): (200, 200, 200, 200, 200, 200, 200),
-    ("api/artists/<int:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/artists/<id:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/albums/", "get"): (200, 200, 200, 200, 200, 200, 200),
-    ("api/albums/<int:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/albums/<id:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/genres/", "get"): (200, 200, 200, 200, 200, 200, 200),
-    ("api/tracks/<int:pk>/stream/", "post"): (401, 200, 200, 200, 200, 200, 200),
-    ("api/tracks/<int:pk>/toggle_favorite/", "post"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<id:pk>/stream/", "post"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<id:pk>/toggle_favorite/", "post"): (401, 200, 200, 200, 200, 200, 200),
     ("api/favorites/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/reports/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/reports/", "post"): (401, 201, 201, 201, 201, 201, 201),
     ("api/history/", "get"): (401, 200, 200, 200, 200, 200, 200),
     ("api/history/", "delete"): (401, 200, 200, 200, 200, 200, 200),
-    ("api/history/<int:play_id>/progress/", "post"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/history/<id:play_id>/progress/", "post"): (401, 404, 404, 200, 404, 404, 404),
     ("api/playlists/", "get"): (401, 200, 200, 200, 200, 200, 200),
     ("api/playlists/", "post"): (401, 201, 201, 201, 201, 201, 201),
     ("api/playlists/public/", "get"): (200, 200, 200, 200, 200, 200, 200),
-    ("api/playlists/<int:pk>/", "get"): (404, 404, 404, 200, 404, 404, 404),
-    ("api/playlists/<int:pk>/", "patch"): (401, 404, 404, 200, 404, 404, 404),
-    ("api/playlists/<int:pk>/", "delete"): (401, 404, 404, 204, 404, 404, 404),
-    ("api/playlists/<int:pk>/items/", "get"): (404, 404, 404, 200, 404, 404, 404),
-    ("api/playlists/<int:pk>/add/", "post"): (401, 404, 404, 201, 404, 404, 404),
-    ("api/playlists/<int:pk>/remove/", "post"): (401, 404, 404, 200, 404, 404, 404),
-    ("api/playlists/<int:pk>/reorder/", "post"): (401, 404, 404, 200, 404, 404, 404),
-    ("api/playlists/<int:pk>/shares/", "get"): (401, 404, 404, 200, 404, 404, 404),
-    ("api/playlists/<int:pk>/shares/", "post"): (401, 404, 404, 201, 404, 404, 404),
-    ("api/playlists/<int:pk>/shares/<int:share_id>/", "delete"): (
+    ("api/playlists/<id:pk>/", "get"): (404, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<id:pk>/", "patch"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<id:pk>/", "delete"): (401, 404, 404, 204, 404, 404, 404),
+    ("api/playlists/<id:pk>/items/", "get"): (404, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<id:pk>/add/", "post"): (401, 404, 404, 201, 404, 404, 404),
+    ("api/playlists/<id:pk>/remove/", "post"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<id:pk>/reorder/", "post"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<id:pk>/shares/", "get"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/playlists/<id:pk>/shares/", "post"): (401, 404, 404, 201, 404, 404, 404),
+    ("api/playlists/<id:pk>/shares/<id:share_id>/", "delete"): (
         401,
         404,
         404,
@@ -243,6 +265,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/uploads/<uuid:upload_id>/parts/", "post"): (401, 403, 403, 400, 404, 404, 404),
     ("api/uploads/<uuid:upload_id>/complete/", "post"): (401, 403, 403, 400, 404, 404, 404),
     ("api/uploads/<uuid:upload_id>/abort/", "post"): (401, 403, 403, 204, 404, 404, 404),
+    ("api/me/stats/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/stats/activity/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/stats/recap/<int:year>/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/users/<str:username>/stats/", "get"): (404, 404, 404, 404, 404, 404, 404),
+    ("api/charts/tracks/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/charts/artists/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/charts/albums/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/schema/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/docs/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/redoc/", "get"): (200, 200, 200, 200, 200, 200, 200),
@@ -250,6 +279,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("storage/part/<str:token>", "put"): (403, 403, 403, 403, 403, 403, 403),
     ("storage/download/<str:token>", "get"): (403, 403, 403, 403, 403, 403, 403),
     ("healthz", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("readyz", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("media/<path:path>", "get"): (404, 404, 404, 404, 404, 404, 404),
 }

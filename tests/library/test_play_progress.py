@@ -1,16 +1,24 @@
 """POST /api/history/{play_id}/progress/: how long was played, and when a listen counts."""
 
+from datetime import datetime, timedelta
+
 import pytest
+from django.utils import timezone
 
 from core.library.models import Play
 from tests import factories
-from tests.library.paths import progress_url
+from tests.library.paths import progress_url, stream_url
 
 pytestmark = pytest.mark.django_db
 
 
-def play_of(user, *, duration: float | None) -> Play:
-    return factories.PlayFactory(user=user, track=factories.TrackFactory(duration=duration))
+def play_of(user, *, duration: float | None, started_at: datetime | None = None) -> Play:
+    """A history entry whose play started an hour ago unless `started_at` says otherwise."""
+    return factories.PlayFactory(
+        user=user,
+        track=factories.TrackFactory(duration=duration),
+        started_at=started_at or timezone.now() - timedelta(hours=1),
+    )
 
 
 def report(client, play: Play, seconds) -> dict:
@@ -70,7 +78,7 @@ def test_a_track_shorter_than_30_seconds_never_counts(alice, alice_client):
 
 
 def test_a_counted_listen_stays_counted_with_its_first_time(alice, alice_client, clock):
-    play = play_of(alice, duration=100)
+    play = play_of(alice, duration=100, started_at=clock.start - timedelta(minutes=5))
     report(alice_client, play, 50)
     counted_at = Play.objects.get(pk=play.pk).counted_at
 
@@ -82,7 +90,7 @@ def test_a_counted_listen_stays_counted_with_its_first_time(alice, alice_client,
 
 
 def test_unknown_duration_accepts_any_length_but_never_counts(alice, alice_client):
-    play = play_of(alice, duration=None)
+    play = play_of(alice, duration=None, started_at=timezone.now() - timedelta(hours=2))
 
     body = report(alice_client, play, 5000)
 
@@ -127,6 +135,47 @@ def test_bad_progress_is_rejected_and_changes_nothing(alice, alice_client, paylo
     assert body["code"] == "invalid"
     assert "played_seconds" in body["fields"]
     assert Play.objects.get(pk=play.pk).played_seconds == 0
+
+
+def test_a_claim_made_the_instant_the_play_started_is_not_counted(alice, alice_client, clock):
+    play = play_of(alice, duration=180, started_at=clock.start)
+
+    body = report(alice_client, play, 90)
+
+    assert body["counted"] is False
+    assert Play.objects.filter(pk=play.pk, counted=True).exists() is False
+
+
+def test_a_claim_is_held_to_the_wall_time_since_the_play_started(
+    alice, alice_client, clock, settings
+):
+    settings.PLAY_PROGRESS_TOLERANCE_SECONDS = 5
+    play = play_of(alice, duration=180, started_at=clock.start)
+    clock.advance(20)
+
+    body = report(alice_client, play, 90)
+
+    assert body == {"play_id": play.pk, "played_seconds": 25, "counted": False}
+    assert Play.objects.get(pk=play.pk).played_seconds == 25
+
+
+def test_a_claim_after_the_time_really_elapsed_is_counted(alice, alice_client, clock):
+    play = play_of(alice, duration=180, started_at=clock.start)
+    report(alice_client, play, 90)
+    clock.advance(90)
+
+    body = report(alice_client, play, 90)
+
+    assert body == {"play_id": play.pk, "played_seconds": 90, "counted": True}
+
+
+def test_a_stream_then_an_instant_claim_adds_nothing_to_the_play_count(alice, alice_client):
+    track = factories.TrackFactory(duration=180)
+    play_id = alice_client.post(stream_url(track.pk)).json()["play_id"]
+
+    alice_client.post(progress_url(play_id), {"played_seconds": 179})
+
+    assert not Play.objects.filter(track=track, counted=True).exists()
 
 
 @pytest.mark.parametrize("who", ["bob_client", "moderator_client", "staff_client"])

@@ -5,8 +5,6 @@ from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
-from rest_framework.throttling import ScopedRateThrottle
 
 from core.library.models import Play
 from media_pipeline.storage import StorageUnavailable, get_storage
@@ -248,10 +246,9 @@ def test_storage_backend_is_built_once_and_reused(alice_client, track):
     assert get_storage.cache_info().hits >= 2
 
 
-def test_stream_is_throttled_under_its_own_scope(alice_client, track):
-    cache.clear()
-    with mock.patch.object(ScopedRateThrottle, "THROTTLE_RATES", {"stream": "2/min"}):
-        codes = [alice_client.post(stream_url(track.pk)).status_code for _ in range(3)]
-    cache.clear()
+def test_stream_is_throttled_under_its_own_scope(alice_client, track, throttle_rates):
+    throttle_rates(stream="2/min")
+
+    codes = [alice_client.post(stream_url(track.pk)).status_code for _ in range(3)]
 
     assert codes == [200, 200, 429]

@@ -43,7 +43,7 @@ def test_a_deactivated_account_learns_nothing_about_tracks(alice):
     assert client.post(stream_url(999_999)).status_code == 401
 
 
-def test_a_reactivated_account_streams_again(alice, track):
+def test_a_reactivated_account_streams_again_with_a_new_token_only(alice, track):
     client = client_for(alice)
     alice.is_active = False
     alice.save(update_fields=["is_active"])
@@ -52,8 +52,21 @@ def test_a_reactivated_account_streams_again(alice, track):
     alice.is_active = True
     alice.save(update_fields=["is_active"])
 
-    assert client.post(stream_url(track.pk)).status_code == 200
+    assert client.post(stream_url(track.pk)).json()["code"] == "token_revoked"
+    assert client_for(alice).post(stream_url(track.pk)).status_code == 200
     assert Play.objects.filter(user=alice).count() == 1
+
+
+def test_a_token_issued_before_a_password_change_cannot_stream(alice, track):
+    client = client_for(alice)
+    alice.set_password("a-brand-new-Passphrase-7")
+    alice.save()
+
+    response = client.post(stream_url(track.pk))
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_revoked"
+    assert not Play.objects.exists()
 
 
 def test_a_forged_token_is_refused(track):

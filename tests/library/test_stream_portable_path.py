@@ -68,3 +68,17 @@ def test_a_deactivated_account_is_refused(alice, alice_client, track):
 
     assert alice_client.post(stream_url(track.pk)).json()["code"] == "user_inactive"
     assert not Play.objects.exists()
+
+
+def test_a_token_from_before_a_password_change_is_refused_in_the_one_read(
+    alice, alice_client, track
+):
+    alice.set_password("a-brand-new-Passphrase-7")
+    alice.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.post(stream_url(track.pk))
+
+    assert response.json()["code"] == "token_revoked"
+    assert len(queries.captured_queries) == 1
+    assert not Play.objects.exists()

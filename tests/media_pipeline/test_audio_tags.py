@@ -1,4 +1,5 @@
 import pytest
+from mutagen.flac import FLAC
 
 from media_pipeline.audio.tags import SyncedLine, Tags, parse_lrc, read_tags
 from tests.media_pipeline.audio_fixtures import LYRICS, SYNCED
@@ -40,3 +41,19 @@ def test_lrc_lines_with_several_stamps_and_no_stamp():
         SyncedLine(time=10.0, text="Chorus"),
         SyncedLine(time=30.5, text="Chorus"),
     ]
+
+
+def test_tags_read_from_a_file_lose_bidi_controls(audio_samples, tmp_path):
+    path = tmp_path / "spoof.flac"
+    path.write_bytes(audio_samples["flac"].path.read_bytes())
+    audio = FLAC(path)
+    audio["title"] = "invoice\u202egpj.exe"
+    audio["artist"] = "The\u200b Sine\u2066 Waves"
+    audio["genre"] = "Amb\u202eient"
+    audio.save()
+
+    found = read_tags(path)
+
+    assert found.title == "invoicegpj.exe"
+    assert found.artist == "The Sine Waves"
+    assert found.genres == ["Ambient"]

@@ -9,12 +9,12 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
-from core.uploads.models import ImportedFile, Upload
+from core.uploads.models import ImportedFile, ImportFailure, Upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MOVE = ("core", "0009_uploads_processing_models_from_media_pipeline")
-STATE_DELETE = ("media_pipeline", "0005_models_moved_to_core")
+MOVE = ("core", "0014_uploads_processing_models_from_media_pipeline")
+STATE_DELETE = ("media_pipeline", "0006_models_moved_to_core")
 
 
 def _before_the_move(executor: MigrationExecutor) -> list[tuple[str, str]]:
@@ -62,6 +62,9 @@ def _insert_with_old_models(apps) -> dict:
     apps.get_model("media_pipeline", "ProcessingJob").objects.create(
         track=track, state="done", enqueued_at=datetime(2026, 1, 1, tzinfo=UTC), attempts=1
     )
+    apps.get_model("media_pipeline", "ImportFailure").objects.create(
+        sha256="b" * 64, path="folder/broken.mp3", reason="not audio"
+    )
     apps.get_model("media_pipeline", "ImportedFile").objects.create(
         sha256="a" * 64, path="folder/carried.mp3", size=10, track=track, imported_by=user
     )
@@ -88,6 +91,7 @@ def test_rows_written_before_the_move_are_read_through_the_models_in_core():
     assert TrackVariant.objects.get(track_id=ids["track"]).quality == "low"
     assert ProcessingJob.objects.get(track_id=ids["track"]).state == "done"
     assert ImportedFile.objects.get(track_id=ids["track"]).path == "folder/carried.mp3"
+    assert ImportFailure.objects.get(sha256="b" * 64).reason == "not audio"
 
 
 def test_moderators_keep_the_permission_to_view_uploads_across_the_move():

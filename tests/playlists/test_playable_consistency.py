@@ -11,6 +11,8 @@ from django.urls import reverse
 from core.catalog.models import Track, TrackStatus
 from core.playlists.models import PlaylistItem
 from core.processing.jobs import job_claim, job_finish_failed, track_process_enqueue
+from core.reports.models import ReportKind
+from core.reports.services import reported_item_hide
 from tests import factories
 from tests.playlists.conftest import make_playlist
 
@@ -81,6 +83,14 @@ def test_the_admin_form_keeps_items_in_step(track_in_playlists, client):
     response = client.post(reverse("admin:core_track_change", args=[track_in_playlists.pk]), form)
 
     assert response.status_code == 302
+    assert Track.objects.get(pk=track_in_playlists.pk).is_hidden
+    assert_items_follow_their_tracks()
+
+
+@pytest.mark.django_db
+def test_a_moderator_hiding_a_reported_track_keeps_items_in_step(track_in_playlists, moderator):
+    reported_item_hide(kind=ReportKind.TRACK, item_id=track_in_playlists.pk, by=moderator)
+
     assert Track.objects.get(pk=track_in_playlists.pk).is_hidden
     assert_items_follow_their_tracks()
 

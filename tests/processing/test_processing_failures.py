@@ -2,8 +2,10 @@ import pytest
 
 from core.catalog.models import TrackStatus
 from core.processing.models import JobState, TrackVariant
+from media_pipeline.audio import loudness, transcode
+from media_pipeline.audio.probe import NOT_ACCEPTED
 from media_pipeline.storage import get_storage
-from tests.media_pipeline.audio_fixtures import AudioSample, process_now, stored_track
+from tests.media_pipeline.audio_fixtures import process_now, stored_track
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ def _assert_failed(track, reason: str):
     ("name", "reason"),
     [
         ("text", "Not an audio file: ffprobe did not recognise it as any audio format"),
-        ("picture", "Not an audio file: ffprobe found no audio stream"),
+        ("picture", NOT_ACCEPTED),
         ("truncated", "File is truncated or corrupt: only 1.9 s of the 5.0 s"),
     ],
 )
@@ -73,17 +75,36 @@ def test_stored_type_other_than_declared_fails(audio_samples):
     _assert_failed(track, "Stored file has type audio/flac but audio/mpeg was declared")
 
 
-def test_the_uploader_reads_a_fixed_sentence_and_moderators_the_tools_words(
-    audio_samples, tmp_path
+TOOL_WORDS = "[mp3 @ 0x5581] /tmp/tonearm-track-k2j/original.mp3: Invalid data found"
+
+
+def test_a_decoding_failure_shows_the_uploader_a_sentence_and_moderators_the_tool(
+    audio_samples, monkeypatch
 ):
-    damaged = tmp_path / "damaged.m4a"
-    damaged.write_bytes(audio_samples["m4a"].path.read_bytes()[:2000])
-    track = stored_track(AudioSample(damaged, "audio/mp4", 6.0, "aac"))
+    def fails(*args, **kwargs):
+        raise loudness.LoudnessError(TOOL_WORDS)
+
+    monkeypatch.setattr(loudness, "measure", fails)
+    track = stored_track(audio_samples["mp3"])
 
     assert process_now(track) == "failed"
 
-    track.refresh_from_db()
-    assert track.failure_reason == "File is truncated or corrupt: ffprobe could not open it"
-    assert track.processing_job.last_error.startswith(track.failure_reason + ": ")
-    assert len(track.processing_job.last_error) > len(track.failure_reason) + 2
-    assert "tonearm-track-" not in track.failure_reason
+    _assert_failed(track, "File is truncated or corrupt: ffmpeg could not decode it")
+    assert track.failure_reason == "File is truncated or corrupt: ffmpeg could not decode it"
+    assert TOOL_WORDS in track.processing_job.last_error
+
+
+def test_a_conversion_failure_shows_the_uploader_a_sentence_and_moderators_the_tool(
+    audio_samples, monkeypatch
+):
+    def fails(*args, **kwargs):
+        raise transcode.TranscodeError(TOOL_WORDS)
+
+    monkeypatch.setattr(transcode, "transcode", fails)
+    track = stored_track(audio_samples["mp3"])
+
+    assert process_now(track) == "failed"
+
+    _assert_failed(track, "File could not be converted for streaming")
+    assert track.failure_reason == "File could not be converted for streaming"
+    assert TOOL_WORDS in track.processing_job.last_error

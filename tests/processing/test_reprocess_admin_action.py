@@ -88,3 +88,23 @@ def test_admin_links_of_the_former_media_pipeline_app_lead_to_core(client):
     assert response.status_code == 301
     assert response["Location"] == "/admin/core/processingjob/?state__exact=failed"
     assert client.get("/admin/media_pipeline/")["Location"] == "/admin/core/"
+
+
+def test_moderators_rerun_processing_from_the_jobs_page_as_the_operations_guide_says(
+    audio_samples, client, moderator
+):
+    track = stored_track(audio_samples["text"])
+    process_now(track)
+    client.force_login(moderator)
+
+    page = client.get(reverse("admin:core_processingjob_changelist"))
+    response = client.post(
+        reverse("admin:core_processingjob_changelist"),
+        {"action": "rerun_jobs", "_selected_action": [track.pk]},
+        follow=True,
+    )
+
+    assert page.status_code == 200
+    assert "Re-run media processing" in page.content.decode()
+    assert response.status_code == 200
+    assert ProcessingJob.objects.get(pk=track.pk).state == JobState.QUEUED

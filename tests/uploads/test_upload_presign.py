@@ -4,10 +4,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from rest_framework.throttling import ScopedRateThrottle
 
 from core.uploads.models import Upload, UploadStatus
 from media_pipeline.audio.formats import UPLOAD_TYPES
@@ -192,9 +190,8 @@ def test_presign_answers_503_and_keeps_nothing_when_storage_is_down(uploader_cli
     assert not Upload.objects.exists()
 
 
-def test_presigning_is_throttled_per_user(uploader_client, monkeypatch):
-    cache.clear()
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"presign": "2/min"})
+def test_presigning_is_throttled_per_user(uploader_client, throttle_rates):
+    throttle_rates(presign="2/min")
 
     statuses = [presign(uploader_client).status_code for _ in range(3)]
 

@@ -20,14 +20,22 @@ from media_pipeline.storage import StorageError, get_storage
 INTERRUPTED_EXIT_CODE = 130  # as a shell reports a process stopped by Ctrl-C
 
 
+LISTED_BY_DEFAULT = 10  # names shown of ignored or failed-before files; -v 2 shows all
+
+
+def _plain(text: str) -> str:
+    return text
+
+
 class _Stream:
-    """The command's stderr as tqdm needs it: written as given, without an added newline."""
+    """The command's stderr as tqdm needs it: written as given, without an added newline, and
+    without the error style Django gives stderr (the bar is progress, not an error)."""
 
     def __init__(self, wrapper: OutputWrapper):
         self._wrapper = wrapper
 
     def write(self, text: str) -> None:
-        self._wrapper.write(text, ending="")
+        self._wrapper.write(text, style_func=_plain, ending="")
 
     def flush(self) -> None:
         self._wrapper.flush()
@@ -82,7 +90,8 @@ class Command(BaseCommand):
         "Import a folder of audio files (searched recursively) into the catalog: each file is "
         "uploaded to storage and registered like an API upload, then processed by the workers. "
         "Files whose content (SHA-256) is already in the catalog are skipped, so a run stopped "
-        "with Ctrl-C resumes when started again."
+        "with Ctrl-C resumes when started again; files that failed in an earlier run are "
+        "reported as failed before and not tried again (see --retry-failed)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -107,6 +116,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--no-progress", action="store_true", help="No progress bar (for logs and cron)."
+        )
+        parser.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="Try again files whose same content failed in an earlier run.",
         )
 
     def handle(self, *args, folder: str, workers: int, dry_run: bool, **options) -> None:
@@ -133,7 +147,12 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             summary = import_files(
-                walk.files, user=user, workers=workers, dry_run=dry_run, progress=progress
+                walk.files,
+                user=user,
+                workers=workers,
+                dry_run=dry_run,
+                retry_failed=options["retry_failed"],
+                progress=progress,
             )
         finally:
             progress.close()
@@ -170,7 +189,7 @@ class Command(BaseCommand):
     def _report(
         self,
         summary: ImportSummary,
-        ignored: int,
+        ignored: list[str],
         total_bytes: int,
         seconds: float,
         dry_run: bool,
@@ -189,12 +208,30 @@ class Command(BaseCommand):
             f"{len(summary.imported)} {'to import' if dry_run else 'imported'}, "
             f"{len(summary.skipped)} skipped, {len(summary.failed)} failed"
         )
+        if summary.failed_before:
+            counts += f", {len(summary.failed_before)} failed before"
         if summary.not_started:
             counts += f", {summary.not_started} not started"
         line = f"{counts} ({_size(total_bytes)} in {seconds:.1f} s)."
         if ignored:
-            line += f" {ignored} other file(s) ignored: not audio by their extension."
+            line += f" {len(ignored)} other file(s) ignored: not audio by their extension."
         self.stdout.write(("Dry run: " if dry_run else "") + line)
+        failed_before = [f"{r.relative}: {r.reason}" for r in summary.failed_before]
+        for title, names in (
+            ("Failed before, not tried again (--retry-failed to try)", failed_before),
+            ("Ignored", ignored),
+        ):
+            self._list(title, names, verbosity)
+
+    def _list(self, title: str, names: list[str], verbosity: int) -> None:
+        if not names or verbosity < 1:
+            return
+        shown = names if verbosity > 1 else names[:LISTED_BY_DEFAULT]
+        self.stdout.write(f"{title}:")
+        for name in shown:
+            self.stdout.write(f"  {name}")
+        if len(shown) < len(names):
+            self.stdout.write(f"  … and {len(names) - len(shown)} more (-v 2 lists them all)")
 
 
 def _size(count: int) -> str:

@@ -125,7 +125,7 @@ def drop_triggers(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0009_uploads_processing_models_from_media_pipeline"),
+        ("core", "0014_uploads_processing_models_from_media_pipeline"),
     ]
 
     operations = [migrations.RunPython(create_triggers, drop_triggers)]

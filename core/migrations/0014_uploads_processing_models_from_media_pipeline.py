@@ -10,7 +10,14 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-MOVED_MODELS = ["upload", "importedfile", "trackmedia", "trackvariant", "processingjob"]
+MOVED_MODELS = [
+    "upload",
+    "importedfile",
+    "importfailure",
+    "trackmedia",
+    "trackvariant",
+    "processingjob",
+]
 
 
 def rename_content_types(apps, schema_editor, *, source: str, target: str) -> None:
@@ -30,14 +37,42 @@ def backwards(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0008_catalog_prefix_search_indexes"),
-        ("media_pipeline", "0005_models_moved_to_core"),
+        ("core", "0013_insights_rollups_and_listener_settings"),
+        ("media_pipeline", "0006_models_moved_to_core"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
+                migrations.CreateModel(
+                    name="ImportFailure",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("sha256", models.CharField(max_length=64, unique=True)),
+                        (
+                            "path",
+                            models.CharField(
+                                help_text="Where the file was, relative to the folder",
+                                max_length=1024,
+                            ),
+                        ),
+                        ("reason", models.CharField(max_length=500)),
+                        ("failed_at", models.DateTimeField(auto_now=True)),
+                    ],
+                    options={
+                        "db_table": "media_pipeline_importfailure",
+                        "ordering": ["-failed_at"],
+                    },
+                ),
                 migrations.CreateModel(
                     name="TrackMedia",
                     fields=[

@@ -1,12 +1,12 @@
-"""Upload, ImportedFile, TrackMedia, TrackVariant and ProcessingJob now belong to `core`
-(core 0009 adds them to its state): this app forgets them without touching their tables."""
+"""Upload, ImportedFile, ImportFailure, TrackMedia, TrackVariant and ProcessingJob now belong
+to `core` (core 0013 adds them to its state): this app forgets them without touching their tables."""
 
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("media_pipeline", "0004_import"),
+        ("media_pipeline", "0005_import_failures"),
     ]
 
     operations = [
@@ -34,6 +34,9 @@ class Migration(migrations.Migration):
                 ),
                 migrations.DeleteModel(
                     name="ImportedFile",
+                ),
+                migrations.DeleteModel(
+                    name="ImportFailure",
                 ),
                 migrations.DeleteModel(
                     name="ProcessingJob",

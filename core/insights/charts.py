@@ -1,0 +1,120 @@
+"""Charts of what everyone listens to: computed from the rollups, served from the cache for
+at most CHARTS_CACHE_SECONDS, computed on a miss. Tracks that are no longer playable leave a
+served chart at once; see docs/architecture.md#insights."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.utils import timezone
+
+from core.catalog import selectors as catalog_selectors
+from core.insights.models import BUCKET_MINUTES, ListenerQuarterHour, ListenerTrack
+from core.insights.services import bucket_of
+
+KINDS = {"tracks": "track_id", "artists": "track__artist_id", "albums": "track__album_id"}
+WINDOWS = {
+    "day": timedelta(days=1),
+    "week": timedelta(days=7),
+    "month": timedelta(days=30),
+    "year": timedelta(days=365),
+}
+# Entries kept per computed chart: those a request may ask for, and room for tracks hidden
+# since it was computed to drop out while the chart still fills.
+CHART_DEPTH = 150
+PREVIOUS_DEPTH = 1000
+
+
+def window(period: str, now: datetime) -> tuple[datetime | None, datetime]:
+    """Whole quarter hours ending with the current one; (None, end) for `all`."""
+    end = bucket_of(now) + timedelta(minutes=BUCKET_MINUTES)
+    return (None if period == "all" else end - WINDOWS[period]), end
+
+
+def _ranking(
+    kind: str, start: datetime | None, end: datetime, genre_id: int | None, depth: int
+) -> list[tuple[int, int, int]]:
+    """(id, listens, listeners) of playable tracks' listens in [start, end), best first."""
+    key = KINDS[kind]
+    if start is None:
+        rows = ListenerTrack.objects.all()
+    else:
+        rows = ListenerQuarterHour.objects.filter(bucket__gte=start, bucket__lt=end)
+    playable = catalog_selectors.playable_tracks(genre_id=genre_id).values("pk")
+    ranked = (
+        rows.filter(track_id__in=playable, **{f"{key}__isnull": False})
+        .values(key)
+        .annotate(count=models.Sum("listens"), listeners=models.Count("user_id", distinct=True))
+        .order_by("-count", "-listeners", key)
+        .values_list(key, "count", "listeners")
+    )
+    return list(ranked[:depth])
+
+
+def _computed(kind: str, period: str, genre_id: int | None) -> dict:
+    start, end = window(period, timezone.now())
+    current = _ranking(kind, start, end, genre_id, CHART_DEPTH)
+    previous = []
+    if start is not None:
+        before = _ranking(kind, start - WINDOWS[period], start, genre_id, PREVIOUS_DEPTH)
+        previous = [entry[0] for entry in before]
+    return {"from": start, "to": end, "current": current, "previous": previous}
+
+
+def _cached(kind: str, period: str, genre_id: int | None) -> dict:
+    key = f"insights:chart:{kind}:{period}:{genre_id or 0}"
+    data = cache.get(key)
+    if data is None:
+        data = _computed(kind, period, genre_id)
+        cache.set(key, data, settings.CHARTS_CACHE_SECONDS)
+    return data
+
+
+def _movement(rank: int, previous: int | None) -> str:
+    if previous is None:
+        return "new"
+    return "up" if previous > rank else "down" if previous < rank else "same"
+
+
+def chart(*, kind: str, period: str, genre_id: int | None, limit: int, user) -> dict:
+    """The top `limit` of a chart, ranked among what is playable now, with the subjects each
+    entry names ready for their payloads. A constant number of queries on a warm cache."""
+    data = _cached(kind, period, genre_id)
+    current, previous = data["current"], data["previous"]
+    if kind == "tracks":
+        playable = catalog_selectors.playable_track_ids([entry[0] for entry in current] + previous)
+        current = [entry for entry in current if entry[0] in playable]
+        previous = [pk for pk in previous if pk in playable]
+    current = current[:limit]
+    ranks = {pk: rank for rank, pk in enumerate(previous, start=1)}
+    ids = [entry[0] for entry in current]
+    subjects = _subjects(kind, ids, user)
+    singular = kind[:-1]
+    results = []
+    for rank, (pk, count, listeners) in enumerate(current, start=1):
+        if pk not in subjects:  # deleted since the chart was computed
+            continue
+        results.append(
+            {
+                "rank": rank,
+                "previous_rank": ranks.get(pk),
+                "movement": _movement(rank, ranks.get(pk)),
+                "count": count,
+                "listeners": listeners,
+                singular: subjects[pk],
+            }
+        )
+    return {"period": period, "from": data["from"], "to": data["to"], "results": results}
+
+
+def _subjects(kind: str, ids: list[int], user) -> dict:
+    if kind == "tracks":
+        tracks = catalog_selectors.track_list(user=user).filter(pk__in=ids)
+        return {track.pk: track for track in tracks}
+    if kind == "artists":
+        return catalog_selectors.artists_by_id(ids)
+    return {
+        pk: {"id": pk, "title": album.title, "artist": album.artist}
+        for pk, album in catalog_selectors.albums_by_id(ids).items()
+    }

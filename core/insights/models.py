@@ -1,0 +1,97 @@
+"""Rollups of counted listens, kept up to date as listens are counted (services.py) and
+recomputable from the play history (rebuild.py). docs/architecture.md#insights has the design."""
+
+from django.conf import settings
+from django.db import models
+
+# Rollups bucket listens by quarter hour of UTC: every time zone in use today is a whole
+# number of quarter hours from UTC, so local hours, days and months are unions of buckets.
+BUCKET_MINUTES = 15
+
+
+class ListenedTrack(models.Model):
+    """A track as insights know it: its identity when first counted (refreshed by a rebuild),
+    and its all-time figures. No foreign key to the catalog: one's statistics keep naming a
+    track after it is deleted."""
+
+    track_id = models.BigIntegerField(primary_key=True, help_text="The catalog track's id")
+    title = models.CharField(max_length=300)
+    artist_id = models.BigIntegerField()
+    artist_name = models.CharField(max_length=200)
+    album_id = models.BigIntegerField(null=True, blank=True)
+    album_title = models.CharField(max_length=200, blank=True)
+    listens = models.PositiveIntegerField(default=0, help_text="All-time counted listens")
+    listeners = models.PositiveIntegerField(default=0, help_text="Listeners with one or more")
+
+    class Meta:
+        indexes = [models.Index(fields=["-listens"], name="listened_track_listens_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.artist_name}"
+
+
+class ListenedTrackGenre(models.Model):
+    track = models.ForeignKey(ListenedTrack, on_delete=models.CASCADE, related_name="genres")
+    genre_id = models.BigIntegerField()
+    genre_name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["track", "genre_id"], name="listened_genre_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.genre_name
+
+
+class ListenerQuarterHour(models.Model):
+    """One listener's counted listens of one track that started in one UTC quarter hour."""
+
+    # No index of its own: the unique constraint leads with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    bucket = models.DateTimeField(help_text="Start of the UTC quarter hour")
+    track = models.ForeignKey(ListenedTrack, on_delete=models.CASCADE, related_name="+")
+    listens = models.PositiveIntegerField()
+    ms = models.BigIntegerField(help_text="Milliseconds played, summed over the listens")
+    first_at = models.DateTimeField(help_text="When the earliest of these listens started")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "bucket", "track"], name="listener_quarter_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ms__gte=0), name="listener_quarter_ms_non_negative"
+            ),
+        ]
+        # Charts read every listener's rows of a window.
+        indexes = [models.Index(fields=["bucket"], name="listener_quarter_bucket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ▶ {self.track_id}: {self.listens} at {self.bucket:%Y-%m-%d %H:%M}"
+
+
+class ListenerTrack(models.Model):
+    """One listener's all-time counted listens of one track: what `all` periods, new artists
+    and a track's listener count read instead of every quarter hour."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    track = models.ForeignKey(ListenedTrack, on_delete=models.CASCADE, related_name="+")
+    listens = models.PositiveIntegerField()
+    ms = models.BigIntegerField()
+    first_at = models.DateTimeField(help_text="When the listener's first counted listen started")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "track"], name="listener_track_unique"),
+            models.CheckConstraint(
+                condition=models.Q(ms__gte=0), name="listener_track_ms_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ▶ {self.track_id}: {self.listens}"

@@ -1,0 +1,116 @@
+"""Recompute the rollups from the play history: what the incremental updates of services.py
+must always equal (tests/insights hold them to each other)."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models, transaction
+from django.db.models.functions import Coalesce, Floor
+
+from core.catalog import selectors as catalog_selectors
+from core.catalog import services as catalog_services
+from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
+from core.insights.services import bucket_of, listened_tracks_create, played_ms
+from core.library.models import Play
+
+_BATCH = 5000
+
+
+@dataclass
+class _Sum:
+    listens: int = 0
+    ms: int = 0
+    first_at: datetime | None = None
+
+    def add(self, ms: int, at: datetime) -> None:
+        self.listens += 1
+        self.ms += ms
+        self.first_at = at if self.first_at is None else min(self.first_at, at)
+
+
+@dataclass
+class RebuildResult:
+    listeners: int = 0
+    listens: int = 0
+    tracks: set[int] = field(default_factory=set)
+
+
+def _listener_rows(user_id: int) -> tuple[list[ListenerQuarterHour], dict[int, _Sum]]:
+    quarters: dict[tuple, _Sum] = {}
+    tracks: dict[int, _Sum] = {}
+    plays = (
+        Play.objects.filter(user_id=user_id, counted=True)
+        .order_by()
+        .values_list("track_id", "started_at", "played_seconds")
+    )
+    for track_id, at, seconds in plays.iterator(chunk_size=_BATCH):
+        ms = played_ms(seconds)
+        quarters.setdefault((bucket_of(at), track_id), _Sum()).add(ms, at)
+        tracks.setdefault(track_id, _Sum()).add(ms, at)
+    rows = [
+        ListenerQuarterHour(
+            user_id=user_id,
+            bucket=bucket,
+            track_id=track_id,
+            listens=s.listens,
+            ms=s.ms,
+            first_at=s.first_at,
+        )
+        for (bucket, track_id), s in quarters.items()
+    ]
+    return rows, tracks
+
+
+def _recount_tracks() -> None:
+    """Each track's all-time listens and listeners from the listeners' rows, in SQL."""
+    per_track = ListenerTrack.objects.filter(track=models.OuterRef("pk")).order_by().values("track")
+    listens = per_track.annotate(total=models.Sum("listens")).values("total")
+    listeners = per_track.annotate(total=models.Count("pk")).values("total")
+    ListenedTrack.objects.update(
+        listens=Coalesce(models.Subquery(listens), 0),
+        listeners=Coalesce(models.Subquery(listeners), 0),
+    )
+    catalog_services.track_listen_counts_set(ListenedTrack.objects.filter(listens__gt=0))
+
+
+def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> RebuildResult:
+    """Recompute every rollup and listen counter from the counted plays, in one transaction.
+
+    Listens of tracks the catalog has deleted are kept as they are: their plays went with
+    the track, so the rollups are all that is left of them. `progress` wraps the loop over
+    listeners (a progress bar)."""
+    result = RebuildResult()
+    with transaction.atomic():
+        existing = catalog_selectors.track_ids()
+        ListenerQuarterHour.objects.filter(track_id__in=existing).delete()
+        ListenerTrack.objects.filter(track_id__in=existing).delete()
+        ListenedTrack.objects.filter(pk__in=existing).delete()
+        counted = Play.objects.filter(counted=True).order_by()
+        track_ids = list(counted.values_list("track_id", flat=True).distinct())
+        for start in range(0, len(track_ids), _BATCH):
+            listened_tracks_create(track_ids[start : start + _BATCH])
+        user_ids = list(counted.values_list("user_id", flat=True).distinct().order_by("user_id"))
+        for user_id in progress(user_ids):
+            quarters, tracks = _listener_rows(user_id)
+            ListenerQuarterHour.objects.bulk_create(quarters, batch_size=_BATCH)
+            ListenerTrack.objects.bulk_create(
+                [
+                    ListenerTrack(
+                        user_id=user_id,
+                        track_id=track_id,
+                        listens=s.listens,
+                        ms=s.ms,
+                        first_at=s.first_at,
+                    )
+                    for track_id, s in tracks.items()
+                ],
+                batch_size=_BATCH,
+            )
+            result.tracks.update(tracks)
+            result.listeners += 1
+            result.listens += sum(s.listens for s in tracks.values())
+        _recount_tracks()
+        Play.objects.exclude(rolled_up_ms=None).filter(counted=False).update(rolled_up_ms=None)
+        counted.update(rolled_up_ms=Floor(models.F("played_seconds") * 1000 + 0.5))
+    return result

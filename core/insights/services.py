@@ -1,0 +1,130 @@
+"""Writes of insights: a counted listen enters the rollups once; a cleared history leaves them."""
+
+import math
+from datetime import UTC, datetime
+
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Least
+
+from core.catalog import selectors as catalog_selectors
+from core.catalog import services as catalog_services
+from core.insights.models import (
+    BUCKET_MINUTES,
+    ListenedTrack,
+    ListenedTrackGenre,
+    ListenerQuarterHour,
+    ListenerTrack,
+)
+from core.library.models import Play
+
+
+def played_ms(played_seconds: float) -> int:
+    """Milliseconds, rounded half up: integers sum the same in any order, so the rebuild and
+    the incremental rollups agree to the millisecond."""
+    return math.floor(played_seconds * 1000 + 0.5)
+
+
+def bucket_of(instant: datetime) -> datetime:
+    """The start of the UTC quarter hour holding `instant`."""
+    utc = instant.astimezone(UTC)
+    return utc.replace(minute=utc.minute - utc.minute % BUCKET_MINUTES, second=0, microsecond=0)
+
+
+def _add(model: type[models.Model], key: dict, *, listens: int, ms: int, at: datetime) -> bool:
+    """Add to the rollup row at `key`, creating it; True when this call created it."""
+    changes = {
+        "listens": models.F("listens") + listens,
+        "ms": models.F("ms") + ms,
+        "first_at": Least("first_at", models.Value(at, output_field=models.DateTimeField())),
+    }
+    if model.objects.filter(**key).update(**changes):
+        return False
+    try:
+        with transaction.atomic():
+            model.objects.create(**key, listens=listens, ms=ms, first_at=at)
+        return True
+    except IntegrityError:
+        # A concurrent listen created the row between our update and our insert.
+        model.objects.filter(**key).update(**changes)
+        return False
+
+
+def listened_tracks_create(track_ids: list[int]) -> None:
+    """Record the identity of each track of `track_ids` the catalog has and insights lack."""
+    known = set(ListenedTrack.objects.filter(pk__in=track_ids).values_list("pk", flat=True))
+    missing = [pk for pk in track_ids if pk not in known]
+    if not missing:
+        return
+    identities = catalog_selectors.track_identities(missing)
+    ListenedTrack.objects.bulk_create(
+        [
+            ListenedTrack(**{k: v for k, v in identity.items() if k != "genres"})
+            for identity in identities
+        ],
+        ignore_conflicts=True,
+    )
+    ListenedTrackGenre.objects.bulk_create(
+        [
+            ListenedTrackGenre(track_id=identity["track_id"], genre_id=gid, genre_name=name)
+            for identity in identities
+            for gid, name in identity["genres"]
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def insights_record_listen(*, play: Play) -> None:
+    """Bring the rollups up to date with a history entry: a counted entry adds one listen the
+    first time and its played time every time it grew. Idempotent: the entry, locked, keeps
+    how much of it the rollups hold (`rolled_up_ms`)."""
+    if not play.counted:
+        return
+    row = (
+        Play.objects.select_for_update(of=("self",))
+        .filter(pk=play.pk, counted=True)
+        .values("user_id", "track_id", "started_at", "played_seconds", "rolled_up_ms")
+        .first()
+    )
+    if row is None:
+        return
+    ms = played_ms(row["played_seconds"])
+    listens = 1 if row["rolled_up_ms"] is None else 0
+    delta_ms = ms - (row["rolled_up_ms"] or 0)
+    if listens == 0 and delta_ms <= 0:
+        return
+    user_id, track_id, at = row["user_id"], row["track_id"], row["started_at"]
+    if listens:
+        listened_tracks_create([track_id])
+        ListenedTrack.objects.filter(pk=track_id).update(listens=models.F("listens") + 1)
+        catalog_services.track_listen_counts_add({track_id: 1})
+    amounts = {"listens": listens, "ms": delta_ms, "at": at}
+    bucket = bucket_of(at)
+    _add(
+        ListenerQuarterHour, {"user_id": user_id, "bucket": bucket, "track_id": track_id}, **amounts
+    )
+    if _add(ListenerTrack, {"user_id": user_id, "track_id": track_id}, **amounts):
+        ListenedTrack.objects.filter(pk=track_id).update(listeners=models.F("listeners") + 1)
+    Play.objects.filter(pk=play.pk).update(rolled_up_ms=ms)
+
+
+@transaction.atomic
+def insights_forget_listener(*, user) -> None:
+    """Take a listener's listens out of every rollup and counter (their history was cleared)."""
+    mine = ListenerTrack.objects.filter(user=user)
+    counts = dict(mine.select_for_update().values_list("track_id", "listens"))
+    if not counts:
+        return
+    listens = mine.filter(track=models.OuterRef("pk")).values("listens")[:1]
+    ListenedTrack.objects.filter(pk__in=mine.values("track_id")).update(
+        listens=models.F("listens") - models.Subquery(listens),
+        listeners=models.F("listeners") - 1,
+    )
+    catalog_services.track_listen_counts_add({pk: -count for pk, count in counts.items()})
+    ListenerQuarterHour.objects.filter(user=user).delete()
+    mine.delete()
+
+
+def insights_forget_deleted_account(sender, instance, **kwargs) -> None:
+    """pre_delete receiver of accounts: see insights_forget_listener."""
+    insights_forget_listener(user=instance)

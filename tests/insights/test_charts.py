@@ -1,0 +1,206 @@
+"""GET /api/charts/{tracks,artists,albums}/: what everyone listens to, from the cache."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.throttling import ScopedRateThrottle
+
+from core.catalog.models import Track
+from tests import factories
+from tests.insights.conftest import listen
+
+
+@pytest.fixture(autouse=True)
+def _cold_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@pytest.fixture
+def listeners(db):
+    return [factories.UserFactory() for _ in range(3)]
+
+
+def chart_of(client, kind: str, **params) -> dict:
+    response = client.get(f"/api/charts/{kind}/", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def listens(listeners, catalog, now, plan: dict[int, list[tuple[int, float]]]) -> None:
+    """plan: track index -> [(listener index, hours ago)]."""
+    for index, entries in plan.items():
+        for who, hours_ago in entries:
+            listen(listeners[who], catalog[index], now - timedelta(hours=hours_ago))
+
+
+def test_the_track_chart_ranks_by_listens_then_listeners(api_client, listeners, catalog, now):
+    listens(
+        listeners,
+        catalog,
+        now,
+        {
+            0: [(0, 1), (0, 2), (0, 3)],  # 3 listens, 1 listener
+            1: [(0, 1), (1, 2), (2, 3)],  # 3 listens, 3 listeners
+            2: [(1, 5)],
+            3: [(2, 30)],  # outside the day
+        },
+    )
+
+    body = chart_of(api_client, "tracks", period="day")
+
+    assert [(e["track"]["id"], e["count"], e["listeners"]) for e in body["results"]] == [
+        (catalog[1].pk, 3, 3),
+        (catalog[0].pk, 3, 1),
+        (catalog[2].pk, 1, 1),
+    ]
+    assert [e["rank"] for e in body["results"]] == [1, 2, 3]
+    assert body["period"] == "day"
+    assert body["results"][0]["track"]["listen_count"] == 3
+
+
+def test_ranks_move_against_the_window_before(api_client, listeners, catalog, now):
+    listens(
+        listeners,
+        catalog,
+        now,
+        {
+            0: [(0, 30), (1, 31), (2, 32), (0, 1)],  # first yesterday, second today
+            1: [(0, 33), (0, 1), (1, 2)],  # second yesterday, first today
+            2: [(2, 3)],  # new today
+        },
+    )
+
+    results = chart_of(api_client, "tracks", period="day")["results"]
+
+    moves = [(e["track"]["id"], e["previous_rank"], e["movement"]) for e in results]
+    assert moves == [
+        (catalog[1].pk, 2, "up"),
+        (catalog[0].pk, 1, "down"),
+        (catalog[2].pk, None, "new"),
+    ]
+
+
+def test_a_track_hidden_after_the_chart_was_computed_leaves_it_at_once(
+    api_client, listeners, catalog, now
+):
+    listens(listeners, catalog, now, {0: [(0, 1), (1, 1)], 1: [(0, 2)]})
+    assert len(chart_of(api_client, "tracks", period="week")["results"]) == 2
+
+    Track.objects.filter(pk=catalog[0].pk).update(is_hidden=True)
+
+    results = chart_of(api_client, "tracks", period="week")["results"]
+    assert [(e["rank"], e["track"]["id"]) for e in results] == [(1, catalog[1].pk)]
+
+
+def test_a_chart_is_served_from_the_cache_until_it_expires(
+    api_client, listeners, catalog, now, settings
+):
+    listens(listeners, catalog, now, {0: [(0, 1)]})
+    assert chart_of(api_client, "tracks", period="week")["results"][0]["count"] == 1
+
+    listens(listeners, catalog, now, {0: [(1, 1)]})
+    assert chart_of(api_client, "tracks", period="week")["results"][0]["count"] == 1
+    cache.clear()  # what expiry after CHARTS_CACHE_SECONDS does
+    assert chart_of(api_client, "tracks", period="week")["results"][0]["count"] == 2
+
+
+def test_artist_and_album_charts_group_their_tracks(api_client, listeners, catalog, now):
+    listens(
+        listeners,
+        catalog,
+        now,
+        {0: [(0, 1)], 1: [(1, 1)], 2: [(2, 1)], 3: [(0, 1), (1, 1), (2, 1), (0, 2)], 4: [(0, 1)]},
+    )
+
+    artists = chart_of(api_client, "artists", period="week")["results"]
+    albums = chart_of(api_client, "albums", period="week")["results"]
+
+    assert [(e["artist"]["name"], e["count"], e["listeners"]) for e in artists] == [
+        ("Bix", 5, 3),
+        ("Ada", 3, 3),
+    ]
+    assert [(e["album"]["title"], e["count"], e["listeners"]) for e in albums] == [
+        ("Third", 4, 3),
+        ("First", 2, 2),
+        ("Second", 1, 1),
+    ]
+    assert albums[0]["album"]["artist"]["name"] == "Bix"
+
+
+def test_a_genre_chart_holds_only_that_genres_tracks(api_client, listeners, catalog, now):
+    listens(listeners, catalog, now, {0: [(0, 1)], 1: [(0, 1), (1, 1)], 3: [(0, 1)]})
+    jazz = catalog[1].genres.get(name="Jazz")
+
+    results = chart_of(api_client, "tracks", period="week", genre=jazz.pk)["results"]
+
+    assert [e["track"]["id"] for e in results] == [catalog[1].pk, catalog[3].pk]
+
+
+def test_the_all_time_chart_counts_every_listen(api_client, listeners, catalog, now):
+    listens(listeners, catalog, now, {0: [(0, 24 * 400), (1, 1)], 1: [(2, 24 * 800)]})
+
+    body = chart_of(api_client, "tracks", period="all")
+
+    assert body["from"] is None
+    assert [(e["track"]["id"], e["count"], e["movement"]) for e in body["results"]] == [
+        (catalog[0].pk, 2, "new"),
+        (catalog[1].pk, 1, "new"),
+    ]
+
+
+def test_the_limit_caps_the_chart(api_client, listeners, catalog, now):
+    listens(listeners, catalog, now, {n: [(0, 1)] for n in range(5)})
+
+    assert len(chart_of(api_client, "tracks", limit=2)["results"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"period": "decade"}, "period"),
+        ({"limit": "101"}, "limit"),
+        ({"genre": "abc"}, "genre"),
+        ({"genre": "999999"}, "genre"),
+    ],
+)
+def test_bad_chart_input_is_a_400_naming_the_field(api_client, db, params, field):
+    response = api_client.get("/api/charts/tracks/", params)
+
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+
+
+def test_charts_are_throttled_for_anonymous_clients(api_client, db, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"charts": "2/min"})
+
+    codes = [api_client.get("/api/charts/artists/").status_code for _ in range(3)]
+
+    assert codes == [200, 200, 429]
+
+
+def _queries(client, params: dict) -> int:
+    client.get("/api/charts/tracks/", params)  # warm the cache
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/api/charts/tracks/", params).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_query_count_of_a_warm_chart_is_the_same_whatever_the_limit(
+    api_client, listeners, catalog, now
+):
+    listens(listeners, catalog, now, {0: [(0, 1)]})
+    one = _queries(api_client, {"limit": 1})
+    listens(listeners, catalog, now, {n: [(1, 2), (2, 3)] for n in range(5)})
+    cache.clear()
+
+    assert _queries(api_client, {"limit": 100}) == one
