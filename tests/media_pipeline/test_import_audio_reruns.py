@@ -10,8 +10,8 @@ from core.catalog.models import Track
 from core.management.commands.import_audio import BarProgress
 from core.uploads.importer import FileResult, Outcome
 from core.uploads.models import ImportFailure, Upload, UploadStatus
-from tests.media_pipeline.test_import_audio import run_import
 from tests.uploads.import_helpers import BAD, make_library
+from tests.uploads.test_import_audio import run_import
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
