@@ -143,8 +143,8 @@ def test_deleting_a_remembered_failure_in_the_admin_lets_the_next_run_try_again(
     client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
     failure = ImportFailure.objects.get(path="shopping list.mp3")
 
-    listing = client.get("/admin/media_pipeline/importfailure/")
-    client.post(f"/admin/media_pipeline/importfailure/{failure.pk}/delete/", {"post": "yes"})
+    listing = client.get("/admin/core/importfailure/")
+    client.post(f"/admin/core/importfailure/{failure.pk}/delete/", {"post": "yes"})
     out, _, _ = _import(library)
 
     assert "shopping list.mp3" in listing.content.decode()
