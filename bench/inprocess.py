@@ -46,7 +46,7 @@ def stream_costs(*, user, track_id: int, repeat: int = 500) -> dict:
     play_start and one whole stream service call (the endpoint without HTTP and DRF)."""
     from core.catalog.models import Track
     from core.library.models import Play
-    from core.library.services import play_start, track_stream
+    from core.library.stream import play_start, track_stream
     from media_pipeline.storage.local import LocalStorage
     from media_pipeline.storage.s3 import S3Storage
 

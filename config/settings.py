@@ -210,6 +210,12 @@ STORAGES = {
     },
 }
 
+# The local backend's upload views refuse a key whose slot was closed; the domain answers
+# (media_pipeline never imports core, so the check is named here).
+STORAGE_CLOSED_KEY_CHECK = "core.uploads.discarded.upload_slot_closed"
+# Text read from files' tags goes through the same policy as typed text (core/text.py).
+AUDIO_TAG_TEXT_CLEANER = "core.text.clean"
+
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024**3, minimum=1)
 UPLOAD_URL_EXPIRY_SECONDS = env_int("UPLOAD_URL_EXPIRY_SECONDS", 900, minimum=1)
 UPLOAD_REGISTER_WINDOW_SECONDS = env_int("UPLOAD_REGISTER_WINDOW_SECONDS", 86400, minimum=60)
@@ -333,7 +339,7 @@ SPECTACULAR_SETTINGS = {
         "core.api.schema.postprocess_schema",
     ],
     "ENUM_NAME_OVERRIDES": {
-        "StreamQualityEnum": "media_pipeline.selectors.STREAM_QUALITIES",
+        "StreamQualityEnum": "core.processing.selectors.STREAM_QUALITIES",
         "ReportStatusEnum": "core.reports.models.ReportStatus",
         "StatusEnum": "core.catalog.models.TrackStatus",  # the name it had before reports
     },

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import health
@@ -14,7 +15,7 @@ api_patterns = [
     path("", include("core.playlists.urls")),
     path("", include("core.reports.urls")),
     path("", include("core.insights.urls")),
-    path("", include("media_pipeline.api_urls")),
+    path("", include("core.uploads.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", docs.RedocView.as_view(url_name="schema"), name="redoc"),
@@ -30,9 +31,15 @@ urlpatterns = [
     path("", index.site_index, name="index"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Uploads and processing moved from the media_pipeline app into core: old admin links follow.
+    path("admin/media_pipeline/", RedirectView.as_view(url="/admin/core/", permanent=True)),
+    path(
+        "admin/media_pipeline/<path:rest>",
+        RedirectView.as_view(url="/admin/core/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
-    path("", include("media_pipeline.urls")),
+    path("", include("media_pipeline.storage.urls")),
 ]
 
 if settings.STORAGE_BACKEND == "local":

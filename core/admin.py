@@ -6,7 +6,9 @@ from core.accounts import admin as accounts_admin  # noqa: F401
 from core.catalog import admin as catalog_admin  # noqa: F401
 from core.library import admin as library_admin  # noqa: F401
 from core.playlists import admin as playlists_admin  # noqa: F401
+from core.processing import admin as processing_admin  # noqa: F401
 from core.reports import admin as reports_admin  # noqa: F401
+from core.uploads import admin as uploads_admin  # noqa: F401
 
 admin.site.site_header = "Tonearm administration"
 admin.site.site_title = "Tonearm admin"

@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_delete
 
 
@@ -15,11 +15,8 @@ class CoreConfig(AppConfig):
 
         tracks_hidden.connect(reports_resolve_hidden_tracks, dispatch_uid="reports_on_hide")
 
-        # The role groups hold permissions of core and media_pipeline, so they are synced once
-        # the later of the two has had its permissions created (post_migrate runs per app).
-        configs = list(apps.get_app_configs())
-        later = max(self, apps.get_app_config("media_pipeline"), key=configs.index)
-        post_migrate.connect(sync_role_groups, sender=later)
+        # Runs once core's permissions exist (post_migrate runs per app, permissions first).
+        post_migrate.connect(sync_role_groups, sender=self)
         # However an account is deleted (the admin, a shell), its listens leave the counters
         # that outlive it (a track's listen count), as when its history is cleared.
         pre_delete.connect(insights_forget_deleted_account, sender=User)

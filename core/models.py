@@ -10,13 +10,17 @@ from core.insights.models import (
 )
 from core.library.models import Favorite, Play
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
+from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
 from core.reports.models import Report, ReportingBan
+from core.uploads.models import ImportedFile, ImportFailure, Upload
 
 __all__ = [
     "Album",
     "Artist",
     "Favorite",
     "Genre",
+    "ImportFailure",
+    "ImportedFile",
     "ListenedTrack",
     "ListenedTrackGenre",
     "ListenerQuarterHour",
@@ -25,8 +29,12 @@ __all__ = [
     "Playlist",
     "PlaylistItem",
     "PlaylistShare",
+    "ProcessingJob",
     "Report",
     "ReportingBan",
     "Track",
+    "TrackMedia",
+    "TrackVariant",
+    "Upload",
     "User",
 ]

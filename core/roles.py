@@ -34,10 +34,10 @@ MODERATOR_PERMISSIONS = [
     "core.view_reportingban",
     "core.add_reportingban",
     "core.delete_reportingban",
-    "media_pipeline.view_upload",
-    "media_pipeline.view_processingjob",
-    "media_pipeline.view_trackmedia",
-    "media_pipeline.view_trackvariant",
+    "core.view_upload",
+    "core.view_processingjob",
+    "core.view_trackmedia",
+    "core.view_trackvariant",
 ]
 
 

@@ -2,9 +2,9 @@ from django.apps import AppConfig
 
 
 class MediaPipelineConfig(AppConfig):
+    """Object storage and audio tools: infrastructure that knows nothing of tracks.
+
+    It stays an app for its migration history: its models moved to `core` (0005 records it)."""
+
     name = "media_pipeline"
     verbose_name = "Media pipeline"
-
-    def ready(self) -> None:
-        # The pipeline's own admin lives beside admin.py (uploads), which autodiscover loads.
-        from media_pipeline import admin_pipeline  # noqa: F401

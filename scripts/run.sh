@@ -43,6 +43,8 @@ EOF
 )
 
 python manage.py migrate --noinput
+# With DEBUG off the server refuses to start without them (config/startup.py).
+python manage.py collectstatic --noinput --verbosity 0
 python manage.py seed_demo
 
 # Each process in its own process group (job control on), so that stopping this script stops

@@ -146,7 +146,7 @@ class TrackVariantFactory(factory.django.DjangoModelFactory):
     """A streaming variant row (its object is not stored: write one when a test fetches it)."""
 
     class Meta:
-        model = "media_pipeline.TrackVariant"
+        model = "core.TrackVariant"
 
     track = factory.SubFactory(TrackFactory)
     quality = "normal"

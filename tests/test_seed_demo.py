@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from core.catalog.models import Track, TrackStatus
-from media_pipeline.models import JobState, ProcessingJob, TrackMedia
+from core.processing.models import JobState, ProcessingJob, TrackMedia
 
 pytestmark = pytest.mark.django_db
 

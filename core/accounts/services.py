@@ -24,7 +24,7 @@ from core.accounts.avatars import AVATAR_EXTENSION, avatar_reencode
 from core.accounts.models import User
 from core.accounts.tokens import VersionedRefreshToken, token_version
 from core.accounts.usernames import username_key
-from core.api.errors import InvalidInput
+from core.api.errors import InvalidInput, Unauthenticated
 
 KEEP: Any = object()
 """Default of optional service arguments: leave that attribute as it is."""
@@ -82,7 +82,7 @@ def user_authenticate(
     address is locked out it raises LoginLocked (429), and every failure counts."""
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
-        raise exceptions.AuthenticationFailed(
+        raise Unauthenticated(
             "No active account found with the given credentials.", code="no_active_account"
         )
     return user
@@ -107,7 +107,7 @@ def _token_user(token: RefreshToken) -> User:
     user_id = token.payload.get(jwt_settings.USER_ID_CLAIM)
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
-        raise exceptions.AuthenticationFailed(
+        raise Unauthenticated(
             "No active account found for the given token.", code="no_active_account"
         )
     if token_version(token) != user.token_version:

@@ -36,6 +36,20 @@ class InvalidInput(DomainError):
     pass
 
 
+class Unauthenticated(DomainError):
+    """The request's credentials do not name a usable account (401)."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    code = "authentication_failed"
+
+
+class Forbidden(DomainError):
+    """The account may not do this (403); the message says who may."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+
+
 class NotFound(DomainError):
     status_code = status.HTTP_404_NOT_FOUND
     code = "not_found"
@@ -94,7 +108,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse |
         return database_unavailable_response(context["request"], exc)
     if isinstance(exc, DomainError):
         fields = {exc.field: [exc.detail]} if exc.field else None
-        return Response(error_body(exc.code, exc.detail, fields), status=exc.status_code)
+        response = Response(error_body(exc.code, exc.detail, fields), status=exc.status_code)
+        view, request = context.get("view"), context.get("request")
+        if isinstance(exc, Unauthenticated) and view is not None and request is not None:
+            # As DRF does for its own 401s: say which scheme would authenticate.
+            header = view.get_authenticate_header(request)
+            if header:
+                response["WWW-Authenticate"] = header
+        return response
     if isinstance(exc, RequestDataTooBig):
         return Response(
             error_body("request_too_large", "The request body is too large."),

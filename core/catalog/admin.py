@@ -12,9 +12,8 @@ from core.catalog import admin_media
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.services import schedule_stored_object_deletion
 from core.catalog.signals import tracks_hidden
-from core.playlists.services import playlist_items_sync_playable
-from media_pipeline.admin_actions import reprocess_tracks
-from media_pipeline.selectors import derived_keys
+from core.processing.admin import reprocess_tracks
+from core.processing.selectors import derived_keys
 
 
 def _tracks(count: int) -> str:
@@ -200,22 +199,18 @@ class TrackAdmin(admin.ModelAdmin):
     def hide_tracks(self, request: HttpRequest, queryset: QuerySet) -> None:
         track_ids = list(queryset.values_list("pk", flat=True))
         count = queryset.update(is_hidden=True)
-        playlist_items_sync_playable(track_ids=track_ids)
         tracks_hidden.send(sender=Track, track_ids=track_ids, by=request.user)
         self.message_user(request, f"Hid {count} {_tracks(count)}.", messages.SUCCESS)
 
     @admin.action(description="Unhide selected tracks", permissions=["moderate"])
     def unhide_tracks(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = queryset.update(is_hidden=False)
-        playlist_items_sync_playable(track_ids=queryset.values("pk"))
         self.message_user(request, f"Unhid {count} {_tracks(count)}.", messages.SUCCESS)
 
     def save_model(self, request: HttpRequest, obj: Track, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        if "is_hidden" in form.changed_data:
-            playlist_items_sync_playable(track_ids=[obj.pk])
-            if obj.is_hidden:
-                tracks_hidden.send(sender=Track, track_ids=[obj.pk], by=request.user)
+        if "is_hidden" in form.changed_data and obj.is_hidden:
+            tracks_hidden.send(sender=Track, track_ids=[obj.pk], by=request.user)
 
     def delete_model(self, request: HttpRequest, obj: Track) -> None:
         keys = [obj.storage_key, *derived_keys([obj.pk])]

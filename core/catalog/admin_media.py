@@ -7,8 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from core.catalog.models import Track
-from media_pipeline.models import TrackMedia, TrackVariant
-from media_pipeline.selectors import stream_source
+from core.processing.models import TrackMedia, TrackVariant
+from core.processing.selectors import stream_source
 from media_pipeline.storage import StorageUnavailable, get_storage
 
 # The player asks for the smallest copy: a moderator listens to judge, not to enjoy.

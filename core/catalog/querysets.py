@@ -105,7 +105,7 @@ class TrackQuerySet(models.QuerySet):
     def with_variant_flags(self) -> "TrackQuerySet":
         """Annotate `has_<quality>_variant` for each streaming variant quality, in the same
         query (see `variant_flag`)."""
-        from media_pipeline.models import TrackVariant, VariantQuality
+        from core.processing.models import TrackVariant, VariantQuality
 
         return self.annotate(
             **{

@@ -4,11 +4,10 @@ from rest_framework import serializers
 
 from core.catalog.models import Album, Artist, Genre, Track
 from core.catalog.querysets import variant_flag
+from core.processing.models import TrackMedia, VariantQuality
+from core.processing.selectors import ORIGINAL, STREAM_QUALITIES, artwork_urls
 from core.roles import can_moderate
 from core.text import validate_name
-from media_pipeline.api import PresignedPartOutputSerializer
-from media_pipeline.models import TrackMedia, VariantQuality
-from media_pipeline.selectors import ORIGINAL, STREAM_QUALITIES, artwork_urls
 
 
 class GenreRefSerializer(serializers.ModelSerializer):
@@ -376,55 +375,3 @@ class TrackRegisterInputSerializer(_TrackMetadataInputSerializer):
 class TrackUpdateInputSerializer(_TrackMetadataInputSerializer):
     title = serializers.CharField(max_length=300, required=False, validators=[validate_name])
     is_hidden = serializers.BooleanField(required=False, help_text="Moderators only.")
-
-
-class UploadStartInputSerializer(serializers.Serializer):
-    filename = serializers.CharField(max_length=255, help_text="Kept as metadata only.")
-    content_type = serializers.CharField(max_length=100, help_text="An audio type.")
-    size = serializers.IntegerField(min_value=1, help_text="Exact size in bytes.")
-    sha256 = serializers.RegexField(
-        r"^[0-9a-fA-F]{64}$",
-        required=False,
-        help_text="Hex SHA-256 of the file; the store then refuses other bytes.",
-        error_messages={"invalid": "Must be 64 hexadecimal characters."},
-    )
-
-
-class _UploadSlotOutputSerializer(serializers.Serializer):
-    upload_id = serializers.UUIDField()
-    key = serializers.CharField()
-    expires_at = serializers.DateTimeField(help_text="The URL(s) stop working at this time.")
-
-
-class UploadSlotOutputSerializer(_UploadSlotOutputSerializer):
-    """A slot for one request: up to UPLOAD_MULTIPART_THRESHOLD bytes."""
-
-    multipart = serializers.BooleanField(help_text="`false`: send the file in one request.")
-    method = serializers.CharField(help_text="The request's method: `PUT`.")
-    url = serializers.CharField()
-    headers = serializers.DictField(
-        child=serializers.CharField(), help_text="Send exactly these headers with the request."
-    )
-
-
-class MultipartUploadSlotOutputSerializer(_UploadSlotOutputSerializer):
-    """A slot for a file over UPLOAD_MULTIPART_THRESHOLD bytes, sent in parts."""
-
-    multipart = serializers.BooleanField(
-        help_text="`true`: send each part, then `POST /api/uploads/{id}/complete/`."
-    )
-    part_size = serializers.IntegerField(help_text="Bytes per part; the last holds the rest.")
-    part_count = serializers.IntegerField()
-    parts = PresignedPartOutputSerializer(
-        many=True,
-        help_text="URLs for the first parts; ask /api/uploads/{id}/parts/ for the others.",
-    )
-
-
-def upload_slot_schema() -> PolymorphicProxySerializer:
-    """OpenAPI annotation for the upload slot: one request, or parts (`multipart` says which)."""
-    return PolymorphicProxySerializer(
-        component_name="UploadSlot",
-        serializers=[UploadSlotOutputSerializer, MultipartUploadSlotOutputSerializer],
-        resource_type_field_name=None,
-    )

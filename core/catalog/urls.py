@@ -5,11 +5,6 @@ from core.catalog import views
 
 urlpatterns = [
     path("tracks/", views.TrackListCreateView.as_view(), name="track-list"),
-    path(
-        "tracks/presigned_upload/",
-        views.TrackPresignedUploadView.as_view(),
-        name="track-presigned-upload",
-    ),
     path("tracks/<id:pk>/", views.TrackDetailView.as_view(), name="track-detail"),
     path("artists/", views.ArtistListView.as_view(), name="artist-list"),
     path("artists/<id:pk>/", views.ArtistDetailView.as_view(), name="artist-detail"),

@@ -1,4 +1,4 @@
-"""Catalog API: tracks (browse, register, edit, delete), uploads, artists, albums, genres."""
+"""Catalog API: tracks (browse, register, edit, delete), artists, albums, genres."""
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.pagination import CappedCountPageNumberPagination
+from core.api.permissions import IsUploader
 from core.api.schema import error_responses
 from core.catalog import selectors, services
 from core.catalog.filters import AlbumFilter, ArtistFilter, GenreFilter, TrackFilter
@@ -14,32 +15,18 @@ from core.catalog.serializers import (
     AlbumOutputSerializer,
     ArtistOutputSerializer,
     GenreOutputSerializer,
-    MultipartUploadSlotOutputSerializer,
     TrackOwnerDetailOutputSerializer,
     TrackRegisterInputSerializer,
     TrackUpdateInputSerializer,
-    UploadSlotOutputSerializer,
-    UploadStartInputSerializer,
     track_detail_payload_schema,
     track_payload,
     track_payload_schema,
     track_payloads,
-    upload_slot_schema,
 )
-from core.roles import can_upload
-from media_pipeline.api import multipart_start_payload
-from media_pipeline.multipart import MultipartStart
-from media_pipeline.uploads import upload_start
+from core.uploads import registration
 
 
-class CanUpload(permissions.BasePermission):
-    message = "Only uploaders may upload and register tracks."
-
-    def has_permission(self, request: Request, view) -> bool:
-        return can_upload(request.user)
-
-
-class UploadersMayPost(CanUpload):
+class UploadersMayPost(IsUploader):
     """Reads for everyone; writes for uploaders."""
 
     def has_permission(self, request: Request, view) -> bool:
@@ -97,7 +84,7 @@ class TrackListCreateView(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         serializer = TrackRegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        track, created = services.track_register(
+        track, created = registration.track_register(
             user=request.user, **_metadata_arguments(serializer.validated_data)
         )
         track = selectors.track_get(user=request.user, track_id=track.pk)
@@ -147,49 +134,6 @@ class TrackDetailView(generics.GenericAPIView):
     def delete(self, request: Request, pk: int) -> Response:
         services.track_delete(user=request.user, track_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class TrackPresignedUploadView(generics.GenericAPIView):
-    permission_classes = [permissions.IsAuthenticated, CanUpload]
-    throttle_scope = "presign"
-
-    @extend_schema(
-        operation_id="tracks_presigned_upload",
-        summary="Start an upload: get a presigned request for the file's bytes",
-        description=(
-            "Send the file with `method` to `url` with exactly `headers`, before `expires_at`; "
-            "then register it with `POST /api/tracks/`."
-        ),
-        request=UploadStartInputSerializer,
-        responses={
-            201: upload_slot_schema(),
-            **error_responses(400, 401, 403, 429, 503),
-        },
-    )
-    def post(self, request: Request) -> Response:
-        serializer = UploadStartInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        upload, presigned = upload_start(user=request.user, **serializer.validated_data)
-        if isinstance(presigned, MultipartStart):
-            payload = {
-                "upload_id": upload.pk,
-                "key": upload.key,
-                "expires_at": presigned.parts[0].request.expires_at,
-                **multipart_start_payload(presigned),
-            }
-            return Response(
-                MultipartUploadSlotOutputSerializer(payload).data, status=status.HTTP_201_CREATED
-            )
-        payload = {
-            "upload_id": upload.pk,
-            "key": upload.key,
-            "method": presigned.method,
-            "url": request.build_absolute_uri(presigned.url),
-            "headers": presigned.headers,
-            "expires_at": presigned.expires_at,
-            "multipart": False,
-        }
-        return Response(UploadSlotOutputSerializer(payload).data, status=status.HTTP_201_CREATED)
 
 
 class _CatalogListView(generics.ListAPIView):

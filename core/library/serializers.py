@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from core.catalog.serializers import TrackOutputSerializer
 from core.library.models import Favorite, Play
-from media_pipeline.selectors import ORIGINAL, STREAM_QUALITIES
+from core.processing.selectors import ORIGINAL, STREAM_QUALITIES
 
 
 class StreamInputSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from config.ints import parse_int
 from core.accounts.authentication import TokenOnlyJWTAuthentication
 from core.api.schema import error_responses
-from core.library import selectors, services
+from core.library import selectors, services, stream
 from core.library.serializers import (
     FavoriteOutputSerializer,
     FavoriteStateOutputSerializer,
@@ -75,7 +75,7 @@ class TrackStreamView(APIView):
         data = StreamInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         client = data.validated_data.get("client") or request.headers.get("User-Agent", "")
-        grant = services.track_stream(
+        grant = stream.track_stream(
             user=request.user,
             track_id=pk,
             client=client,

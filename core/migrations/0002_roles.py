@@ -31,7 +31,8 @@ MODERATOR_PERMISSIONS = [
 def create_role_groups(apps, schema_editor):
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
+        # The historical models, not today's: Upload was media_pipeline's then.
+        create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")

@@ -13,7 +13,6 @@ from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare, new_snapshot_id
-from core.playlists.services import playlist_items_sync_playable
 
 
 class PlaylistItemInline(admin.TabularInline):
@@ -66,8 +65,6 @@ class PlaylistAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         playlist = form.instance
-        # An inline edit may have put another track on an existing item.
-        playlist_items_sync_playable(playlist=playlist)
         playlist.items_count = playlist.items.count()
         playlist.snapshot_id = new_snapshot_id()
         playlist.save(update_fields=["items_count", "snapshot_id", "updated_at"])

@@ -3,16 +3,15 @@
 Listeners see the items whose track is playable; indexes (`position` in payloads, and the
 indexes that add/reorder take) count those items only. An item whose track is hidden keeps its
 sort key, so it reappears in place if the track is shown again. Playability is read from the
-item's own `playable` flag (kept in step with its track by
-services.playlist_items_sync_playable), so walking to an index scans the partial index
+item's own `playable` flag (kept in step with its track by a database trigger,
+core/migrations/0015), so walking to an index scans the partial index
 playlist_item_playable_idx and never reads core_track.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 
-from core.api.errors import NotFound
+from core.api.errors import Forbidden, NotFound
 from core.catalog.models import Track
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 
@@ -55,7 +54,7 @@ def playlist_get_owned(*, user, playlist_id: int) -> Playlist:
     """The playlist for an owner's change: 404 if `user` cannot see it, 403 if not theirs."""
     playlist = playlist_get_visible(user=user, playlist_id=playlist_id)
     if playlist.owner_id != user.pk:
-        raise PermissionDenied("Only the playlist's owner may change it.")
+        raise Forbidden("Only the playlist's owner may change it.")
     return playlist
 
 

@@ -4,14 +4,13 @@ Order is kept in `PlaylistItem.position`, a sparse positive sort key. An insert 
 keys between its new neighbours, so it writes only the rows it adds or moves; the whole playlist
 is renumbered only when the gap between two neighbours has run out. Indexes given by clients
 count the playable items only (see selectors), read from each item's `playable` flag, which
-playlist_items_sync_playable keeps in step with the tracks.
+a database trigger keeps in step with the tracks (core/migrations/0015).
 """
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from core.api.errors import Conflict, InvalidInput, NotFound
@@ -251,23 +250,6 @@ def playlist_move_items(
     )
     _record_change(playlist)
     return playlist
-
-
-def playlist_items_sync_playable(
-    *, track_ids: Iterable[int] | QuerySet | None = None, playlist: Playlist | None = None
-) -> int:
-    """Copy the tracks' playability (ready, not hidden) onto their playlist items, or onto the
-    items of `playlist`; call it wherever a track's status or is_hidden changes. Returns the
-    number of items whose flag changed."""
-    if (track_ids is None) == (playlist is None):
-        raise ValueError("Give either track_ids or playlist.")
-    items = (
-        PlaylistItem.objects.filter(track_id__in=track_ids)
-        if playlist is None
-        else PlaylistItem.objects.filter(playlist=playlist)
-    )
-    now_playable = Exists(Track.objects.playable().filter(pk=OuterRef("track_id")))
-    return items.exclude(playable=now_playable).update(playable=now_playable)
 
 
 @transaction.atomic

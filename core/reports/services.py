@@ -10,7 +10,6 @@ from rest_framework import status
 from core.api.errors import DomainError, NotFound
 from core.catalog.models import Track
 from core.playlists.models import Playlist, new_snapshot_id
-from core.playlists.services import playlist_items_sync_playable
 from core.reports.models import Report, ReportingBan, ReportKind, ReportStatus
 
 
@@ -83,7 +82,6 @@ def reported_item_hide(*, kind: str, item_id: int, by) -> int:
     """Hide a track, or make a playlist private; its open reports become actioned."""
     if kind == ReportKind.TRACK:
         Track.objects.filter(pk=item_id).update(is_hidden=True, updated_at=timezone.now())
-        playlist_items_sync_playable(track_ids=[item_id])
     else:
         # A new snapshot: clients holding the old one see the playlist has changed.
         Playlist.objects.filter(pk=item_id).update(

@@ -5,38 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from media_pipeline.audio import tools
+from media_pipeline.audio import formats, tools
 
-# Container (ffprobe's format_name) -> the content type players expect for it.
-_FORMAT_TYPES = {
-    "mp3": "audio/mpeg",
-    "flac": "audio/flac",
-    "ogg": "audio/ogg",
-    "mov,mp4,m4a,3gp,3g2,mj2": "audio/mp4",
-    "wav": "audio/wav",
-    "aiff": "audio/aiff",
-    "matroska,webm": "audio/webm",
-    "aac": "audio/aac",
-}
-_TYPE_ALIASES = {
-    "audio/mp3": "audio/mpeg",
-    "audio/x-mp3": "audio/mpeg",
-    "audio/mpeg3": "audio/mpeg",
-    "audio/x-mpeg": "audio/mpeg",
-    "audio/x-flac": "audio/flac",
-    "audio/x-wav": "audio/wav",
-    "audio/wave": "audio/wav",
-    "audio/vnd.wave": "audio/wav",
-    "audio/x-m4a": "audio/mp4",
-    "audio/m4a": "audio/mp4",
-    "video/mp4": "audio/mp4",
-    "audio/opus": "audio/ogg",
-    "audio/vorbis": "audio/ogg",
-    "application/ogg": "audio/ogg",
-    "audio/x-aiff": "audio/aiff",
-    "audio/x-aac": "audio/aac",
-    "video/webm": "audio/webm",
-}
 # Leading bytes of audio containers: a file that starts like one but will not open is damaged.
 _MAGIC = (b"ID3", b"fLaC", b"OggS", b"RIFF", b"FORM", b"\x1a\x45\xdf\xa3", b"\xff\xfb", b"\xff\xf3")
 
@@ -68,12 +38,6 @@ class AudioInfo:
     def source(self, path: Path) -> tools.Source:
         """`path` (this file, wherever it now lies) to be read with the probed demuxer."""
         return tools.Source(path, demuxer=self.demuxer, duration=self.duration)
-
-
-def normalize_content_type(value: str) -> str:
-    """`value` lowercased, parameters dropped, aliases folded (audio/x-flac -> audio/flac)."""
-    base = value.split(";", 1)[0].strip().lower()
-    return _TYPE_ALIASES.get(base, base)
 
 
 def _int(value) -> int | None:
@@ -156,6 +120,6 @@ def probe(path: Path) -> AudioInfo:
         bitrate=_int(stream.get("bit_rate")) or _int(fmt.get("bit_rate")),
         sample_rate=_int(stream.get("sample_rate")),
         channels=_int(stream.get("channels")),
-        content_type=_FORMAT_TYPES.get(container),
+        content_type=formats.FFPROBE_FORMATS.get(container),
         duration_is_estimate="Estimating duration from bitrate" in result.stderr,
     )

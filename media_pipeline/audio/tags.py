@@ -1,17 +1,31 @@
 """Descriptive tags read with mutagen: ID3 (MP3, WAV, AIFF), MP4 atoms and Vorbis comments."""
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import mutagen
+from django.conf import settings
+from django.utils.module_loading import import_string
 from mutagen.id3 import ID3
 from mutagen.mp4 import MP4Tags
 
-from core.text import clean as clean_text
-
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _text_policy():
+    """The text policy tag values go through (the domain's, named by AUDIO_TAG_TEXT_CLEANER:
+    audio tools know nothing of it)."""
+    path = settings.AUDIO_TAG_TEXT_CLEANER
+    return import_string(path) if path else str
+
+
+def clean_text(value: str) -> str:
+    return _text_policy()(value)
+
 
 _LRC_LINE = re.compile(r"^((?:\[\d{1,3}:\d{1,2}(?:[.:]\d{1,3})?\])+)(.*)$")
 _LRC_STAMP = re.compile(r"\[(\d{1,3}):(\d{1,2})(?:[.:](\d{1,3}))?\]")

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from core.catalog.admin import format_duration
 from core.catalog.models import Track, TrackStatus
-from media_pipeline.models import JobState, ProcessingJob
-from media_pipeline.selectors import derived_keys
+from core.processing.models import JobState, ProcessingJob
+from core.processing.selectors import derived_keys
 from media_pipeline.storage import ObjectNotFound, get_storage
 from tests import factories
 from tests.catalog.uploading import register, upload
@@ -36,8 +36,8 @@ def _browser(user) -> Client:
         ("core_artist", {"q": "davis"}),
         ("core_album", {"q": "kind"}),
         ("core_genre", {"q": "jazz"}),
-        ("media_pipeline_upload", {"status__exact": "pending"}),
-        ("media_pipeline_upload", {"q": "song"}),
+        ("core_upload", {"status__exact": "pending"}),
+        ("core_upload", {"q": "song"}),
     ],
 )
 def test_changelists_load_with_search_and_filters(superuser, uploader_client, model, params):
@@ -64,7 +64,7 @@ def test_track_list_shows_human_readable_size_duration_and_status(superuser):
 def test_upload_list_shows_human_readable_size(superuser, uploader_client):
     upload(uploader_client)
 
-    page = _browser(superuser).get(reverse("admin:media_pipeline_upload_changelist"))
+    page = _browser(superuser).get(reverse("admin:core_upload_changelist"))
 
     assert "KB" in page.content.decode()
 
@@ -75,7 +75,7 @@ def test_track_and_upload_change_pages_load(superuser, uploader_client):
     browser = _browser(superuser)
 
     assert browser.get(reverse("admin:core_track_change", args=[track_id])).status_code == 200
-    upload_page = reverse("admin:media_pipeline_upload_change", args=[presigned["upload_id"]])
+    upload_page = reverse("admin:core_upload_change", args=[presigned["upload_id"]])
     assert browser.get(upload_page).status_code == 200
 
 
@@ -83,7 +83,7 @@ def test_tracks_and_uploads_cannot_be_added_in_the_admin(superuser):
     browser = _browser(superuser)
 
     assert browser.get(reverse("admin:core_track_add")).status_code == 403
-    assert browser.get(reverse("admin:media_pipeline_upload_add")).status_code == 403
+    assert browser.get(reverse("admin:core_upload_add")).status_code == 403
 
 
 def _run_action(user, action: str, tracks: list[Track]):

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from core.catalog.models import Track
 from core.catalog.services import track_delete
-from media_pipeline.models import Upload
-from media_pipeline.selectors import derived_keys
+from core.processing.selectors import derived_keys
+from core.uploads.models import Upload
 from media_pipeline.storage import ObjectNotFound, StorageUnavailable, get_storage
 from tests import factories
 from tests.catalog.uploading import register, upload

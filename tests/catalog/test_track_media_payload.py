@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from media_pipeline.models import TrackMedia
+from core.processing.models import TrackMedia
 from tests import factories
 from tests.media_pipeline.audio_fixtures import LYRICS, SYNCED, process_now, stored_track
 

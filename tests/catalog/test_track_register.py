@@ -7,7 +7,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
-from media_pipeline.models import JobState, ProcessingJob, Upload, UploadStatus
+from core.processing.models import JobState, ProcessingJob
+from core.uploads.models import Upload, UploadStatus
 from media_pipeline.storage import StorageUnavailable, get_storage
 from tests import factories
 from tests.catalog.uploading import AUDIO, TRACKS_URL, presign, register, sha256_hex, upload

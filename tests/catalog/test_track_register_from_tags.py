@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from core.catalog.models import Track
-from media_pipeline.processing import UNKNOWN_ARTIST_NAME
+from core.catalog.services import UNKNOWN_ARTIST_NAME
 from tests.catalog.uploading import register, upload
 from tests.media_pipeline.audio_fixtures import process_now
 

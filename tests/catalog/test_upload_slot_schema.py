@@ -4,7 +4,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from tests.catalog.uploading import PRESIGN_URL
-from tests.media_pipeline.multipart_helpers import DATA, use_small_parts
+from tests.uploads.multipart_helpers import DATA, use_small_parts
 
 pytestmark = pytest.mark.django_db
 

@@ -42,8 +42,10 @@ def test_server_answers_503_while_the_database_restarts_and_200_after(
         SECURE_SSL_REDIRECT="false",
         NUM_PROXIES="0",
         LOG_FORMAT="text",
+        STATIC_ROOT=str(tmp_path / "static"),
     )
     assert manage("migrate", "--no-input", env=env).returncode == 0
+    assert manage("collectstatic", "--no-input", "--verbosity", "0", env=env).returncode == 0
     port = free_port()
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(

@@ -47,6 +47,9 @@ def server_env(tmp_path, **overrides: str) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{tmp_path / 'tonearm.sqlite3'}",
         ALLOWED_HOSTS="127.0.0.1",
         PORT=str(free_port()),
+        # No collectstatic here: these tests serve no static files, and with the manifest on
+        # the server would refuse to start (config/startup.py).
+        STATIC_MANIFEST="false",
         **overrides,
     )
 

@@ -11,9 +11,9 @@ import requests
 
 from media_pipeline.storage import ObjectNotFound
 from tests.catalog.uploading import register
-from tests.media_pipeline.multipart_helpers import abort_url, complete_url, detail_url, parts_url
-from tests.media_pipeline.multipart_helpers import start as start_multipart
 from tests.multipart_client import MiB, drop_part, put_part, split
+from tests.uploads.multipart_helpers import abort_url, complete_url, detail_url, parts_url
+from tests.uploads.multipart_helpers import start as start_multipart
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 

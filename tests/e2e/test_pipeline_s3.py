@@ -10,7 +10,7 @@ import requests
 from PIL import Image
 
 from core.catalog.models import TrackStatus
-from media_pipeline.models import JobState, ProcessingJob
+from core.processing.models import JobState, ProcessingJob
 from tests.catalog.uploading import PRESIGN_URL, TRACKS_URL
 from tests.media_pipeline.worker_helpers import run_batch_worker, s3_worker_env
 

@@ -10,7 +10,7 @@ from core.catalog.models import Album, Artist, Track
 from core.library.models import Play
 from core.models import User
 from core.playlists.models import Playlist, PlaylistShare
-from media_pipeline.models import Upload
+from core.uploads.models import Upload
 from media_pipeline.storage import get_storage
 from tests import factories
 

@@ -13,7 +13,7 @@ from django.db import DatabaseError
 from core.catalog.models import Album, Artist, Track
 from core.library.models import Play
 from core.playlists.models import Playlist, PlaylistItem
-from media_pipeline.models import Upload, UploadStatus
+from core.uploads.models import Upload, UploadStatus
 from media_pipeline.storage import StorageUnavailable, get_storage
 from tests import factories
 from tests.catalog.uploading import register, upload
@@ -123,7 +123,7 @@ def test_streams_resume_once_storage_answers_again(alice_client, settings, s3_st
 def test_a_database_error_midway_through_a_registration_rolls_it_all_back(uploader_client):
     presigned = upload(uploader_client)
     with mock.patch(
-        "core.catalog.services.track_process_enqueue", side_effect=DatabaseError("gone")
+        "core.uploads.registration.track_process_enqueue", side_effect=DatabaseError("gone")
     ):
         response = register(uploader_client, presigned["upload_id"], album="New Album")
 

@@ -7,8 +7,8 @@ from drf_spectacular.generators import SchemaGenerator
 from core.api.parsers import control_character_errors
 from core.catalog.models import Artist
 from core.playlists.models import Playlist
-from media_pipeline.api import CompleteInputSerializer
-from media_pipeline.multipart import MAX_PARTS
+from core.uploads.multipart import MAX_PARTS
+from core.uploads.serializers import CompleteInputSerializer
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from core.api.errors import NotFound
-from core.library import services
+from core.library import stream
 from media_pipeline.storage import get_storage
 from tests import factories
 from tests.conftest import client_for
@@ -68,7 +68,7 @@ def test_the_stream_service_refuses_an_id_beyond_64_bits_before_any_query(
     world, stream_path, django_assert_num_queries
 ):
     with django_assert_num_queries(0), pytest.raises(NotFound):
-        services.track_stream(user=world.owner, track_id=2**63, client="")
+        stream.track_stream(user=world.owner, track_id=2**63, client="")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 
 from core.library.models import Favorite, Play
-from core.library.services import play_start
+from core.library.stream import play_start
 from tests import factories
 from tests.concurrency import run_together
 from tests.conftest import client_for

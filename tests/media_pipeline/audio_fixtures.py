@@ -307,7 +307,8 @@ def reference_loudness(path: Path) -> tuple[float, float]:
 
 def process_now(track) -> str:
     """Prepare a run for `track` and process it in this process, as a worker would."""
-    from media_pipeline.processing import track_process, track_process_enqueue
+    from core.processing.jobs import track_process_enqueue
+    from core.processing.run import track_process
 
     job = track_process_enqueue(track_id=track.pk, send=False)
     return track_process(track_id=track.pk, token=str(job.token))

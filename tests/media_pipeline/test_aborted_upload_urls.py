@@ -8,10 +8,10 @@ import pytest
 import requests
 from django.core.management import call_command
 
-from media_pipeline.models import Upload, UploadStatus
+from core.uploads.models import Upload, UploadStatus
 from media_pipeline.storage import ObjectNotFound, get_storage
 from tests.catalog.uploading import AUDIO, presign, put_bytes
-from tests.media_pipeline.multipart_helpers import (
+from tests.uploads.multipart_helpers import (
     PARTS,
     abort_url,
     parts_url,

@@ -1,6 +1,7 @@
 import pytest
 
-from media_pipeline.audio.probe import NotAudio, normalize_content_type, probe
+from media_pipeline.audio.formats import canonical
+from media_pipeline.audio.probe import NotAudio, probe
 from tests.media_pipeline.audio_fixtures import ffmpeg
 
 FORMATS = ["mp3", "flac", "opus", "m4a", "wav"]
@@ -65,4 +66,4 @@ def test_audio_header_that_will_not_open_is_reported_corrupt(audio_samples, tmp_
     ],
 )
 def test_content_type_aliases_fold_to_one_name(declared, normal):
-    assert normalize_content_type(declared) == normal
+    assert canonical(declared) == normal

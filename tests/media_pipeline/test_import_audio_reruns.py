@@ -7,11 +7,11 @@ import pytest
 from django.core.management.base import OutputWrapper
 
 from core.catalog.models import Track
-from media_pipeline.importer import FileResult, Outcome
-from media_pipeline.management.commands.import_audio import BarProgress
-from media_pipeline.models import ImportFailure, Upload, UploadStatus
-from tests.media_pipeline.import_helpers import BAD, make_library
-from tests.media_pipeline.test_import_audio import run_import
+from core.management.commands.import_audio import BarProgress
+from core.uploads.importer import FileResult, Outcome
+from core.uploads.models import ImportFailure, Upload, UploadStatus
+from tests.uploads.import_helpers import BAD, make_library
+from tests.uploads.test_import_audio import run_import
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -143,8 +143,8 @@ def test_deleting_a_remembered_failure_in_the_admin_lets_the_next_run_try_again(
     client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
     failure = ImportFailure.objects.get(path="shopping list.mp3")
 
-    listing = client.get("/admin/media_pipeline/importfailure/")
-    client.post(f"/admin/media_pipeline/importfailure/{failure.pk}/delete/", {"post": "yes"})
+    listing = client.get("/admin/core/importfailure/")
+    client.post(f"/admin/core/importfailure/{failure.pk}/delete/", {"post": "yes"})
     out, _, _ = _import(library)
 
     assert "shopping list.mp3" in listing.content.decode()

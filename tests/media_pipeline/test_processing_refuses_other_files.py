@@ -8,10 +8,10 @@ import pytest
 from django.conf import settings
 
 from core.catalog.models import Track, TrackStatus
+from core.processing.models import TrackVariant
+from core.processing.run import variant_key
 from media_pipeline.audio.probe import NOT_ACCEPTED
 from media_pipeline.audio.transcode import PROFILES
-from media_pipeline.models import TrackVariant
-from media_pipeline.processing import variant_key
 from media_pipeline.storage import get_storage
 from tests.catalog.uploading import register, upload
 from tests.media_pipeline.audio_fixtures import process_now

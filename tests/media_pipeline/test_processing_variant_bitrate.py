@@ -3,7 +3,7 @@
 import pytest
 
 from core.catalog.models import TrackStatus
-from media_pipeline.models import TrackVariant
+from core.processing.models import TrackVariant
 from tests.conftest import client_for
 from tests.media_pipeline.audio_fixtures import (
     AudioSample,

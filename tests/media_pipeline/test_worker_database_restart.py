@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 import django
 django.setup()
-from media_pipeline.processing import track_process_enqueue
+from core.processing.jobs import track_process_enqueue
 from tests.media_pipeline.audio_fixtures import AudioSample, stored_track
 track = stored_track(AudioSample(Path(sys.argv[1]), "audio/flac", 3.0, "flac"))
 track_process_enqueue(track_id=track.pk)

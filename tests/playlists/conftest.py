@@ -6,7 +6,6 @@ import pytest
 
 from core.catalog.models import Track, TrackStatus
 from core.playlists.models import Playlist, PlaylistItem
-from core.playlists.services import playlist_items_sync_playable
 from tests import factories
 
 
@@ -35,11 +34,10 @@ def make_playlist(
 
 
 def change_track(track: Track, **fields) -> None:
-    """Change a track's status or visibility as the catalog and pipeline do, items following."""
+    """Change a track's status or visibility; its items follow (the database's trigger)."""
     for name, value in fields.items():
         setattr(track, name, value)
     track.save(update_fields=[*fields, "updated_at"])
-    playlist_items_sync_playable(track_ids=[track.pk])
 
 
 def stored_order(playlist: Playlist) -> list[int]:

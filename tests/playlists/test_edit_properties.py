@@ -152,7 +152,6 @@ def _apply(playlist: Playlist, tracks: list[Track], model: Model, op: str, args:
     elif op == "toggle_hidden":
         model.hidden ^= {args[0]}
         Track.objects.filter(pk=tracks[args[0]].pk).update(is_hidden=args[0] in model.hidden)
-        services.playlist_items_sync_playable(track_ids=[tracks[args[0]].pk])
 
 
 @pytest.mark.parametrize("gap", [DEFAULT_GAP, TINY_GAP], ids=["default_gap", "tiny_gap"])

@@ -18,8 +18,8 @@ from core import roles
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.models import User
 from core.playlists.models import Playlist, PlaylistItem
-from media_pipeline.models import ProcessingJob
-from media_pipeline.processing import track_process_enqueue
+from core.processing.jobs import track_process_enqueue
+from core.processing.models import ProcessingJob
 from media_pipeline.storage import get_storage
 
 SAMPLE_RATE = 22050
