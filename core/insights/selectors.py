@@ -120,7 +120,7 @@ def period_figures(rows: models.QuerySet, *, limits: dict[str, int], labels: boo
         statement = _LABELS_SQL.format(ranked=statement)
     with connection.cursor() as cursor:
         cursor.execute(statement, (*params, *(limits.get(kind, 0) for kind in TOP_KINDS)))
-        names = [column.name for column in cursor.description]
+        names = [column[0] for column in cursor.description]
         found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     top: dict[str, list[dict]] = {kind: [] for kind in TOP_KINDS if limits.get(kind, 0)}
     totals = ZERO_TOTALS
