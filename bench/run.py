@@ -193,6 +193,14 @@ def run(args: argparse.Namespace) -> Path:
         "load_average_before": load_average(),
         "endpoints": {},
     }
+    if args.only_insights:
+        from bench import inprocess
+
+        result["method"]["load"] = "none (--only-insights)"
+        result["insights"] = inprocess.insights(
+            heavy_user=extra["heavy_user"], token=data.heavy_token, repeat=args.repeat
+        )
+        return _write(result, args)
     with tempfile.TemporaryDirectory(prefix="tonearm-bench-") as scratch:
         server = load.Server(spec, env, Path(scratch) / "server.log")
         with server:
@@ -213,6 +221,10 @@ def run(args: argparse.Namespace) -> Path:
         result["insights"] = inprocess.insights(
             heavy_user=extra["heavy_user"], token=data.heavy_token, repeat=args.repeat
         )
+    return _write(result, args)
+
+
+def _write(result: dict, args: argparse.Namespace) -> Path:
     result["load_average_after"] = load_average()
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
@@ -234,6 +246,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="load runs per endpoint")
     parser.add_argument("--endpoints", default="", help="comma-separated, default all")
     parser.add_argument("--skip-in-process", action="store_true")
+    parser.add_argument(
+        "--only-insights", action="store_true", help="only the in-process insights entry"
+    )
     parser.add_argument("--repeat", type=int, default=30, help="in-process samples per point")
     parser.add_argument("--tag", default="", help="suffix of the result files")
     parser.add_argument("--output", default=str(RESULTS_DIR))

@@ -13,7 +13,7 @@ from core.catalog import selectors as catalog_selectors
 from core.insights.models import BUCKET_MINUTES, ListenerQuarterHour, ListenerTrack
 from core.insights.services import bucket_of
 
-KINDS = {"tracks": "track_id", "artists": "track__artist_id", "albums": "track__album_id"}
+KINDS = {"tracks": "track_id", "artists": "artist_id", "albums": "album_id"}
 WINDOWS = {
     "day": timedelta(days=1),
     "week": timedelta(days=7),

@@ -24,7 +24,12 @@ class ListenedTrack(models.Model):
     listeners = models.PositiveIntegerField(default=0, help_text="Listeners with one or more")
 
     class Meta:
-        indexes = [models.Index(fields=["-listens"], name="listened_track_listens_idx")]
+        indexes = [
+            models.Index(fields=["-listens"], name="listened_track_listens_idx"),
+            # Top lists look up the names of their few artists and albums here.
+            models.Index(fields=["artist_id"], name="listened_track_artist_idx"),
+            models.Index(fields=["album_id"], name="listened_track_album_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} — {self.artist_name}"
@@ -39,6 +44,8 @@ class ListenedTrackGenre(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["track", "genre_id"], name="listened_genre_unique")
         ]
+        # Top lists read the name of their few genres here.
+        indexes = [models.Index(fields=["genre_id", "track"], name="listened_genre_name_idx")]
 
     def __str__(self) -> str:
         return self.genre_name
@@ -53,6 +60,10 @@ class ListenerQuarterHour(models.Model):
     )
     bucket = models.DateTimeField(help_text="Start of the UTC quarter hour")
     track = models.ForeignKey(ListenedTrack, on_delete=models.CASCADE, related_name="+")
+    # The track's artist and album, copied from its ListenedTrack: top lists and totals group
+    # one listener's rows by them without joining every listened track.
+    artist_id = models.BigIntegerField()
+    album_id = models.BigIntegerField(null=True, blank=True)
     listens = models.PositiveIntegerField()
     ms = models.BigIntegerField(help_text="Milliseconds played, summed over the listens")
     first_at = models.DateTimeField(help_text="When the earliest of these listens started")
@@ -81,6 +92,8 @@ class ListenerTrack(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     track = models.ForeignKey(ListenedTrack, on_delete=models.CASCADE, related_name="+")
+    artist_id = models.BigIntegerField(help_text="The track's, as on ListenerQuarterHour")
+    album_id = models.BigIntegerField(null=True, blank=True)
     listens = models.PositiveIntegerField()
     ms = models.BigIntegerField()
     first_at = models.DateTimeField(help_text="When the listener's first counted listen started")

@@ -36,7 +36,22 @@ class RebuildResult:
     tracks: set[int] = field(default_factory=set)
 
 
-def _listener_rows(user_id: int) -> tuple[list[ListenerQuarterHour], dict[int, _Sum]]:
+Labels = dict[int, tuple[int, int | None]]
+
+
+def _labels() -> Labels:
+    """Each listened track's artist and album, which its rollup rows copy."""
+    return {
+        pk: (artist_id, album_id)
+        for pk, artist_id, album_id in ListenedTrack.objects.values_list(
+            "pk", "artist_id", "album_id"
+        ).iterator(chunk_size=_BATCH)
+    }
+
+
+def _listener_rows(
+    user_id: int, labels: Labels
+) -> tuple[list[ListenerQuarterHour], dict[int, _Sum]]:
     quarters: dict[tuple, _Sum] = {}
     tracks: dict[int, _Sum] = {}
     plays = (
@@ -53,6 +68,8 @@ def _listener_rows(user_id: int) -> tuple[list[ListenerQuarterHour], dict[int, _
             user_id=user_id,
             bucket=bucket,
             track_id=track_id,
+            artist_id=labels[track_id][0],
+            album_id=labels[track_id][1],
             listens=s.listens,
             ms=s.ms,
             first_at=s.first_at,
@@ -90,15 +107,18 @@ def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> Rebu
         track_ids = list(counted.values_list("track_id", flat=True).distinct())
         for start in range(0, len(track_ids), _BATCH):
             listened_tracks_create(track_ids[start : start + _BATCH])
+        labels = _labels()
         user_ids = list(counted.values_list("user_id", flat=True).distinct().order_by("user_id"))
         for user_id in progress(user_ids):
-            quarters, tracks = _listener_rows(user_id)
+            quarters, tracks = _listener_rows(user_id, labels)
             ListenerQuarterHour.objects.bulk_create(quarters, batch_size=_BATCH)
             ListenerTrack.objects.bulk_create(
                 [
                     ListenerTrack(
                         user_id=user_id,
                         track_id=track_id,
+                        artist_id=labels[track_id][0],
+                        album_id=labels[track_id][1],
                         listens=s.listens,
                         ms=s.ms,
                         first_at=s.first_at,

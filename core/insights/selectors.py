@@ -6,17 +6,20 @@ from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db import models
-from django.db.models.functions import Coalesce, ExtractHour, TruncDate
+from django.db import connection, models
+from django.db.models import F
+from django.db.models.functions import ExtractHour, TruncDate
 
 from core.catalog import selectors as catalog_selectors
-from core.insights.models import ListenerQuarterHour, ListenerTrack
+from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
 from core.insights.periods import Window, window_for, year_window
 
 # previous_rank is looked up this deep in the previous period; below it an item reads as new.
 PREVIOUS_RANK_DEPTH = 1000
 RECAP_TOP = 5
 RECAP_NEW_ARTISTS = 50
+# Every genre of a year shows its share in the recap, down to this many.
+RECAP_GENRES = 1000
 TOP_KINDS = ("tracks", "artists", "albums", "genres")
 
 
@@ -38,97 +41,140 @@ def _rows(user_id: int, window: Window | None) -> models.QuerySet:
     )
 
 
-def totals(rows: models.QuerySet) -> dict:
-    figures = rows.aggregate(
-        listens=Coalesce(models.Sum("listens"), 0),
-        ms=Coalesce(models.Sum("ms"), 0),
-        tracks=models.Count("track_id", distinct=True),
-        artists=models.Count("track__artist_id", distinct=True),
-        albums=models.Count("track__album_id", distinct=True),
-    )
-    figures["minutes"] = minutes(figures.pop("ms"))
-    return figures
-
-
 ZERO_TOTALS = {"listens": 0, "minutes": 0.0, "tracks": 0, "artists": 0, "albums": 0}
 
-# What each top list groups by, and the labels read with it.
-_GROUPS: dict[str, tuple[str, dict]] = {
-    "tracks": (
-        "track_id",
-        {
-            "title": models.Max("track__title"),
-            "artist_id": models.Max("track__artist_id"),
-            "artist_name": models.Max("track__artist_name"),
-            "album_id": models.Max("track__album_id"),
-            "album_title": models.Max("track__album_title"),
-        },
-    ),
-    "artists": ("track__artist_id", {"name": models.Max("track__artist_name")}),
-    "albums": (
-        "track__album_id",
-        {
-            "title": models.Max("track__album_title"),
-            "artist_id": models.Max("track__artist_id"),
-            "artist_name": models.Max("track__artist_name"),
-        },
-    ),
-    "genres": ("track__genres__genre_id", {"name": models.Max("track__genres__genre_name")}),
-}
+# One statement per period: the listener's rows of the period summed per track in one index
+# range scan (per_track), then each kind's top ranked from those sums (a top-N sort each), and
+# the totals; the listened tracks' labels are read for the rows that made the cut only.
+# docs/architecture.md#insights has the plans.
+_ORDER = "count DESC, played DESC, key"
+_PERIOD_SQL = """
+WITH per_track AS ({per_track})
+SELECT * FROM (
+    SELECT 'tracks' AS kind, track_id AS key, count, played, artist, album, 0 AS artists,
+        0 AS albums FROM per_track ORDER BY {order} LIMIT %s) tracks
+UNION ALL SELECT * FROM (
+    SELECT 'artists', artist AS key, sum(count) AS count, sum(played) AS played, {none}, {none},
+        0, 0
+    FROM per_track GROUP BY artist ORDER BY {order} LIMIT %s) artists
+UNION ALL SELECT * FROM (
+    SELECT 'albums', album AS key, sum(count) AS count, sum(played) AS played, max(artist),
+        {none}, 0, 0
+    FROM per_track WHERE album IS NOT NULL GROUP BY album ORDER BY {order} LIMIT %s) albums
+UNION ALL SELECT * FROM (
+    SELECT 'genres', genre.genre_id AS key, sum(per_track.count) AS count,
+        sum(per_track.played) AS played, {none}, {none}, 0, 0
+    FROM per_track JOIN core_listenedtrackgenre genre ON genre.track_id = per_track.track_id
+    GROUP BY genre.genre_id ORDER BY {order} LIMIT %s) genres
+UNION ALL
+SELECT 'totals', count(*), coalesce(sum(count), 0), coalesce(sum(played), 0), {none}, {none},
+    count(DISTINCT artist), count(DISTINCT album)
+FROM per_track
+"""
+_LABELS_SQL = """
+SELECT ranked.*,
+    CASE kind
+        WHEN 'tracks' THEN (SELECT title FROM core_listenedtrack WHERE track_id = ranked.key)
+        WHEN 'artists' THEN
+            (SELECT max(artist_name) FROM core_listenedtrack WHERE artist_id = ranked.key)
+        WHEN 'albums' THEN
+            (SELECT max(album_title) FROM core_listenedtrack WHERE album_id = ranked.key)
+        WHEN 'genres' THEN (SELECT genre_name FROM core_listenedtrackgenre
+            WHERE genre_id = ranked.key ORDER BY track_id DESC LIMIT 1)
+    END AS name,
+    CASE kind
+        WHEN 'tracks' THEN
+            (SELECT artist_name FROM core_listenedtrack WHERE track_id = ranked.key)
+        WHEN 'albums' THEN
+            (SELECT max(artist_name) FROM core_listenedtrack WHERE album_id = ranked.key)
+    END AS artist_name,
+    CASE kind WHEN 'tracks' THEN
+        (SELECT album_title FROM core_listenedtrack WHERE track_id = ranked.key)
+    END AS album_title
+FROM ({ranked}) ranked
+"""
 
 
-def _ranked(rows: models.QuerySet, kind: str) -> models.QuerySet:
-    key, labels = _GROUPS[kind]
-    return (
-        rows.filter(**{f"{key}__isnull": False})
-        .values(key)
-        .annotate(count=models.Sum("listens"), ms=models.Sum("ms"), **labels)
-        .order_by("-count", "-ms", key)
+@dataclass
+class PeriodFigures:
+    totals: dict
+    top: dict[str, list[dict]]
+
+
+def period_figures(rows: models.QuerySet, *, limits: dict[str, int], labels: bool) -> PeriodFigures:
+    """The totals of `rows` and each kind's first `limits[kind]`, best first: most listens,
+    then most time, then lowest id; with their labels if `labels`. One query."""
+    per_track = (
+        rows.values("track_id")
+        .annotate(
+            count=models.Sum("listens"),
+            played=models.Sum("ms"),
+            artist=models.Max("artist_id"),
+            album=models.Max("album_id"),
+        )
+        .order_by()
     )
+    sql, params = per_track.query.sql_with_params()
+    statement = _PERIOD_SQL.format(per_track=sql, order=_ORDER, none="CAST(NULL AS bigint)")
+    if labels:
+        statement = _LABELS_SQL.format(ranked=statement)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (*params, *(limits.get(kind, 0) for kind in TOP_KINDS)))
+        names = [column[0] for column in cursor.description]
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    top: dict[str, list[dict]] = {kind: [] for kind in TOP_KINDS if limits.get(kind, 0)}
+    totals = ZERO_TOTALS
+    for row in found:
+        # PostgreSQL sums bigints as numeric.
+        row["count"], row["ms"] = int(row["count"]), int(row.pop("played"))
+        if row["kind"] == "totals":
+            totals = {
+                "listens": row["count"],
+                "minutes": minutes(row["ms"]),
+                "tracks": row["key"],
+                "artists": row["artists"],
+                "albums": row["albums"],
+            }
+        else:
+            top[row["kind"]].append(row)
+    for entries in top.values():  # UNION ALL keeps no order
+        entries.sort(key=lambda row: (-row["count"], -row["ms"], row["key"]))
+    return PeriodFigures(totals=totals, top=top)
 
 
 def _subject(kind: str, row: dict, playable: set[int]) -> dict:
-    key = row[_GROUPS[kind][0]]
+    key = row["key"]
     if kind == "tracks":
         album = None
-        if row["album_id"] is not None:
-            album = {"id": row["album_id"], "title": row["album_title"]}
+        if row["album"] is not None:
+            album = {"id": row["album"], "title": row["album_title"]}
         return {
             "id": key,
-            "title": row["title"],
-            "artist": {"id": row["artist_id"], "name": row["artist_name"]},
+            "title": row["name"],
+            "artist": {"id": row["artist"], "name": row["artist_name"]},
             "album": album,
             "playable": key in playable,
         }
     if kind == "albums":
-        artist = {"id": row["artist_id"], "name": row["artist_name"]}
-        return {"id": key, "title": row["title"], "artist": artist}
+        artist = {"id": row["artist"], "name": row["artist_name"]}
+        return {"id": key, "title": row["name"], "artist": artist}
     return {"id": key, "name": row["name"]}
 
 
-def top_lists(
-    rows: models.QuerySet,
-    previous: models.QuerySet | None,
-    *,
-    limit: int,
-    total: int,
-    kinds: tuple[str, ...] = TOP_KINDS,
-) -> dict[str, list[dict]]:
-    """Each kind's top `limit`, with ranks in `previous` (None: no previous period)."""
-    tops = {kind: list(_ranked(rows, kind)[:limit]) for kind in kinds}
-    track_ids = [row["track_id"] for row in tops.get("tracks", [])]
+def top_lists(current: PeriodFigures, previous: PeriodFigures | None) -> dict[str, list[dict]]:
+    """Each kind's top, with ranks in `previous` (None: no previous period)."""
+    track_ids = [row["key"] for row in current.top.get("tracks", [])]
     playable = catalog_selectors.playable_track_ids(track_ids) if track_ids else set()
+    total = current.totals["listens"]
     result = {}
-    for kind, top in tops.items():
-        key = _GROUPS[kind][0]
+    for kind, top in current.top.items():
         before: dict = {}
-        if previous is not None and top:
-            ranked = _ranked(previous, kind).values_list(key, flat=True)[:PREVIOUS_RANK_DEPTH]
-            before = {value: rank for rank, value in enumerate(ranked, start=1)}
+        if previous is not None:
+            before = {row["key"]: rank for rank, row in enumerate(previous.top[kind], start=1)}
         result[kind] = [
             {
                 "rank": rank,
-                "previous_rank": before.get(row[key]),
+                "previous_rank": before.get(row["key"]),
                 "count": row["count"],
                 "minutes": minutes(row["ms"]),
                 "share": share(row["count"], total),
@@ -172,12 +218,17 @@ def listener_stats(*, user_id: int, query: StatsQuery) -> dict:
     else:
         window = window_for(query.period, tz=query.tz, first=query.first, last=query.last)
         rows, previous = _rows(user_id, window), _rows(user_id, window.previous())
-    current = totals(rows)
+    limits = dict.fromkeys(TOP_KINDS, query.limit)
+    current = period_figures(rows, limits=limits, labels=True)
+    before = None
+    if previous is not None:
+        depths = dict.fromkeys(TOP_KINDS, PREVIOUS_RANK_DEPTH)
+        before = period_figures(previous, limits=depths, labels=False)
     return {
         "period": {"from": window.first, "to": window.last},
-        "totals": current,
-        "previous_totals": ZERO_TOTALS if previous is None else totals(previous),
-        "top": top_lists(rows, previous, limit=query.limit, total=current["listens"]),
+        "totals": current.totals,
+        "previous_totals": ZERO_TOTALS if before is None else before.totals,
+        "top": top_lists(current, before),
     }
 
 
@@ -245,51 +296,57 @@ def _longest_streak(daily: list[dict]) -> dict:
 def _new_artists(user_id: int, window: Window) -> dict:
     firsts = (
         ListenerTrack.objects.filter(user_id=user_id)
-        .values("track__artist_id")
-        .annotate(first=models.Min("first_at"), name=models.Max("track__artist_name"))
+        .values("artist_id")
+        .annotate(first=models.Min("first_at"))
         .filter(first__gte=window.start, first__lt=window.end)
-        .order_by("first", "track__artist_id")
+        .order_by()
     )
-    items = [{"id": row["track__artist_id"], "name": row["name"]} for row in firsts]
-    return {"count": len(items), "items": items[:RECAP_NEW_ARTISTS]}
+    sql, params = firsts.query.sql_with_params()
+    name = "SELECT max(artist_name) FROM core_listenedtrack WHERE artist_id = top.artist_id"
+    statement = (
+        f"SELECT top.artist_id, top.total, ({name}) FROM "  # noqa: S608 (fixed names)
+        f"(SELECT ranked.*, count(*) OVER () AS total FROM ({sql}) ranked "
+        "ORDER BY ranked.first, ranked.artist_id LIMIT %s) top ORDER BY top.first, top.artist_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (*params, RECAP_NEW_ARTISTS))
+        rows = cursor.fetchall()
+    items = [{"id": artist_id, "name": name} for artist_id, _, name in rows]
+    return {"count": rows[0][1] if rows else 0, "items": items}
 
 
 def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
     """A year in review, in the listener's time zone."""
     window = year_window(year, tz)
     rows = _rows(user_id, window)
-    current = totals(rows)
-    top = top_lists(
-        rows, _rows(user_id, year_window(year - 1, tz)), limit=RECAP_TOP, total=current["listens"]
-    )
+    limits = {**dict.fromkeys(TOP_KINDS, RECAP_TOP), "genres": RECAP_GENRES}
+    current = period_figures(rows, limits=limits, labels=True)
+    depths = dict.fromkeys(TOP_KINDS, PREVIOUS_RANK_DEPTH)
+    before = period_figures(_rows(user_id, year_window(year - 1, tz)), limits=depths, labels=False)
+    lists = top_lists(current, before)
+    top = {kind: entries[:RECAP_TOP] for kind, entries in lists.items()}
     activity = _activity(_activity_cells(user_id, window), window)
     months = activity["by_month"]
-    first = rows.order_by("first_at", "track_id").values("first_at", *_track_fields()).first()
-    genres = top_lists(rows, None, limit=1000, total=current["listens"], kinds=("genres",))
+    first = rows.order_by("first_at", "track_id").values("first_at", "track_id").first()
     return {
         "year": year,
-        "totals": current,
+        "totals": current.totals,
         "top": top,
-        "top_month": months.index(max(months)) + 1 if current["listens"] else None,
+        "top_month": months.index(max(months)) + 1 if current.totals["listens"] else None,
         "longest_streak": _longest_streak(activity["daily"]),
         "first_listen": None if first is None else _first_listen(first),
         "new_artists": _new_artists(user_id, window),
-        "genres": [{"genre": g["genre"], "share": g["share"]} for g in genres["genres"]],
+        "genres": [{"genre": g["genre"], "share": g["share"]} for g in lists["genres"]],
     }
-
-
-def _track_fields() -> tuple[str, ...]:
-    return (
-        "track_id",
-        "track__title",
-        "track__artist_id",
-        "track__artist_name",
-        "track__album_id",
-        "track__album_title",
-    )
 
 
 def _first_listen(row: dict) -> dict:
     playable = catalog_selectors.playable_track_ids([row["track_id"]])
-    labels = {name.removeprefix("track__"): value for name, value in row.items()}
+    track = (
+        ListenedTrack.objects.filter(pk=row["track_id"])
+        .values("artist_name", "album_title", name=F("title"), artist=F("artist_id"))
+        .annotate(album=F("album_id"))
+        .get()
+    )
+    labels = {"key": row["track_id"], **track}
     return {"track": _subject("tracks", labels, playable), "at": row["first_at"].astimezone(UTC)}

@@ -1,7 +1,9 @@
 """Writes of insights: a counted listen enters the rollups once; a cleared history leaves them."""
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Least
@@ -30,8 +32,17 @@ def bucket_of(instant: datetime) -> datetime:
     return utc.replace(minute=utc.minute - utc.minute % BUCKET_MINUTES, second=0, microsecond=0)
 
 
-def _add(model: type[models.Model], key: dict, *, listens: int, ms: int, at: datetime) -> bool:
-    """Add to the rollup row at `key`, creating it; True when this call created it."""
+def _add(
+    model: type[models.Model],
+    key: dict,
+    *,
+    listens: int,
+    ms: int,
+    at: datetime,
+    labels: Callable[[], dict],
+) -> bool:
+    """Add to the rollup row at `key`, creating it with `labels()`; True when this call
+    created it."""
     changes = {
         "listens": models.F("listens") + listens,
         "ms": models.F("ms") + ms,
@@ -41,7 +52,7 @@ def _add(model: type[models.Model], key: dict, *, listens: int, ms: int, at: dat
         return False
     try:
         with transaction.atomic():
-            model.objects.create(**key, listens=listens, ms=ms, first_at=at)
+            model.objects.create(**key, **labels(), listens=listens, ms=ms, first_at=at)
         return True
     except IntegrityError:
         # A concurrent listen created the row between our update and our insert.
@@ -98,7 +109,13 @@ def insights_record_listen(*, play: Play) -> None:
         listened_tracks_create([track_id])
         ListenedTrack.objects.filter(pk=track_id).update(listens=models.F("listens") + 1)
         catalog_services.track_listen_counts_add({track_id: 1})
-    amounts = {"listens": listens, "ms": delta_ms, "at": at}
+
+    @cache
+    def labels() -> dict:
+        """What the rollup rows copy from the track; read only when one is created."""
+        return ListenedTrack.objects.filter(pk=track_id).values("artist_id", "album_id").get()
+
+    amounts = {"listens": listens, "ms": delta_ms, "at": at, "labels": labels}
     bucket = bucket_of(at)
     _add(
         ListenerQuarterHour, {"user_id": user_id, "bucket": bucket, "track_id": track_id}, **amounts

@@ -29,11 +29,20 @@ def snapshot() -> dict:
     return {
         "quarters": sorted(
             ListenerQuarterHour.objects.values_list(
-                "user_id", "bucket", "track_id", "listens", "ms", "first_at"
+                "user_id",
+                "bucket",
+                "track_id",
+                "artist_id",
+                "album_id",
+                "listens",
+                "ms",
+                "first_at",
             )
         ),
         "tracks": sorted(
-            ListenerTrack.objects.values_list("user_id", "track_id", "listens", "ms", "first_at")
+            ListenerTrack.objects.values_list(
+                "user_id", "track_id", "artist_id", "album_id", "listens", "ms", "first_at"
+            )
         ),
         "listened": sorted(
             ListenedTrack.objects.values_list(
