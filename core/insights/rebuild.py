@@ -64,19 +64,25 @@ def _listener_rows(
         quarters.setdefault((bucket_of(at), track_id), _Sum()).add(ms, at)
         tracks.setdefault(track_id, _Sum()).add(ms, at)
     rows = [
-        ListenerQuarterHour(
-            user_id=user_id,
-            bucket=bucket,
-            track_id=track_id,
-            artist_id=labels[track_id][0],
-            album_id=labels[track_id][1],
-            listens=s.listens,
-            ms=s.ms,
-            first_at=s.first_at,
-        )
+        _rollup(ListenerQuarterHour, user_id, track_id, labels, s, bucket=bucket)
         for (bucket, track_id), s in quarters.items()
     ]
     return rows, tracks
+
+
+def _rollup(model, user_id: int, track_id: int, labels, total: _Sum, **key):
+    """One rollup row of `model` for a listener's track, from its summed listens."""
+    artist_id, album_id = labels[track_id]
+    return model(
+        user_id=user_id,
+        track_id=track_id,
+        artist_id=artist_id,
+        album_id=album_id,
+        listens=total.listens,
+        ms=total.ms,
+        first_at=total.first_at,
+        **key,
+    )
 
 
 def _recount_tracks() -> None:
@@ -114,15 +120,7 @@ def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> Rebu
             ListenerQuarterHour.objects.bulk_create(quarters, batch_size=_BATCH)
             ListenerTrack.objects.bulk_create(
                 [
-                    ListenerTrack(
-                        user_id=user_id,
-                        track_id=track_id,
-                        artist_id=labels[track_id][0],
-                        album_id=labels[track_id][1],
-                        listens=s.listens,
-                        ms=s.ms,
-                        first_at=s.first_at,
-                    )
+                    _rollup(ListenerTrack, user_id, track_id, labels, s)
                     for track_id, s in tracks.items()
                 ],
                 batch_size=_BATCH,
