@@ -91,6 +91,16 @@ def _request_chunks(request: HttpRequest, length: int) -> Iterator[bytes]:
         yield chunk
 
 
+def _read_grant(token: str, reader):
+    """The grant a signed upload or part token carries, or the S3-style refusal of the token."""
+    try:
+        return reader(token)
+    except TokenExpired:
+        return s3_error(403, "AccessDenied", "Request has expired.")
+    except TokenInvalid:
+        return s3_error(403, "SignatureDoesNotMatch", "The request signature does not match.")
+
+
 @csrf_exempt
 @require_http_methods(["PUT"])
 def upload(request: HttpRequest, token: str) -> HttpResponse:
@@ -98,12 +108,9 @@ def upload(request: HttpRequest, token: str) -> HttpResponse:
     storage = _local_storage()
     if storage is None:
         return s3_error(404, "NoSuchUpload", "Uploads go to object storage directly.")
-    try:
-        grant = read_upload_token(token)
-    except TokenExpired:
-        return s3_error(403, "AccessDenied", "Request has expired.")
-    except TokenInvalid:
-        return s3_error(403, "SignatureDoesNotMatch", "The request signature does not match.")
+    grant = _read_grant(token, read_upload_token)
+    if isinstance(grant, HttpResponse):
+        return grant
     if upload_slot_closed(grant.key):
         return s3_error(403, "AccessDenied", "This upload was aborted or discarded.")
 
@@ -153,12 +160,9 @@ def upload_part(request: HttpRequest, token: str) -> HttpResponse:
     storage = _local_storage()
     if storage is None:
         return s3_error(404, "NoSuchUpload", "Uploads go to object storage directly.")
-    try:
-        grant = read_part_token(token)
-    except TokenExpired:
-        return s3_error(403, "AccessDenied", "Request has expired.")
-    except TokenInvalid:
-        return s3_error(403, "SignatureDoesNotMatch", "The request signature does not match.")
+    grant = _read_grant(token, read_part_token)
+    if isinstance(grant, HttpResponse):
+        return grant
     if upload_slot_closed(grant.key):
         return s3_error(404, "NoSuchUpload", "The specified multipart upload does not exist.")
 
