@@ -10,12 +10,30 @@ from core.insights.models import (
 )
 from core.library.models import Favorite, Play
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
+from core.recommendations.models import (
+    ArtistNeighbour,
+    DailyMix,
+    DailyMixItem,
+    ListenerCandidate,
+    RadioSession,
+    RadioTrack,
+    TrackNeighbour,
+    TrainingRun,
+)
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
 from core.reports.models import Report, ReportingBan
 from core.uploads.models import ImportedFile, ImportFailure, Upload
 
 __all__ = [
     "Album",
+    "ArtistNeighbour",
+    "DailyMix",
+    "DailyMixItem",
+    "ListenerCandidate",
+    "RadioSession",
+    "RadioTrack",
+    "TrackNeighbour",
+    "TrainingRun",
     "Artist",
     "Favorite",
     "Genre",

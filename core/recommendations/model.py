@@ -143,6 +143,7 @@ class Ranked:
     column of the user's own item that contributed most (the reason), or -1."""
 
     items: np.ndarray
+    scores: np.ndarray
     because: np.ndarray
 
 
@@ -155,6 +156,7 @@ def recommend(
     x = _confidence(matrix.values)[rows].tocsr()
     scores = (x @ neighbours.scores).tocsr()
     items = np.full((len(rows), n), -1)
+    top_scores = np.zeros((len(rows), n), dtype=np.float32)
     because = np.full((len(rows), n), -1)
     neighbours_t = neighbours.scores.T.tocsr() if reasons else None
     for i in range(len(rows)):
@@ -169,13 +171,14 @@ def recommend(
         order = np.lexsort((candidates, -values))
         picked = candidates[order]
         items[i, : len(picked)] = picked
+        top_scores[i, : len(picked)] = values[order]
         if reasons:
             user = x[i]
             for j, item in enumerate(picked):
                 contribution = user.multiply(neighbours_t[item]).tocsr()
                 if contribution.nnz:
                     because[i, j] = contribution.indices[np.argmax(contribution.data)]
-    return Ranked(items, because)
+    return Ranked(items, top_scores, because)
 
 
 def popular(matrix: Matrix, rows: np.ndarray, *, n: int) -> np.ndarray:
