@@ -10,6 +10,7 @@ from core.insights.models import (
 )
 from core.library.models import Favorite, Play
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
+from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
 from core.recommendations.models import (
     ArtistNeighbour,
     DailyMix,
@@ -20,27 +21,22 @@ from core.recommendations.models import (
     TrackNeighbour,
     TrainingRun,
 )
-from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
 from core.reports.models import Report, ReportingBan
 from core.uploads.models import ImportedFile, ImportFailure, Upload
 
 __all__ = [
     "Album",
+    "Artist",
     "ArtistNeighbour",
     "DailyMix",
     "DailyMixItem",
-    "ListenerCandidate",
-    "RadioSession",
-    "RadioTrack",
-    "TrackNeighbour",
-    "TrainingRun",
-    "Artist",
     "Favorite",
     "Genre",
     "ImportFailure",
     "ImportedFile",
     "ListenedTrack",
     "ListenedTrackGenre",
+    "ListenerCandidate",
     "ListenerQuarterHour",
     "ListenerTrack",
     "Play",
@@ -48,11 +44,15 @@ __all__ = [
     "PlaylistItem",
     "PlaylistShare",
     "ProcessingJob",
+    "RadioSession",
+    "RadioTrack",
     "Report",
     "ReportingBan",
     "Track",
     "TrackMedia",
+    "TrackNeighbour",
     "TrackVariant",
+    "TrainingRun",
     "Upload",
     "User",
 ]
