@@ -6,6 +6,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+# An uncounted play that stopped before this many seconds is a skip (training and radio).
+SKIP_SECONDS = 30
+
 
 class TrackNeighbour(models.Model):
     """A track listened to by the same people as `track`, with the model's score."""

@@ -11,6 +11,7 @@ from core.library.models import Play
 from core.playlists.models import Playlist, PlaylistItem
 from core.playlists.services import POSITION_GAP, playlist_create
 from core.recommendations.models import (
+    SKIP_SECONDS,
     ArtistNeighbour,
     DailyMix,
     RadioSeed,
@@ -19,7 +20,6 @@ from core.recommendations.models import (
     TrackNeighbour,
 )
 from core.recommendations.selectors import Pick
-from core.recommendations.sources import SKIP_SECONDS
 
 # The last this many tracks a session gave (and were not skipped) steer what comes next.
 RADIO_STEER = 10

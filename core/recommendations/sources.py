@@ -20,14 +20,12 @@ import numpy as np
 from django.db.models import F
 
 from core.recommendations.model import Events
-from core.recommendations.models import ReasonKind
+from core.recommendations.models import SKIP_SECONDS, ReasonKind
 
 # A listen loses half its weight every this many days: this year's taste counts more.
 LISTEN_HALF_LIFE_DAYS = 120
 FAVORITE_WEIGHT = 3.0
 PLAYLIST_ADD_WEIGHT = 2.0
-# An uncounted play that stopped before this many seconds is a skip.
-SKIP_SECONDS = 30
 CHUNK = 50_000
 
 
