@@ -22,7 +22,7 @@ from core.recommendations.models import (
 )
 from core.recommendations.sources import SOURCES, Role
 
-TRACK_NEIGHBOURS = 30
+TRACK_NEIGHBOURS = 50
 ARTIST_NEIGHBOURS = 20
 CANDIDATES = 200
 MIXES = 3
