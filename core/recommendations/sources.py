@@ -21,11 +21,12 @@ from django.db.models import F
 
 from core.recommendations.model import Events
 from core.recommendations.models import SKIP_SECONDS, ReasonKind
+from core.recommendations.weights import (
+    FAVORITE_WEIGHT,
+    LISTEN_HALF_LIFE_DAYS,
+    PLAYLIST_ADD_WEIGHT,
+)
 
-# A listen loses half its weight every this many days: this year's taste counts more.
-LISTEN_HALF_LIFE_DAYS = 120
-FAVORITE_WEIGHT = 3.0
-PLAYLIST_ADD_WEIGHT = 2.0
 CHUNK = 50_000
 
 

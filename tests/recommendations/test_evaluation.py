@@ -3,33 +3,15 @@ that a popularity list cannot (docs/recommendations.md has the full table)."""
 
 import numpy as np
 
-from bench import taste
 from bench.generate import SCALES
+from bench.recommendations import synthetic_events
 from core.recommendations import evaluation, model
 
 SMALL = SCALES["small"]
 
 
-def _small_scale_events() -> tuple[model.Events, model.Events]:
-    plays = taste.plays(1, SMALL.plays + 1, users=SMALL.users, tracks=SMALL.tracks, genres=50)
-    counted = plays.counted
-    listens = model.Events(
-        plays.user_index[counted],
-        plays.track[counted],
-        np.ones(counted.sum(), dtype=np.float32),
-        plays.number[counted].astype(float),
-    )
-    number, users, tracks = taste.favorites(
-        SMALL.favorites, users=SMALL.users, tracks=SMALL.tracks, genres=50
-    )
-    favorites = model.Events(
-        users, tracks, np.ones(len(users), dtype=np.float32), number.astype(float)
-    )
-    return listens, favorites
-
-
 def test_the_model_beats_popularity_and_random_on_recall_and_ndcg_at_small_scale():
-    listens, favorites = _small_scale_events()
+    listens, favorites = synthetic_events(SMALL)
     artist_of = {track: (track - 1) // 10 for track in range(1, SMALL.tracks + 1)}
 
     found = {
