@@ -24,6 +24,8 @@ from core.recommendations.selectors import Pick
 # The last this many tracks a session gave (and were not skipped) steer what comes next.
 RADIO_STEER = 10
 RADIO_POOL = 200
+# An artist radio plays the seed artist and this many of its nearest artists.
+RADIO_ARTISTS = 20
 
 
 def radio_start(*, user, seed_kind: str, seed_id: int) -> RadioSession:
@@ -72,20 +74,22 @@ def _seed_pool(session: RadioSession) -> dict[int, float]:
         return pool
     if session.seed_kind == RadioSeed.ARTIST:
         artists = {session.seed_id: 1.0} | dict(
-            ArtistNeighbour.objects.filter(artist_id=session.seed_id).values_list(
-                "neighbour_id", "score"
-            )[:20]
+            ArtistNeighbour.objects.filter(artist_id=session.seed_id)
+            .order_by("-score", "neighbour_id")
+            .values_list("neighbour_id", "score")[:RADIO_ARTISTS]
         )
         tracks = Track.objects.playable().filter(artist_id__in=artists)
     else:
         artists = {}
         tracks = Track.objects.playable().filter(genres=session.seed_id)
     rows = tracks.order_by("-listen_count", "-id").values_list("id", "artist_id")[:RADIO_POOL]
-    # Popular first within the seed, spread over the artists by their closeness.
-    return {
-        track: artists.get(artist, 0.5) / (1 + rank / 20)
-        for rank, (track, artist) in enumerate(rows)
-    }
+    # Each artist's most played first, artists by their closeness (the seed artist's is 1), so
+    # the seed leads and its neighbours take turns after.
+    pool, ranks = {}, {}
+    for track, artist in rows:
+        ranks[artist] = ranks.get(artist, -1) + 1
+        pool[track] = artists.get(artist, 0.5) / (1 + ranks[artist] / 5)
+    return pool
 
 
 @transaction.atomic

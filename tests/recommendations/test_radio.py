@@ -118,3 +118,15 @@ def test_anonymous_callers_get_401(trained, api_client):
     assert api_client.post("/api/radio/", {"seed": "genre", "id": 1}).status_code == 401
     session = _start(client_for(trained.alice), "genre", trained.rock.pk)
     assert api_client.get(f"/api/radio/{session}/next/").status_code == 401
+
+
+def test_an_artist_radio_starts_with_that_artist_and_stays_near_it(trained):
+    client = client_for(trained.alice)
+    artist = trained.jazz_tracks[0].artist
+    session = _start(client, "artist", artist.pk)
+
+    items = _next(client, session, 8)
+
+    jazz = {t.pk for t in trained.jazz_tracks}
+    assert items[0]["track"]["artist"]["id"] == artist.pk
+    assert all(item["track"]["id"] in jazz for item in items)
