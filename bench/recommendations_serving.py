@@ -22,14 +22,13 @@ def main() -> None:
     setup_django()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
 
     from bench.inprocess import _timed
+    from core.accounts.tokens import VersionedRefreshToken
     from core.catalog.models import Track
     from core.models import User
     from core.recommendations import training
-    from rest_framework.test import APIClient
-
-    from core.accounts.tokens import VersionedRefreshToken
 
     def client_for(user) -> APIClient:
         client = APIClient()
