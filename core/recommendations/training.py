@@ -233,9 +233,16 @@ def _copy(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Insert many rows: COPY on PostgreSQL, batched inserts elsewhere."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Text format written in chunks, much faster than a write_row call per row; the
+            # values are ids, scores and fixed reason kinds, so nothing needs escaping.
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for start in range(0, len(rows), 100_000):
+                    copy.write(
+                        "".join(
+                            "\t".join(r"\N" if v is None else str(v) for v in row) + "\n"
+                            for row in rows[start : start + 100_000]
+                        )
+                    )
             return
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
