@@ -82,3 +82,19 @@ def test_a_new_listener_has_no_mixes_yet(trained, bob):
 def test_anonymous_callers_get_401(api_client, db):
     assert api_client.get("/api/me/mixes/").status_code == 401
     assert api_client.post("/api/me/mixes/1/save/").status_code == 401
+
+
+def test_the_query_count_does_not_grow_with_the_mixes_tracks(trained):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.recommendations.models import DailyMixItem
+
+    client = client_for(trained.alice)
+    with CaptureQueriesContext(connection) as full:
+        client.get("/api/me/mixes/")
+    DailyMixItem.objects.filter(mix__user=trained.alice, position__gt=25).delete()
+    with CaptureQueriesContext(connection) as shorter:
+        client.get("/api/me/mixes/")
+
+    assert len(full) == len(shorter)

@@ -86,3 +86,19 @@ def test_an_artist_nobody_played_falls_back_to_its_genre(trained, api_client):
     assert {item["artist"]["id"] for item in items} == jazz_artists
     assert all(item["reason"].startswith("Also Jazz") for item in items)
     assert all(item["score"] is None for item in items)
+
+
+def test_the_query_count_does_not_grow_with_the_limit(trained, api_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    track, artist = trained.rock_tracks[1], trained.rock_tracks[1].artist
+    counts = []
+    # Both limits are served by the model alone (a fallback adds its own queries, once).
+    for limit in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            api_client.get(f"/api/tracks/{track.pk}/similar/", {"limit": limit})
+            api_client.get(f"/api/artists/{artist.pk}/similar/", {"limit": limit})
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
