@@ -5,13 +5,16 @@
 Rows are made by `INSERT ... SELECT FROM generate_series` inside the server, with the
 secondary indexes dropped during the load and rebuilt after (much faster than maintaining
 them row by row), and foreign-key triggers off (the generator keeps every reference valid).
-Ids start at 1 in every table, so the runner can address rows by arithmetic.
+Ids start at 1 in every table, so the runner can address rows by arithmetic. Who plays and
+favorites what follows a synthetic taste structure (bench/taste.py: listener communities that
+prefer genres and artists, popular hits, noise), made in numpy and sent in chunks.
 """
 
 import argparse
 import time
 from dataclasses import asdict, dataclass
 
+from bench import taste
 from bench.settings_env import setup_django
 
 # Key space of playlist positions, as the playlists service spaces them after a renumbering.
@@ -20,7 +23,9 @@ POSITION_GAP = 2**32
 # the largest is one short of the 10,000-item cap so that adds fit.
 CURVE_PLAYLIST_SIZES = (100, 1_000, 9_999)
 # One listener in ten plays gets the first user, whose history is the deep one.
-HEAVY_USER_SHARE = 10
+HEAVY_USER_SHARE = taste.HEAVY_USER_SHARE
+# Plays and favorites are sent to the server this many at a time.
+CHUNK = 500_000
 WORDS = 1_000
 
 
@@ -220,45 +225,63 @@ def _fill(cursor, s: Scale) -> None:
         """,
         {"words": WORDS, "uploader": first_user + 1, "tracks": s.tracks, "vocab": words},
     )
+    # An artist's tracks share its genre; artists take the genres in turn (bench/taste.py).
     cursor.execute(
         "INSERT INTO core_track_genres (track_id, genre_id) "
-        "SELECT i, 1 + i %% %s FROM generate_series(1, %s) AS i",
-        [s.genres, s.tracks],
+        "SELECT i, 1 + ((i - 1) / %s) %% %s FROM generate_series(1, %s) AS i",
+        [taste.TRACKS_PER_ARTIST, s.genres, s.tracks],
     )
     done()
 
     done = _step(f"{s.plays} plays")
-    # Every HEAVY_USER_SHARE-th play is the first user's; the rest spread over everyone.
-    cursor.execute(
-        """
-        INSERT INTO core_play (user_id, track_id, started_at, client, played_seconds, counted,
-            counted_at)
-        SELECT CASE WHEN i %% %(share)s = 0 THEN %(first)s ELSE %(first)s + i %% %(users)s END,
-            1 + (i::bigint * 2654435761) %% %(tracks)s,
-            now() - (%(plays)s - i) * interval '1 second', 'bench', 100, i %% 3 = 0,
-            CASE WHEN i %% 3 = 0 THEN now() - (%(plays)s - i) * interval '1 second' END
-        FROM generate_series(1, %(plays)s) AS i
-        """,
-        {
-            "share": HEAVY_USER_SHARE,
-            "first": first_user,
-            "users": s.users,
-            "tracks": s.tracks,
-            "plays": s.plays,
-        },
-    )
+    # Every HEAVY_USER_SHARE-th play is the first user's; the rest spread over everyone, each
+    # drawing from their community's taste, the hits or the whole catalog (bench/taste.py).
+    for start in range(1, s.plays + 1, CHUNK):
+        chunk = taste.plays(
+            start, min(start + CHUNK, s.plays + 1), users=s.users, tracks=s.tracks, genres=s.genres
+        )
+        cursor.execute(
+            """
+            INSERT INTO core_play (user_id, track_id, started_at, client, played_seconds,
+                counted, counted_at)
+            SELECT %(first)s + u, t, now() - (%(plays)s - i) * interval '1 second', 'bench', 100,
+                i %% %(every)s = 0,
+                CASE WHEN i %% %(every)s = 0 THEN now() - (%(plays)s - i) * interval '1 second' END
+            FROM unnest(%(numbers)s::bigint[], %(users)s::bigint[], %(tracks)s::bigint[])
+                AS p(i, u, t)
+            """,
+            {
+                "first": first_user,
+                "plays": s.plays,
+                "every": taste.COUNTED_EVERY,
+                "numbers": chunk.number.tolist(),
+                "users": chunk.user_index.tolist(),
+                "tracks": chunk.track.tolist(),
+            },
+        )
     done()
 
-    done = _step(f"{s.favorites} favorites")
-    cursor.execute(
-        """
-        INSERT INTO core_favorite (user_id, track_id, created_at)
-        SELECT %(first)s + i %% %(users)s, 1 + ((i / %(users)s) * 7 + (i %% %(users)s) * 131)
-            %% %(tracks)s, now() - (%(favorites)s - i) * interval '1 second'
-        FROM generate_series(0, %(favorites)s - 1) AS i
-        """,
-        {"first": first_user, "users": s.users, "tracks": s.tracks, "favorites": s.favorites},
+    number, user_index, track = taste.favorites(
+        s.favorites, users=s.users, tracks=s.tracks, genres=s.genres
     )
+    done = _step(f"{len(number)} favorites (of {s.favorites} drawn)")
+    for start in range(0, len(number), CHUNK):
+        part = slice(start, start + CHUNK)
+        cursor.execute(
+            """
+            INSERT INTO core_favorite (user_id, track_id, created_at)
+            SELECT %(first)s + u, t, now() - (%(favorites)s - i) * interval '1 second'
+            FROM unnest(%(numbers)s::bigint[], %(users)s::bigint[], %(tracks)s::bigint[])
+                AS f(i, u, t)
+            """,
+            {
+                "first": first_user,
+                "favorites": s.favorites,
+                "numbers": number[part].tolist(),
+                "users": user_index[part].tolist(),
+                "tracks": track[part].tolist(),
+            },
+        )
     done()
 
     done = _step("playlists")

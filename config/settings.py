@@ -378,6 +378,11 @@ SPECTACULAR_SETTINGS = {
             "profiles' statistics; charts of the whole catalog.",
         },
         {
+            "name": "recommendations",
+            "description": "Tracks for you with the reason for each, daily mixes, similar "
+            "tracks and artists, and radio, from a model trained offline on listening data.",
+        },
+        {
             "name": "reports",
             "description": "Tell moderators about a track or a public playlist; follow your "
             "reports' status.",

@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("core.playlists.urls")),
     path("", include("core.reports.urls")),
     path("", include("core.insights.urls")),
+    path("", include("core.recommendations.urls")),
     path("", include("core.uploads.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -11,18 +11,32 @@ from core.insights.models import (
 from core.library.models import Favorite, Play
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
+from core.recommendations.models import (
+    ArtistNeighbour,
+    DailyMix,
+    DailyMixItem,
+    ListenerCandidate,
+    RadioSession,
+    RadioTrack,
+    TrackNeighbour,
+    TrainingRun,
+)
 from core.reports.models import Report, ReportingBan
 from core.uploads.models import ImportedFile, ImportFailure, Upload
 
 __all__ = [
     "Album",
     "Artist",
+    "ArtistNeighbour",
+    "DailyMix",
+    "DailyMixItem",
     "Favorite",
     "Genre",
     "ImportFailure",
     "ImportedFile",
     "ListenedTrack",
     "ListenedTrackGenre",
+    "ListenerCandidate",
     "ListenerQuarterHour",
     "ListenerTrack",
     "Play",
@@ -30,11 +44,15 @@ __all__ = [
     "PlaylistItem",
     "PlaylistShare",
     "ProcessingJob",
+    "RadioSession",
+    "RadioTrack",
     "Report",
     "ReportingBan",
     "Track",
     "TrackMedia",
+    "TrackNeighbour",
     "TrackVariant",
+    "TrainingRun",
     "Upload",
     "User",
 ]

@@ -3,8 +3,10 @@
     python -m scripts.import_graph   # the arrows between rooms, and any going the wrong way
 
 A room is a top-level package (`config`, `media_pipeline`) or a topic of `core` (`core.catalog`,
-`core.uploads`, ...). The one rule checked: `media_pipeline` is infrastructure and imports
-nothing from `core`. Exits 1 when an import breaks it.
+`core.uploads`, ...). The rules checked: `media_pipeline` is infrastructure and imports
+nothing from `core`; `core.recommendations` is a leaf that the rooms it reads from (catalog,
+library, playlists, insights, accounts, processing) never import, so that training and its
+numpy never sit on their paths. Exits 1 when an import breaks one.
 """
 
 import ast
@@ -16,7 +18,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("config", "core", "media_pipeline")
 # Imports that infrastructure must never make: (importing room prefix, imported room prefix).
-FORBIDDEN = (("media_pipeline", "core"),)
+FORBIDDEN = (
+    ("media_pipeline", "core"),
+    *(
+        (f"core.{room}", "core.recommendations")
+        for room in ("catalog", "library", "playlists", "insights", "accounts", "processing")
+    ),
+)
 
 
 def module_name(path: Path) -> str:

@@ -21,3 +21,13 @@ def test_an_import_of_core_from_media_pipeline_is_reported():
     assert import_graph.violations(graph) == [
         "media_pipeline/audio/probe.py:3 imports core.catalog"
     ]
+
+
+def test_an_import_of_recommendations_from_a_room_it_reads_is_reported():
+    graph = {
+        ("core.library", "core.recommendations"): ["core/library/services.py:9"],
+        ("core.recommendations", "core.library"): ["core/recommendations/sources.py:80"],
+    }
+    assert import_graph.violations(graph) == [
+        "core/library/services.py:9 imports core.recommendations"
+    ]

@@ -68,6 +68,12 @@ class User(AbstractUser):
     stats_public = models.BooleanField(
         default=False, help_text="Anyone may read this listener's statistics"
     )
+    favorite_genres = models.ManyToManyField(
+        "core.Genre",
+        blank=True,
+        related_name="+",
+        help_text="Genres the listener chose; recommendations start from their charts",
+    )
 
     class Meta:
         constraints = [

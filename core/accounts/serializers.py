@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from core.accounts.models import User, available_time_zones
 from core.accounts.usernames import validate_not_confusable
+from core.catalog.models import Genre
 from core.roles import can_moderate, can_upload
 from core.text import validate_name, validate_text
 
@@ -60,9 +61,18 @@ class RolesSerializer(serializers.Serializer):
     moderator = serializers.BooleanField(help_text="May see hidden tracks and hide them.")
 
 
+FAVORITE_GENRES_MAX = 20
+
+
+class FavoriteGenreSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class MeOutputSerializer(serializers.ModelSerializer):
     avatar = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
+    favorite_genres = FavoriteGenreSerializer(many=True, read_only=True)
 
     class Meta:
         model = User
@@ -76,6 +86,7 @@ class MeOutputSerializer(serializers.ModelSerializer):
             "roles",
             "time_zone",
             "stats_public",
+            "favorite_genres",
             "date_joined",
         ]
         read_only_fields = fields
@@ -125,6 +136,18 @@ class MeUpdateInputSerializer(serializers.Serializer):
     stats_public = serializers.BooleanField(
         required=False, help_text="Whether anyone may read my listening statistics."
     )
+    favorite_genres = serializers.PrimaryKeyRelatedField(
+        queryset=Genre.objects.all(),
+        many=True,
+        required=False,
+        help_text=f"Ids of up to {FAVORITE_GENRES_MAX} genres I like; a new listener's "
+        "recommendations start from their charts. An empty list clears them.",
+    )
+
+    def validate_favorite_genres(self, value: list) -> list:
+        if len(value) > FAVORITE_GENRES_MAX:
+            raise serializers.ValidationError(f"At most {FAVORITE_GENRES_MAX} genres.")
+        return value
 
     def validate_time_zone(self, value: str) -> str:
         if value not in available_time_zones():

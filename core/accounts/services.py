@@ -187,6 +187,7 @@ def user_update_profile(
     avatar: File | None = KEEP,
     time_zone: str = KEEP,
     stats_public: bool = KEEP,
+    favorite_genres: list = KEEP,
 ) -> User:
     """Change the editable profile fields; `avatar=None` removes the avatar.
 
@@ -218,6 +219,8 @@ def user_update_profile(
                     transaction.on_commit(lambda: storage.delete(replaced), robust=True)
             if changed:
                 locked.save(update_fields=changed)
+            if favorite_genres is not KEEP:
+                locked.favorite_genres.set(favorite_genres)
     except BaseException:
         if new_avatar:
             storage.delete(new_avatar)

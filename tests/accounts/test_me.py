@@ -39,6 +39,7 @@ def test_me_is_ones_own_profile(alice_client, alice):
         "roles": {"uploader": False, "moderator": False},
         "time_zone": "UTC",
         "stats_public": False,
+        "favorite_genres": [],
         "date_joined": body["date_joined"],
     }
 

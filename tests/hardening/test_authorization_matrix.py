@@ -50,6 +50,23 @@ def _by_uploader(w: World):
     return w.track_uploader
 
 
+def _mix(w: World) -> str:
+    """The owner's daily mix (as training makes them), made on first use."""
+    from core.recommendations.models import DailyMix, DailyMixItem
+
+    mix, created = DailyMix.objects.get_or_create(user=w.owner, number=1, title="Daily mix 1")
+    if created:
+        DailyMixItem.objects.create(mix=mix, track=w.track, position=1)
+    return f"/api/me/mixes/{mix.pk}/"
+
+
+def _radio(w: World) -> str:
+    from core.recommendations.models import RadioSession
+
+    session = RadioSession.objects.create(user=w.owner, seed_kind="track", seed_id=w.track.pk)
+    return f"/api/radio/{session.pk}/"
+
+
 PRESIGN = {"filename": "a.mp3", "content_type": "audio/mpeg", "size": 1000}
 
 CALLS: dict[tuple[str, str], Call] = {
@@ -153,6 +170,16 @@ CALLS: dict[tuple[str, str], Call] = {
     ("api/charts/tracks/", "get"): Call(lambda w: "/api/charts/tracks/"),
     ("api/charts/artists/", "get"): Call(lambda w: "/api/charts/artists/"),
     ("api/charts/albums/", "get"): Call(lambda w: "/api/charts/albums/"),
+    ("api/me/recommendations/tracks/", "get"): Call(lambda w: "/api/me/recommendations/tracks/"),
+    ("api/me/mixes/", "get"): Call(lambda w: "/api/me/mixes/"),
+    ("api/me/mixes/<id:mix_id>/save/", "post"): Call(lambda w: _mix(w) + "save/"),
+    ("api/tracks/<id:pk>/similar/", "get"): Call(lambda w: _track(w) + "similar/"),
+    ("api/artists/<id:pk>/similar/", "get"): Call(lambda w: f"/api/artists/{w.artist.pk}/similar/"),
+    ("api/radio/", "post"): Call(
+        lambda w: "/api/radio/", lambda w: {"seed": "track", "id": w.track.pk}
+    ),
+    # Sessions are their listener's own: everyone else gets a 404, moderators too.
+    ("api/radio/<uuid:session_id>/next/", "get"): Call(lambda w: _radio(w) + "next/"),
     ("api/schema/", "get"): Call(lambda w: "/api/schema/"),
     ("api/docs/", "get"): Call(lambda w: "/api/docs/"),
     ("api/redoc/", "get"): Call(lambda w: "/api/redoc/"),
@@ -272,6 +299,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/charts/tracks/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/charts/artists/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/charts/albums/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/me/recommendations/tracks/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/mixes/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/mixes/<id:mix_id>/save/", "post"): (401, 404, 404, 201, 404, 404, 404),
+    ("api/tracks/<id:pk>/similar/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/artists/<id:pk>/similar/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/radio/", "post"): (401, 201, 201, 201, 201, 201, 201),
+    ("api/radio/<uuid:session_id>/next/", "get"): (401, 404, 404, 200, 404, 404, 404),
     ("api/schema/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/docs/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/redoc/", "get"): (200, 200, 200, 200, 200, 200, 200),

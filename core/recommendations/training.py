@@ -1,0 +1,301 @@
+"""Training: read the sources, fit the model, and replace what requests read (neighbours,
+candidates, daily mixes) in one transaction. Run by `manage.py train_recommendations` and by
+the periodic task; a request never trains."""
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.recommendations import model
+from core.recommendations.models import (
+    ArtistNeighbour,
+    DailyMix,
+    DailyMixItem,
+    ListenerCandidate,
+    TrackNeighbour,
+    TrainingRun,
+)
+from core.recommendations.sources import SOURCES, Role
+
+TRACK_NEIGHBOURS = 50
+ARTIST_NEIGHBOURS = 20
+CANDIDATES = 200
+MIXES = 3
+MIX_MIN, MIX_MAX = 25, 50
+USER_BLOCK = 500
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class Summary:
+    listeners: int = 0
+    tracks: int = 0
+    events: dict[str, int] = field(default_factory=dict)
+    track_neighbours: int = 0
+    artist_neighbours: int = 0
+    candidates: int = 0
+    mixes: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _timed(summary: Summary, step: str, say: Say):
+    start = time.perf_counter()
+    say(f"{step} ...")
+
+    def done() -> None:
+        summary.seconds[step] = round(time.perf_counter() - start, 2)
+        say(f"{step}: {summary.seconds[step]} s")
+
+    return done
+
+
+def read_sources(summary: Summary, say: Say) -> dict[Role, list[tuple[object, model.Events]]]:
+    now = timezone.now()
+    found: dict[Role, list] = defaultdict(list)
+    for source in SOURCES:
+        done = _timed(summary, f"read {source.name}", say)
+        events = source.read(now)
+        summary.events[source.name] = len(events)
+        found[source.role].append((source, events))
+        done()
+    return found
+
+
+def _pairs(users: np.ndarray, tracks: np.ndarray) -> np.ndarray:
+    return users.astype(np.int64) * (2**32) + tracks.astype(np.int64)
+
+
+def _track_facts() -> tuple[dict[int, int], dict[int, list[int]]]:
+    """Each track's artist, and its genres."""
+    from core.catalog.models import Track
+
+    artist_of = dict(Track.objects.values_list("pk", "artist_id").iterator(chunk_size=50_000))
+    genres: dict[int, list[int]] = defaultdict(list)
+    through = Track.genres.through.objects.values_list("track_id", "genre_id")
+    for track_id, genre_id in through.iterator(chunk_size=50_000):
+        genres[track_id].append(genre_id)
+    return artist_of, genres
+
+
+def train(*, say: Say = lambda _: None, progress: model.Progress | None = None) -> Summary:
+    """Fit on every source and replace the served tables; returns what was done."""
+    summary = Summary()
+    started = timezone.now()
+    found = read_sources(summary, say)
+    interactions = found[Role.INTERACTION]
+    events = model.Events.concat([e for _, e in interactions])
+    artist_of, genres = _track_facts()
+    known = np.isin(events.tracks, np.fromiter(artist_of, dtype=np.int64))
+    events = events.where(known)
+    matrix = model.Matrix.from_events(events)
+    summary.listeners, summary.tracks = matrix.values.shape
+
+    done = _timed(summary, "track neighbours", say)
+    neighbours = model.item_neighbours(matrix, k=TRACK_NEIGHBOURS, progress=progress)
+    done()
+
+    done = _timed(summary, "artist neighbours", say)
+    artists = np.array([artist_of[t] for t in events.tracks.tolist()], dtype=np.int64)
+    artist_matrix = model.Matrix.from_events(
+        model.Events(events.users, artists, events.weights, events.times)
+    )
+    artist_neighbours = model.item_neighbours(artist_matrix, k=ARTIST_NEIGHBOURS)
+    done()
+
+    done = _timed(summary, "candidates", say)
+    candidates = _candidates(matrix, neighbours, found, interactions, artist_of)
+    done()
+
+    done = _timed(summary, "daily mixes", say)
+    mixes = _mixes(matrix, candidates, genres)
+    done()
+
+    done = _timed(summary, "write", say)
+    with transaction.atomic():
+        summary.track_neighbours = _replace_neighbours(TrackNeighbour, "track", neighbours)
+        summary.artist_neighbours = _replace_neighbours(
+            ArtistNeighbour, "artist", artist_neighbours
+        )
+        summary.candidates = _replace_candidates(candidates)
+        summary.mixes = _replace_mixes(mixes)
+        TrainingRun.objects.create(
+            started_at=started, finished_at=timezone.now(), summary=summary.__dict__
+        )
+    done()
+    return summary
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: int
+    track_id: int
+    score: float
+    because_id: int | None
+    because_kind: str
+
+
+def _candidates(matrix, neighbours, found, interactions, artist_of) -> list[Candidate]:
+    def pairs_of(role: Role) -> np.ndarray:
+        parts = [_pairs(e.users, e.tracks) for _, e in found[role]]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+    excluded_tracks, excluded_artists = (
+        pairs_of(Role.EXCLUDE_TRACKS),
+        pairs_of(Role.EXCLUDE_ARTISTS),
+    )
+    # What each (listener, track) pair was, for the reason: the first source that has it.
+    kinds = [(source.reason, np.unique(_pairs(e.users, e.tracks))) for source, e in interactions]
+    artist_ids = np.array(list(artist_of.values()), dtype=np.int64)
+    artist_lookup = dict(zip(artist_of, range(len(artist_ids)), strict=True))
+    result = []
+    ids = matrix.item_ids
+    for start in range(0, len(matrix.user_ids), USER_BLOCK):
+        rows = np.arange(start, min(start + USER_BLOCK, len(matrix.user_ids)))
+        ranked = model.recommend(matrix, neighbours, rows, n=CANDIDATES, reasons=True)
+        found_at = ranked.items >= 0
+        users = np.repeat(matrix.user_ids[rows], CANDIDATES).reshape(found_at.shape)[found_at]
+        tracks = ids[ranked.items[found_at]]
+        scores = ranked.scores[found_at]
+        because = np.where(ranked.because >= 0, ids[ranked.because], -1)[found_at]
+        artists = artist_ids[[artist_lookup[t] for t in tracks.tolist()]]
+        keep = ~np.isin(_pairs(users, tracks), excluded_tracks) & ~np.isin(
+            _pairs(users, artists), excluded_artists
+        )
+        kind = np.full(len(users), "", dtype=object)
+        because_pairs = _pairs(users, because)
+        for reason, pairs in reversed(kinds):
+            kind[(because >= 0) & np.isin(because_pairs, pairs)] = reason.value if reason else ""
+        for user, track, score, reason, reason_kind in zip(
+            users[keep].tolist(),
+            tracks[keep].tolist(),
+            scores[keep].tolist(),
+            because[keep].tolist(),
+            kind[keep].tolist(),
+            strict=True,
+        ):
+            result.append(
+                Candidate(user, track, score, reason if reason >= 0 else None, reason_kind or "")
+            )
+    return result
+
+
+def _mixes(matrix, candidates: list[Candidate], genres) -> dict[int, list[tuple[int, list[int]]]]:
+    """Per listener, up to MIXES (genre, tracks): the genres they play most, each with their
+    own most-played tracks of it interleaved with their candidates of it."""
+    by_user: dict[int, list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        by_user[candidate.user_id].append(candidate)
+    values = matrix.values
+    mixes = {}
+    for row, user_id in enumerate(matrix.user_ids.tolist()):
+        start, end = values.indptr[row], values.indptr[row + 1]
+        order = np.argsort(-values.data[start:end], kind="stable")
+        own = matrix.item_ids[values.indices[start:end][order]].tolist()
+        per_genre: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for track in own:
+            for genre in genres.get(track, []):
+                per_genre[genre][0].append(track)
+        for candidate in by_user.get(user_id, []):
+            for genre in genres.get(candidate.track_id, []):
+                per_genre[genre][1].append(candidate.track_id)
+        ranked = sorted(per_genre.items(), key=lambda kv: (-len(kv[1][0]), kv[0]))
+        chosen = []
+        for genre, (mine, new) in ranked:
+            tracks = _interleave(mine, new)[:MIX_MAX]
+            if len(tracks) >= MIX_MIN:
+                chosen.append((genre, tracks))
+            if len(chosen) == MIXES:
+                break
+        if chosen:
+            mixes[user_id] = chosen
+    return mixes
+
+
+def _interleave(first: list[int], second: list[int]) -> list[int]:
+    result, seen = [], set()
+    for pair in zip(first, second, strict=False):
+        for track in pair:
+            if track not in seen:
+                seen.add(track)
+                result.append(track)
+    longer = first[len(second) :] if len(first) > len(second) else second[len(first) :]
+    result += [t for t in longer if t not in seen]
+    return result
+
+
+def _copy(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows: COPY on PostgreSQL, batched inserts elsewhere."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Text format written in chunks, much faster than a write_row call per row; the
+            # values are ids, scores and fixed reason kinds, so nothing needs escaping.
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for start in range(0, len(rows), 100_000):
+                    copy.write(
+                        "".join(
+                            "\t".join(r"\N" if v is None else str(v) for v in row) + "\n"
+                            for row in rows[start : start + 100_000]
+                        )
+                    )
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(sql, rows)
+
+
+def _replace_neighbours(table_model, column: str, neighbours: model.Neighbours) -> int:
+    table_model.objects.all().delete()
+    coo = neighbours.scores.tocoo()
+    ids = neighbours.item_ids
+    rows = list(
+        zip(
+            ids[coo.row].tolist(),
+            ids[coo.col].tolist(),
+            coo.data.astype(float).tolist(),
+            strict=True,
+        )
+    )
+    _copy(table_model._meta.db_table, (f"{column}_id", "neighbour_id", "score"), rows)
+    return len(rows)
+
+
+def _replace_candidates(candidates: list[Candidate]) -> int:
+    ListenerCandidate.objects.all().delete()
+    rows = [(c.user_id, c.track_id, c.score, c.because_id, c.because_kind) for c in candidates]
+    columns = ("user_id", "track_id", "score", "because_id", "because_kind")
+    _copy(ListenerCandidate._meta.db_table, columns, rows)
+    return len(rows)
+
+
+def _replace_mixes(mixes: dict[int, list[tuple[int, list[int]]]]) -> int:
+    from core.catalog.models import Genre
+
+    DailyMix.objects.all().delete()
+    names = dict(Genre.objects.values_list("pk", "name"))
+    made = DailyMix.objects.bulk_create(
+        DailyMix(
+            user_id=user_id,
+            number=number,
+            genre_id=genre,
+            title=f"Daily mix {number}: {names.get(genre, 'mixed')}",
+        )
+        for user_id, chosen in mixes.items()
+        for number, (genre, _) in enumerate(chosen, start=1)
+    )
+    ids = {(m.user_id, m.number): m.pk for m in made}
+    if connection.vendor != "postgresql" or any(pk is None for pk in ids.values()):
+        ids = {(m.user_id, m.number): m.pk for m in DailyMix.objects.all()}
+    items = [
+        (ids[(user_id, number)], track, position)
+        for user_id, chosen in mixes.items()
+        for number, (_, tracks) in enumerate(chosen, start=1)
+        for position, track in enumerate(tracks, start=1)
+    ]
+    _copy(DailyMixItem._meta.db_table, ("mix_id", "track_id", "position"), items)
+    return len(made)

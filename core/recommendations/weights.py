@@ -1,0 +1,6 @@
+"""How much each kind of signal weighs (no Django here: the offline evaluation imports it)."""
+
+# A listen loses half its weight every this many days: this year's taste counts more.
+LISTEN_HALF_LIFE_DAYS = 120
+FAVORITE_WEIGHT = 3.0
+PLAYLIST_ADD_WEIGHT = 2.0
