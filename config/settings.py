@@ -232,6 +232,14 @@ PLAY_DEDUP_WINDOW_SECONDS = env_int("PLAY_DEDUP_WINDOW_SECONDS", 30, minimum=0)
 # A progress report is held to the wall time since its play started plus this much slack.
 PLAY_PROGRESS_TOLERANCE_SECONDS = env_int("PLAY_PROGRESS_TOLERANCE_SECONDS", 5, minimum=0)
 
+# Listening history brought in from other services (core/history_import): the largest file,
+# rows written per batch (one transaction each), when a silent run counts as dead, and how
+# long a finished export's download URL works.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024**2, minimum=1)
+IMPORT_BATCH_ROWS = env_int("IMPORT_BATCH_ROWS", 5000, minimum=1)
+IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 300, minimum=10)
+EXPORT_URL_EXPIRY_SECONDS = env_int("EXPORT_URL_EXPIRY_SECONDS", 600, minimum=1)
+
 # Listening insights: the time zone of listeners who have not chosen one, and how long a
 # computed chart is served before it is computed again (at most a minute, by design).
 LISTENER_TIME_ZONE = env_str("LISTENER_TIME_ZONE", "UTC")

@@ -2,13 +2,14 @@
 
 from core.accounts.models import User
 from core.catalog.models import Album, Artist, Genre, Track
+from core.history_import.models import HistoryImport, ScrobbleToken
 from core.insights.models import (
     ListenedTrack,
     ListenedTrackGenre,
     ListenerQuarterHour,
     ListenerTrack,
 )
-from core.library.models import Favorite, Play
+from core.library.models import ExternalListen, Favorite, Play
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
 from core.reports.models import Report, ReportingBan
@@ -17,8 +18,10 @@ from core.uploads.models import ImportedFile, ImportFailure, Upload
 __all__ = [
     "Album",
     "Artist",
+    "ExternalListen",
     "Favorite",
     "Genre",
+    "HistoryImport",
     "ImportFailure",
     "ImportedFile",
     "ListenedTrack",
@@ -32,6 +35,7 @@ __all__ = [
     "ProcessingJob",
     "Report",
     "ReportingBan",
+    "ScrobbleToken",
     "Track",
     "TrackMedia",
     "TrackVariant",
