@@ -2,6 +2,7 @@
 
 import pytest
 
+from core.history_import.matching import forget_shared_index
 from core.history_import.models import HistoryImport
 from core.history_import.run import import_run
 from tests import factories
@@ -46,3 +47,11 @@ def queen(db):
     return factories.TrackFactory(
         title="Bohemian Rhapsody", artist=artist, album=album, duration=354.0
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalog_index():
+    """Scrobbles match against an index kept a minute per process: none across tests."""
+    forget_shared_index()
+    yield
+    forget_shared_index()
