@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("core.insights.urls")),
     path("", include("core.uploads.urls")),
     path("", include("core.history_import.urls")),
+    path("", include("core.portability.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", docs.RedocView.as_view(url_name="schema"), name="redoc"),

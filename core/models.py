@@ -11,6 +11,7 @@ from core.insights.models import (
 )
 from core.library.models import ExternalListen, Favorite, Play
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
+from core.portability.models import DataExport
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
 from core.reports.models import Report, ReportingBan
 from core.uploads.models import ImportedFile, ImportFailure, Upload
@@ -18,6 +19,7 @@ from core.uploads.models import ImportedFile, ImportFailure, Upload
 __all__ = [
     "Album",
     "Artist",
+    "DataExport",
     "ExternalListen",
     "Favorite",
     "Genre",
