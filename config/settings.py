@@ -350,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "StreamQualityEnum": "core.processing.selectors.STREAM_QUALITIES",
         "ReportStatusEnum": "core.reports.models.ReportStatus",
         "StatusEnum": "core.catalog.models.TrackStatus",  # the name it had before reports
+        "ImportStatusEnum": "core.history_import.models.ImportStatus",
+        "ExportStatusEnum": "core.portability.models.ExportStatus",
     },
     # Path ids (config/converters.py): ASCII digits within 64 bits, anything else a 404.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
@@ -358,7 +360,8 @@ SPECTACULAR_SETTINGS = {
         {
             "name": "accounts",
             "description": "Register, log in (JWT access and rotating refresh tokens), log out, "
-            "and your own profile and avatar: `/api/auth/`, `/api/me/`.",
+            "your own profile and avatar, an export of your data, deleting your account: "
+            "`/api/auth/`, `/api/me/`.",
         },
         {
             "name": "tracks",
@@ -375,6 +378,11 @@ SPECTACULAR_SETTINGS = {
         {
             "name": "library",
             "description": "Stream a track, report playback, your history and favorites.",
+        },
+        {
+            "name": "imports",
+            "description": "Bring your listening history from Spotify, Last.fm or ListenBrainz "
+            "files, and tokens for other players to scrobble to Tonearm (`/1/submit-listens`).",
         },
         {
             "name": "playlists",

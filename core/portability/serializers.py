@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.portability.models import DataExport
+from core.portability.models import DataExport, ExportStatus
 
 
 class ExportCreatedOutputSerializer(serializers.ModelSerializer):
@@ -12,7 +12,7 @@ class ExportCreatedOutputSerializer(serializers.ModelSerializer):
 
 class ExportOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.CharField(help_text="`queued`, `running`, `ready` or `failed`")
+    status = serializers.ChoiceField(choices=ExportStatus.choices)
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     size = serializers.IntegerField(allow_null=True, help_text="Bytes of the zip, once ready")

@@ -14,7 +14,7 @@ from core.portability.serializers import (
     ExportOutputSerializer,
 )
 
-TAGS = ["account"]
+TAGS = ["accounts"]
 
 
 class ExportListView(APIView):
