@@ -9,12 +9,11 @@ catalog tracks only, so negative ids never reach them; personal statistics list 
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, models
-from django.db.models.functions import Coalesce
 
 from core.catalog import services as catalog_services
 from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
@@ -123,21 +122,29 @@ def _adapt(value):
     return value
 
 
-def _recount(track_ids: Iterable[int]) -> None:
-    """The all-time listens and listeners of `track_ids`, from the listeners' rows."""
-    per_track = ListenerTrack.objects.filter(track=models.OuterRef("pk")).order_by().values("track")
-    ListenedTrack.objects.filter(pk__in=list(track_ids)).update(
-        listens=Coalesce(
-            models.Subquery(per_track.annotate(n=models.Sum("listens")).values("n")), 0
-        ),
-        listeners=Coalesce(
-            models.Subquery(per_track.annotate(n=models.Count("pk")).values("n")), 0
-        ),
+def _case(chunk: list[int], amounts: dict[int, int]) -> models.Case:
+    return models.Case(
+        *(models.When(pk=pk, then=models.Value(amounts.get(pk, 0))) for pk in chunk),
+        output_field=models.IntegerField(),
     )
 
 
-def _add_listens(listens: Sequence[ExternalListen]) -> dict[int, int]:
-    """Add counted `listens` to the listeners' rollup rows; returns listens per track id."""
+def _bump(listens: dict[int, int], listeners: dict[int, int]) -> None:
+    """Add to listened tracks' all-time listens and listeners; one UPDATE per 500 tracks."""
+    ids = sorted(listens)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        ListenedTrack.objects.filter(pk__in=chunk).update(
+            listens=models.F("listens") + _case(chunk, listens),
+            listeners=models.F("listeners") + _case(chunk, listeners),
+        )
+
+
+def _add_listens(
+    listens: Sequence[ExternalListen],
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Add counted `listens` to the listeners' rollup rows; returns, per track id, the listens
+    added and the listeners new to it."""
     _ensure_listened_tracks(listens)
     quarters: dict[tuple[int, datetime, int], _Sum] = {}
     tracks: dict[tuple[int, int], _Sum] = {}
@@ -148,6 +155,14 @@ def _add_listens(listens: Sequence[ExternalListen]) -> dict[int, int]:
         ms, at = listen_ms(listen), listen.listened_at
         quarters.setdefault((listen.user_id, bucket_of(at), track_id), _Sum()).add(ms, at)
         tracks.setdefault((listen.user_id, track_id), _Sum()).add(ms, at)
+    # Pairs of (listener, track) seen before: a new pair is one more listener of the track.
+    # Read by the unique index (user, track); the caller holds the listener's lock.
+    known = set(
+        ListenerTrack.objects.filter(
+            user_id__in={user_id for user_id, _ in tracks},
+            track_id__in={track_id for _, track_id in tracks},
+        ).values_list("user_id", "track_id")
+    )
     labels = {
         pk: (artist_id, album_id)
         for pk, artist_id, album_id in ListenedTrack.objects.filter(
@@ -164,10 +179,14 @@ def _add_listens(listens: Sequence[ExternalListen]) -> dict[int, int]:
         ("user_id", "track_id"),
         [(*key, *labels[key[1]], s.listens, s.ms, s.first_at) for key, s in tracks.items()],
     )
-    per_track: dict[int, int] = {}
-    for (_, track_id), s in tracks.items():
-        per_track[track_id] = per_track.get(track_id, 0) + s.listens
-    return per_track
+    listens: dict[int, int] = {}
+    listeners: dict[int, int] = {}
+    for key, total in tracks.items():
+        track_id = key[1]
+        listens[track_id] = listens.get(track_id, 0) + total.listens
+        if key not in known:
+            listeners[track_id] = listeners.get(track_id, 0) + 1
+    return listens, listeners
 
 
 def insights_record_external_listens(*, listens: Sequence[ExternalListen]) -> None:
@@ -176,9 +195,9 @@ def insights_record_external_listens(*, listens: Sequence[ExternalListen]) -> No
     counted = [listen for listen in listens if listen.counted]
     if not counted:
         return
-    per_track = _add_listens(counted)
-    _recount(per_track)
-    catalog_services.track_listen_counts_add({pk: n for pk, n in per_track.items() if pk > 0})
+    listens_added, listeners_added = _add_listens(counted)
+    _bump(listens_added, listeners_added)
+    catalog_services.track_listen_counts_add({pk: n for pk, n in listens_added.items() if pk > 0})
 
 
 def rebuild_external_listens(*, batch: int = 5000) -> int:

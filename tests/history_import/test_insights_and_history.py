@@ -160,3 +160,21 @@ def test_the_rebuild_after_a_matched_track_was_deleted_counts_its_listens_once(a
     assert snapshot() == before
     body = alice_client.get("/api/me/stats/", {"period": "all"}).json()
     assert body["totals"]["listens"] == 5
+
+
+def test_listeners_of_a_track_count_each_listener_once_across_imports(
+    alice_client, bob_client, queen
+):
+    _import_mixed(alice_client)
+    _import_mixed(bob_client)
+    more = files.json_lines(
+        [files.listenbrainz_listen(artist="Nobody", title="Song", at=_recent(500))]
+    )
+    imported(alice_client, more, filename="more.jsonl")
+    incremental = snapshot()
+
+    rebuild_insights()
+
+    assert snapshot() == incremental
+    song = [row for row in incremental["listened"] if row[1] == "Song"]
+    assert [(row[4], row[5]) for row in song] == [(7, 2)]  # listens, listeners
