@@ -18,7 +18,8 @@ from core.history_import.formats import Format, Row, Skip, UnreadableFile, read_
 from core.history_import.listens import listens_store
 from core.history_import.matching import CatalogIndex
 from core.history_import.models import HistoryImport, ImportStatus
-from media_pipeline.storage import ObjectNotFound, get_storage
+from core.uploads.models import Upload, UploadStatus
+from media_pipeline.storage import ObjectNotFound, StorageError, get_storage
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,20 @@ def _finish(job: HistoryImport, *, reason: str = "") -> None:
         )
     if not updated:
         raise Superseded
+
+
+def _discard_file(job: HistoryImport) -> None:
+    """Delete the uploaded file once its import ended: it holds what Tonearm does not keep
+    (Spotify's IP addresses, for one). A failure leaves it to the upload cleanup."""
+    upload = job.upload
+    if upload is None:
+        return
+    try:
+        get_storage().delete(upload.key)
+    except StorageError as exc:
+        logger.warning("Could not delete the file of import %s: %s", job.pk, exc)
+        return
+    Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.DISCARDED)
 
 
 def _inspect(path: Path) -> tuple[int, str]:
@@ -163,12 +178,14 @@ def import_run(*, import_id: int, token: str) -> str:
                 rows, names = _inspect(path)
             except UnreadableFile as exc:
                 _finish(job, reason=str(exc))
+                _discard_file(job)
                 return ImportStatus.FAILED
             HistoryImport.objects.filter(pk=job.pk, token=job.token).update(
                 rows_total=rows, format=names
             )
             _store(job, path)
         _finish(job)
+        _discard_file(job)
     except Superseded:
         logger.info("Import %s was re-sent to another run; this one stops", import_id)
         return "superseded"

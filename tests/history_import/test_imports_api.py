@@ -182,3 +182,14 @@ def test_another_listeners_import_is_not_found(alice_client, bob_client):
 )
 def test_anonymous_callers_are_refused(api_client, method, path):
     assert getattr(api_client, method)(path).status_code == 401
+
+
+@pytest.mark.parametrize("data", [files.json_bytes([]), b"not a history at all"])
+def test_the_uploaded_file_is_deleted_once_its_import_ended(alice_client, data):
+    from media_pipeline.storage import ObjectNotFound, get_storage
+
+    job = imported(alice_client, data, filename="h.json")
+
+    assert job.status in ("done", "failed")
+    with pytest.raises(ObjectNotFound):
+        get_storage().head(job.upload.key)
