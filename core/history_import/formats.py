@@ -21,8 +21,10 @@ import ijson
 
 from core.library.models import ListenSource
 
-# ListenBrainz refuses listens before its own founding; so do we, for every source.
+# ListenBrainz refuses listens before October 2002, or over an hour ahead of its clock (players'
+# clocks drift); so do we, for every source.
 MIN_TIMESTAMP = 1033410600
+MAX_SKEW = timedelta(hours=1)
 FIELD_MAX = 500
 LINE_MAX = 1024 * 1024
 PEEK_BYTES = 64 * 1024
@@ -96,7 +98,7 @@ def _milliseconds(value, what: str) -> int:
 def _checked_time(at: datetime) -> datetime:
     if at.timestamp() < MIN_TIMESTAMP:
         raise _RowError("time before 2002-10-01")
-    if at > datetime.now(UTC) + timedelta(minutes=10):
+    if at > datetime.now(UTC) + MAX_SKEW:
         raise _RowError("time in the future")
     return at
 

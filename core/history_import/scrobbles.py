@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.api.errors import InvalidInput, NotFound
-from core.history_import.formats import MIN_TIMESTAMP, Row, Skip, listenbrainz_row
+from core.history_import.formats import MAX_SKEW, MIN_TIMESTAMP, Row, Skip, listenbrainz_row
 from core.history_import.listens import StoreResult, listens_store
 from core.history_import.matching import shared_index
 from core.history_import.models import ScrobbleToken
@@ -20,8 +20,6 @@ from core.library.models import ListenSource
 MAX_LISTENS_PER_REQUEST = 1000
 MAX_LISTEN_SIZE = 10240
 MAX_PAYLOAD_BYTES = MAX_LISTEN_SIZE * MAX_LISTENS_PER_REQUEST
-# ListenBrainz allows listens up to an hour ahead of its clock, for players' clock skew.
-ALLOWED_SKEW_SECONDS = 3600
 LISTEN_TYPES = ("single", "import", "playing_now")
 TOKENS_PER_USER = 20
 
@@ -97,7 +95,7 @@ def _validated(listen, listen_type: str) -> Row | None:
                 f"Value for key listened_at is too low: it must be at least {MIN_TIMESTAMP} "
                 "(2002-10-01 00:00:00 UTC)."
             )
-        if at > timezone.now().timestamp() + ALLOWED_SKEW_SECONDS:
+        if at > (timezone.now() + MAX_SKEW).timestamp():
             raise SubmissionError("Value for key listened_at is too high.")
     metadata = listen.get("track_metadata")
     if not isinstance(metadata, dict):

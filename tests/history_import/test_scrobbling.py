@@ -273,3 +273,12 @@ def test_a_jwt_is_not_a_scrobble_token(alice_client):
 
     assert response.status_code == 401
     assert ExternalListen.objects.count() == 0
+
+
+def test_a_listen_half_an_hour_ahead_of_the_clock_is_accepted(api_client, token):
+    body = {"listen_type": "single", "payload": [listen(at=int(time.time()) + 1800)]}
+
+    response = submit(api_client, token, body)
+
+    assert response.status_code == 200
+    assert ExternalListen.objects.count() == 1
