@@ -232,6 +232,14 @@ PLAY_DEDUP_WINDOW_SECONDS = env_int("PLAY_DEDUP_WINDOW_SECONDS", 30, minimum=0)
 # A progress report is held to the wall time since its play started plus this much slack.
 PLAY_PROGRESS_TOLERANCE_SECONDS = env_int("PLAY_PROGRESS_TOLERANCE_SECONDS", 5, minimum=0)
 
+# Listening history brought in from other services (core/history_import): the largest file,
+# rows written per batch (one transaction each), when a silent run counts as dead, and how
+# long a finished export's download URL works.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024**2, minimum=1)
+IMPORT_BATCH_ROWS = env_int("IMPORT_BATCH_ROWS", 5000, minimum=1)
+IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 300, minimum=10)
+EXPORT_URL_EXPIRY_SECONDS = env_int("EXPORT_URL_EXPIRY_SECONDS", 600, minimum=1)
+
 # Listening insights: the time zone of listeners who have not chosen one, and how long a
 # computed chart is served before it is computed again (at most a minute, by design).
 LISTENER_TIME_ZONE = env_str("LISTENER_TIME_ZONE", "UTC")
@@ -342,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "StreamQualityEnum": "core.processing.selectors.STREAM_QUALITIES",
         "ReportStatusEnum": "core.reports.models.ReportStatus",
         "StatusEnum": "core.catalog.models.TrackStatus",  # the name it had before reports
+        "ImportStatusEnum": "core.history_import.models.ImportStatus",
+        "ExportStatusEnum": "core.portability.models.ExportStatus",
     },
     # Path ids (config/converters.py): ASCII digits within 64 bits, anything else a 404.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
@@ -350,7 +360,8 @@ SPECTACULAR_SETTINGS = {
         {
             "name": "accounts",
             "description": "Register, log in (JWT access and rotating refresh tokens), log out, "
-            "and your own profile and avatar: `/api/auth/`, `/api/me/`.",
+            "your own profile and avatar, an export of your data, deleting your account: "
+            "`/api/auth/`, `/api/me/`.",
         },
         {
             "name": "tracks",
@@ -367,6 +378,11 @@ SPECTACULAR_SETTINGS = {
         {
             "name": "library",
             "description": "Stream a track, report playback, your history and favorites.",
+        },
+        {
+            "name": "imports",
+            "description": "Bring your listening history from Spotify, Last.fm or ListenBrainz "
+            "files, and tokens for other players to scrobble to Tonearm (`/1/submit-listens`).",
         },
         {
             "name": "playlists",

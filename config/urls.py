@@ -17,6 +17,8 @@ api_patterns = [
     path("", include("core.insights.urls")),
     path("", include("core.recommendations.urls")),
     path("", include("core.uploads.urls")),
+    path("", include("core.history_import.urls")),
+    path("", include("core.portability.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", docs.RedocView.as_view(url_name="schema"), name="redoc"),
@@ -40,6 +42,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
+    # Other players scrobble here with ListenBrainz's protocol (core/history_import).
+    path("", include("core.history_import.listenbrainz_urls")),
     path("", include("media_pipeline.storage.urls")),
 ]
 

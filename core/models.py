@@ -2,14 +2,16 @@
 
 from core.accounts.models import User
 from core.catalog.models import Album, Artist, Genre, Track
+from core.history_import.models import HistoryImport, ScrobbleToken
 from core.insights.models import (
     ListenedTrack,
     ListenedTrackGenre,
     ListenerQuarterHour,
     ListenerTrack,
 )
-from core.library.models import Favorite, Play
+from core.library.models import ExternalListen, Favorite, Play
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
+from core.portability.models import DataExport
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
 from core.recommendations.models import (
     ArtistNeighbour,
@@ -30,8 +32,11 @@ __all__ = [
     "ArtistNeighbour",
     "DailyMix",
     "DailyMixItem",
+    "DataExport",
+    "ExternalListen",
     "Favorite",
     "Genre",
+    "HistoryImport",
     "ImportFailure",
     "ImportedFile",
     "ListenedTrack",
@@ -48,6 +53,7 @@ __all__ = [
     "RadioTrack",
     "Report",
     "ReportingBan",
+    "ScrobbleToken",
     "Track",
     "TrackMedia",
     "TrackNeighbour",

@@ -25,6 +25,8 @@ from core.accounts.throttles import AuthRateThrottle
 from core.api.errors import InvalidInput
 from core.api.parsers import JSONParser
 from core.api.schema import error_responses
+from core.portability.deletion import account_delete
+from core.portability.serializers import AccountDeleteInputSerializer
 
 TAGS = ["accounts"]
 
@@ -135,7 +137,15 @@ def _refuse_oversized_body(request: Request) -> None:
 class MeView(APIView):
     permission_classes = (IsAuthenticated,)
     parser_classes = (JSONParser, MultiPartParser)
-    http_method_names = ["get", "patch", "options"]
+    http_method_names = ["get", "patch", "delete", "options"]
+
+    def get_throttles(self):
+        # Deleting checks the password: the password bucket's rate, like a password change.
+        if self.request.method == "DELETE":
+            return [AuthRateThrottle()]
+        return super().get_throttles()
+
+    throttle_bucket = "password"
 
     @extend_schema(
         tags=TAGS,
@@ -160,6 +170,26 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **data.validated_data)
         return Response(MeOutputSerializer(user, context={"request": request}).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="me_destroy",
+        summary="Delete my account and personal data",
+        description=(
+            'The current password in the JSON body (`{"password": ...}`): missing is a 400, '
+            "wrong a 403, and then nothing is deleted. History (imported and scrobbled "
+            "listens too), favorites, playlists and their shares, reports, scrobble tokens, "
+            "imports, exports, the avatar and the statistics made of them go; uploaded tracks "
+            "stay in the catalog with no uploader."
+        ),
+        request=AccountDeleteInputSerializer,
+        responses={204: None, **error_responses(400, 401, 403, 429)},
+    )
+    def delete(self, request: Request) -> Response:
+        data = AccountDeleteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        account_delete(user=request.user, password=data.validated_data.get("password"))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PasswordChangeView(APIView):

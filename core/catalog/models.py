@@ -91,8 +91,13 @@ class Track(models.Model):
     listen_count = models.PositiveIntegerField(
         default=0, help_text="All-time counted listens, kept by the insights rollups"
     )
+    # Null once the uploader deleted their account: the track stays in the catalog.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploaded_tracks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uploaded_tracks",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -194,7 +194,9 @@ class TrackOwnerOutputSerializer(TrackOutputSerializer):
     too. Expects `for_listing().with_uploader()` annotated by `with_favorite_flag(user)`."""
 
     checksum = serializers.CharField(source="checksum_sha256", read_only=True)
-    uploaded_by = UserRefSerializer(read_only=True)
+    uploaded_by = UserRefSerializer(
+        read_only=True, allow_null=True, help_text="null once the uploader deleted their account"
+    )
 
     class Meta(TrackOutputSerializer.Meta):
         fields = [

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Floor
 
 from core.catalog import selectors as catalog_selectors
 from core.catalog import services as catalog_services
+from core.insights.external import rebuild_external_listens
 from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
 from core.insights.services import bucket_of, listened_tracks_create, played_ms
 from core.library.models import Play
@@ -106,9 +107,11 @@ def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> Rebu
     result = RebuildResult()
     with transaction.atomic():
         existing = catalog_selectors.track_ids()
-        ListenerQuarterHour.objects.filter(track_id__in=existing).delete()
-        ListenerTrack.objects.filter(track_id__in=existing).delete()
-        ListenedTrack.objects.filter(pk__in=existing).delete()
+        # Negative ids are tracks known by name only, from listens heard elsewhere (external.py).
+        rebuilt = models.Q(track_id__in=existing) | models.Q(track_id__lt=0)
+        ListenerQuarterHour.objects.filter(rebuilt).delete()
+        ListenerTrack.objects.filter(rebuilt).delete()
+        ListenedTrack.objects.filter(models.Q(pk__in=existing) | models.Q(pk__lt=0)).delete()
         counted = Play.objects.filter(counted=True).order_by()
         track_ids = list(counted.values_list("track_id", flat=True).distinct())
         for start in range(0, len(track_ids), _BATCH):
@@ -128,6 +131,7 @@ def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> Rebu
             result.tracks.update(tracks)
             result.listeners += 1
             result.listens += sum(s.listens for s in tracks.values())
+        result.listens += rebuild_external_listens()
         _recount_tracks()
         Play.objects.exclude(rolled_up_ms=None).filter(counted=False).update(rolled_up_ms=None)
         counted.update(rolled_up_ms=Floor(models.F("played_seconds") * 1000 + 0.5))

@@ -7,7 +7,7 @@ on a user's request) stays with those holding the delete permission, which moder
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.library.models import Favorite, Play
+from core.library.models import ExternalListen, Favorite, Play
 
 
 class _ListenerRecordAdmin(admin.ModelAdmin):
@@ -36,3 +36,11 @@ class PlayAdmin(_ListenerRecordAdmin):
     list_display = ["user", "track", "started_at", "played_seconds", "counted", "client"]
     list_filter = [("user", admin.RelatedOnlyFieldListFilter), "counted", "started_at"]
     date_hierarchy = "started_at"
+
+
+@admin.register(ExternalListen)
+class ExternalListenAdmin(_ListenerRecordAdmin):
+    list_display = ["user", "source", "artist", "title", "listened_at", "counted", "track"]
+    list_filter = ["source", "counted", "listened_at"]
+    search_fields = ["user__username", "artist", "title"]
+    date_hierarchy = "listened_at"

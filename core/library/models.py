@@ -63,3 +63,98 @@ class Play(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ▶ {self.track_id} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ListenSource(models.TextChoices):
+    """Where a history entry came from; `tonearm` is a stream here (a Play)."""
+
+    TONEARM = "tonearm", "Tonearm"
+    SPOTIFY = "spotify", "Spotify"
+    LASTFM = "lastfm", "Last.fm"
+    LISTENBRAINZ = "listenbrainz", "ListenBrainz"
+    SCROBBLE = "scrobble", "Scrobble"
+
+
+class ExternalListen(models.Model):
+    """A listen heard elsewhere: imported from another service's export or scrobbled by another
+    player. Matched to a catalog track when one is found; kept by name either way, so a
+    deleted track leaves the listen (unmatched) in place. Never changed once stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="external_listens",
+        db_index=False,
+    )
+    source = models.CharField(max_length=20, choices=ListenSource.choices)
+    listened_at = models.DateTimeField(help_text="When the listen started")
+    artist = models.CharField(max_length=500)
+    title = models.CharField(max_length=500)
+    album = models.CharField(max_length=500, blank=True)
+    # The normalised names (core.library.matching): the identity of a listen, and its catalog key.
+    artist_key = models.CharField(max_length=200)
+    title_key = models.CharField(max_length=200)
+    album_key = models.CharField(max_length=200, blank=True)
+    track = models.ForeignKey(
+        "core.Track", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    matched = models.BooleanField(
+        default=False, help_text="Matched to a catalog track when stored (which may since be gone)"
+    )
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    played_ms = models.PositiveIntegerField(
+        null=True, blank=True, help_text="What the source says was played; null for scrobbles"
+    )
+    counted = models.BooleanField()
+
+    class Meta:
+        ordering = ["-listened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "source", "listened_at", "artist_key", "title_key"],
+                name="external_listen_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "-listened_at", "-id"], name="external_listen_recent_idx"),
+            models.Index(fields=["track"], name="external_listen_track_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ▶ {self.artist} — {self.title} ({self.source})"
+
+
+class HistoryEntry(models.Model):
+    """One's history as one list: streams here (Play) and listens heard elsewhere
+    (ExternalListen), read through a database view (core migration `library_history_view`)
+    so that the history's cursor pages over both at once. Read-only."""
+
+    entry_id = models.BigIntegerField(
+        primary_key=True, help_text="2 x the play's id, or 2 x the external listen's id + 1"
+    )
+    play = models.ForeignKey(Play, on_delete=models.DO_NOTHING, null=True, related_name="+")
+    external_listen = models.ForeignKey(
+        ExternalListen, on_delete=models.DO_NOTHING, null=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    track = models.ForeignKey(
+        "core.Track", on_delete=models.DO_NOTHING, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    client = models.CharField(max_length=200)
+    played_seconds = models.FloatField()
+    counted = models.BooleanField()
+    source = models.CharField(max_length=20, choices=ListenSource.choices)
+    artist = models.CharField(max_length=500)
+    title = models.CharField(max_length=500)
+    album = models.CharField(max_length=500)
+
+    class Meta:
+        managed = False
+        db_table = "core_history_entry"
+        ordering = ["-started_at", "-entry_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ▶ {self.track_id or self.title} ({self.source})"

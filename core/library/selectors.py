@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db import models
 
 from core.catalog.models import Track
-from core.library.models import Favorite, Play
+from core.library.models import Favorite, HistoryEntry
 
 
 def _track_prefetch(user) -> models.Prefetch:
@@ -28,13 +28,17 @@ def play_history(
     since: datetime | None = None,
     until: datetime | None = None,
     counted: bool | None = None,
-) -> models.QuerySet[Play]:
-    """One's own history, newest first, limited to tracks one may see; bounds are inclusive."""
-    plays = Play.objects.filter(user=user, track__in=Track.objects.visible_to(user))
+) -> models.QuerySet[HistoryEntry]:
+    """One's own history, newest first: streams of tracks one may see, and listens heard
+    elsewhere (matched to a track one may see, or unmatched); bounds are inclusive."""
+    entries = HistoryEntry.objects.filter(
+        models.Q(track__isnull=True) | models.Q(track__in=Track.objects.visible_to(user)),
+        user=user,
+    )
     if since is not None:
-        plays = plays.filter(started_at__gte=since)
+        entries = entries.filter(started_at__gte=since)
     if until is not None:
-        plays = plays.filter(started_at__lte=until)
+        entries = entries.filter(started_at__lte=until)
     if counted is not None:
-        plays = plays.filter(counted=counted)
-    return plays.order_by("-started_at", "-id").prefetch_related(_track_prefetch(user))
+        entries = entries.filter(counted=counted)
+    return entries.order_by("-started_at", "-entry_id").prefetch_related(_track_prefetch(user))

@@ -1,7 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.catalog.serializers import TrackOutputSerializer
-from core.library.models import Favorite, Play
+from core.library.models import Favorite, HistoryEntry, ListenSource, Play
 from core.processing.selectors import ORIGINAL, STREAM_QUALITIES
 
 
@@ -81,14 +82,48 @@ class HistoryFilterSerializer(serializers.Serializer):
         return attrs
 
 
+class ExternalTrackOutputSerializer(serializers.Serializer):
+    artist = serializers.CharField()
+    title = serializers.CharField()
+    album = serializers.CharField(help_text="Empty when the source named none")
+
+
 class HistoryEntryOutputSerializer(serializers.ModelSerializer):
-    play_id = serializers.IntegerField(source="pk", read_only=True)
-    track = TrackOutputSerializer(read_only=True)
+    play_id = serializers.IntegerField(
+        allow_null=True,
+        help_text="The stream's entry, to report progress on; null for a listen heard elsewhere",
+    )
+    track = TrackOutputSerializer(
+        read_only=True, allow_null=True, help_text="null for a listen not matched to the catalog"
+    )
+    source = serializers.ChoiceField(
+        choices=ListenSource.choices,
+        help_text="`tonearm` (streamed here), `spotify`, `lastfm`, `listenbrainz` (imported), "
+        "`scrobble` (sent by another player)",
+    )
+    external = serializers.SerializerMethodField(
+        help_text="For a listen not matched to the catalog: its names as the source gave them"
+    )
 
     class Meta:
-        model = Play
-        fields = ["play_id", "track", "started_at", "client", "played_seconds", "counted"]
+        model = HistoryEntry
+        fields = [
+            "play_id",
+            "track",
+            "started_at",
+            "client",
+            "played_seconds",
+            "counted",
+            "source",
+            "external",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(ExternalTrackOutputSerializer(allow_null=True))
+    def get_external(self, entry: HistoryEntry) -> dict | None:
+        if entry.track_id is not None:
+            return None
+        return {"artist": entry.artist, "title": entry.title, "album": entry.album}
 
 
 class HistoryClearedOutputSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.api.errors import InvalidInput, NotFound
 from core.catalog.models import Track
 from core.insights.services import insights_forget_listener, insights_record_listen
-from core.library.models import Favorite, Play
+from core.library.models import ExternalListen, Favorite, Play
 
 # A listen counts once half the track, or 4 minutes of it, has played; shorter tracks never count.
 COUNTED_MIN_DURATION_SECONDS = 30.0
@@ -98,8 +98,9 @@ def favorite_toggle(*, user, track_id: int) -> bool:
 
 @transaction.atomic
 def play_history_clear(*, user) -> int:
-    """Delete every entry of the user's history, and the statistics made of it; returns how
-    many entries were deleted."""
+    """Delete every entry of the user's history (listens imported or scrobbled included), and
+    the statistics made of it; returns how many entries were deleted."""
     insights_forget_listener(user=user)
     deleted, _ = Play.objects.filter(user=user).delete()
-    return deleted
+    external, _ = ExternalListen.objects.filter(user=user).delete()
+    return deleted + external

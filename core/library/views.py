@@ -33,7 +33,7 @@ TAGS = ["library"]
 class HistoryCursorPagination(pagination.CursorPagination):
     """Constant cost however long the history: each page seeks on (started_at, id)."""
 
-    ordering = ("-started_at", "-id")
+    ordering = ("-started_at", "-entry_id")
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -132,7 +132,7 @@ class HistoryView(generics.ListAPIView):
     @extend_schema(
         tags=TAGS,
         operation_id="history_list",
-        summary="One's own play history, newest first",
+        summary="One's own play history, newest first, with listens imported or scrobbled",
         parameters=[HistoryFilterSerializer],
         responses={200: HistoryEntryOutputSerializer(many=True), **error_responses(400, 401, 404)},
     )

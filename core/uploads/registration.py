@@ -139,7 +139,8 @@ def track_register(
     # Row lock: concurrent submits of one upload run one after another, and the later one
     # finds the upload registered instead of creating a second track.
     upload = Upload.objects.select_for_update().filter(pk=upload_id, user=user).first()
-    if upload is None:
+    if upload is None or formats.upload_type(upload.content_type) is None:
+        # A slot for something else (a listening-history import) never becomes a track.
         raise NotFound("Upload not found.")
 
     if upload.status == UploadStatus.REGISTERED:

@@ -65,6 +65,42 @@ def _radio(w: World) -> str:
 
     session = RadioSession.objects.create(user=w.owner, seed_kind="track", seed_id=w.track.pk)
     return f"/api/radio/{session.pk}/"
+def _owners_import(w: World) -> str:
+    """An import of the owner's, made when the cell runs."""
+    from core.history_import.models import HistoryImport
+
+    return f"/api/imports/{HistoryImport.objects.create(user=w.owner, filename='h.json').pk}/"
+
+
+def _owners_import_slot(w: World) -> dict:
+    """An import slot of the owner's, never filled: the owner's import is a 400."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.uploads.models import Upload
+
+    upload = Upload.objects.create(
+        user=w.owner,
+        key=f"imports/2026/12/{w.owner.pk}.json",
+        filename="h.json",
+        content_type="application/json",
+        size=10,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    return {"upload_id": str(upload.pk)}
+
+
+def _owners_token(w: World) -> str:
+    from core.history_import.scrobbles import scrobble_token_create
+
+    return f"/api/me/tokens/{scrobble_token_create(user=w.owner).token.pk}/"
+
+
+def _owners_export(w: World) -> str:
+    from core.portability.models import DataExport
+
+    return f"/api/me/export/{DataExport.objects.create(user=w.owner).pk}/"
 
 
 PRESIGN = {"filename": "a.mp3", "content_type": "audio/mpeg", "size": 1000}
@@ -190,6 +226,25 @@ CALLS: dict[tuple[str, str], Call] = {
     ("storage/download/<str:token>", "get"): Call(lambda w: "/storage/download/forged"),
     # Local storage backend only: avatars and artwork, public by design; unknown files 404.
     ("media/<path:path>", "get"): Call(lambda w: "/media/avatars/nobody.webp"),
+    ("api/me/", "delete"): Call(lambda w: "/api/me/", lambda w: {"password": factories.PASSWORD}),
+    ("api/imports/presigned_upload/", "post"): Call(
+        lambda w: "/api/imports/presigned_upload/",
+        lambda w: {"filename": "h.json", "content_type": "application/json", "size": 10},
+    ),
+    ("api/imports/", "get"): Call(lambda w: "/api/imports/"),
+    ("api/imports/", "post"): Call(lambda w: "/api/imports/", _owners_import_slot),
+    ("api/imports/<id:pk>/", "get"): Call(_owners_import),
+    ("api/me/tokens/", "get"): Call(lambda w: "/api/me/tokens/"),
+    ("api/me/tokens/", "post"): Call(lambda w: "/api/me/tokens/", lambda w: {"name": "player"}),
+    ("api/me/tokens/<id:pk>/", "delete"): Call(_owners_token),
+    ("api/me/export/", "post"): Call(lambda w: "/api/me/export/"),
+    ("api/me/export/<id:pk>/", "get"): Call(_owners_export),
+    # ListenBrainz's API answers to scrobble tokens (`Authorization: Token ...`) only, never to
+    # a session or a JWT (token checks: tests/history_import/test_scrobbling.py).
+    ("1/submit-listens", "post"): Call(
+        lambda w: "/1/submit-listens", lambda w: {"listen_type": "single", "payload": []}
+    ),
+    ("1/validate-token", "get"): Call(lambda w: "/1/validate-token"),
     ("healthz", "get"): Call(lambda w: "/healthz"),
     ("", "get"): Call(lambda w: "/"),
     ("api/", "get"): Call(lambda w: "/api/"),
@@ -312,6 +367,19 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("storage/upload/<str:token>", "put"): (403, 403, 403, 403, 403, 403, 403),
     ("storage/part/<str:token>", "put"): (403, 403, 403, 403, 403, 403, 403),
     ("storage/download/<str:token>", "get"): (403, 403, 403, 403, 403, 403, 403),
+    # Each caller deletes their own account only, with their own password.
+    ("api/me/", "delete"): (401, 204, 204, 204, 204, 204, 204),
+    ("api/imports/presigned_upload/", "post"): (401, 201, 201, 201, 201, 201, 201),
+    ("api/imports/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/imports/", "post"): (401, 404, 404, 400, 404, 404, 404),
+    ("api/imports/<id:pk>/", "get"): (401, 404, 404, 200, 404, 404, 404),
+    ("api/me/tokens/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/tokens/", "post"): (401, 201, 201, 201, 201, 201, 201),
+    ("api/me/tokens/<id:pk>/", "delete"): (401, 404, 404, 204, 404, 404, 404),
+    ("api/me/export/", "post"): (401, 202, 202, 202, 202, 202, 202),
+    ("api/me/export/<id:pk>/", "get"): (401, 404, 404, 200, 404, 404, 404),
+    ("1/submit-listens", "post"): (401, 401, 401, 401, 401, 401, 401),
+    ("1/validate-token", "get"): (400, 400, 400, 400, 400, 400, 400),
     ("healthz", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/", "get"): (200, 200, 200, 200, 200, 200, 200),

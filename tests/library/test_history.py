@@ -28,7 +28,16 @@ def test_history_lists_ones_own_entries_newest_first(alice, alice_client, bob):
     body = response.json()
     assert [entry["play_id"] for entry in body["results"]] == [newer.pk, older.pk]
     entry = body["results"][1]
-    assert set(entry) == {"play_id", "track", "started_at", "client", "played_seconds", "counted"}
+    assert set(entry) == {
+        "play_id",
+        "track",
+        "started_at",
+        "client",
+        "played_seconds",
+        "counted",
+        "source",
+        "external",
+    }
     assert entry["client"] == "phone"
     assert entry["started_at"] == "2025-03-01T12:00:00Z"
     assert entry["track"]["id"] == older.track_id

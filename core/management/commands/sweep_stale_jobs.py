@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from core.history_import.services import imports_resume_stale
 from core.processing.jobs import processing_sweep_stale
 from media_pipeline.db_outage import DATABASE_UNAVAILABLE, wait_for_database
 
@@ -11,7 +12,9 @@ from media_pipeline.db_outage import DATABASE_UNAVAILABLE, wait_for_database
 class Command(BaseCommand):
     help = (
         "Re-send processing jobs whose worker stopped mid-run (no heartbeat for "
-        "PIPELINE_STALE_AFTER_SECONDS) or whose queued task was lost. Run it beside the workers, "
+        "PIPELINE_STALE_AFTER_SECONDS) or whose queued task was lost, and history imports "
+        "silent for IMPORT_STALE_AFTER_SECONDS (they resume from their last committed batch). "
+        "Run it beside the workers, "
         "with --every to keep it going (it then waits out database outages)."
     )
 
@@ -37,6 +40,7 @@ class Command(BaseCommand):
         while True:
             try:
                 swept = processing_sweep_stale()
+                imports = imports_resume_stale()
             except DATABASE_UNAVAILABLE as exc:
                 if not every:
                     raise
@@ -46,6 +50,10 @@ class Command(BaseCommand):
                 ids = ", ".join(map(str, swept)) or "none"
                 prefix = f"{_now()} " if every else ""
                 self.stdout.write(f"{prefix}Re-sent {len(swept)} stale job(s): {ids}")
+            if imports:
+                ids = ", ".join(map(str, imports))
+                prefix = f"{_now()} " if every else ""
+                self.stdout.write(f"{prefix}Resumed {len(imports)} stale import(s): {ids}")
             if not every:
                 return
             time.sleep(every)
