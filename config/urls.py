@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("core.accounts.urls")),
     path("", include("core.catalog.urls")),
     path("", include("core.library.urls")),
+    path("", include("core.lyrics.urls")),
     path("", include("core.playlists.urls")),
     path("", include("core.reports.urls")),
     path("", include("core.insights.urls")),

@@ -9,6 +9,7 @@ from core.insights.models import (
     ListenerTrack,
 )
 from core.library.models import Favorite, Play
+from core.lyrics.models import TrackLyrics
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
 from core.reports.models import Report, ReportingBan
@@ -33,6 +34,7 @@ __all__ = [
     "Report",
     "ReportingBan",
     "Track",
+    "TrackLyrics",
     "TrackMedia",
     "TrackVariant",
     "Upload",

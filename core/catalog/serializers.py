@@ -85,6 +85,8 @@ class TrackOutputSerializer(serializers.ModelSerializer):
             "qualities",
             "is_favorite",
             "listen_count",
+            "preview_allowed",
+            "preview_start",
             "created_at",
         ]
         read_only_fields = fields
@@ -375,3 +377,14 @@ class TrackRegisterInputSerializer(_TrackMetadataInputSerializer):
 class TrackUpdateInputSerializer(_TrackMetadataInputSerializer):
     title = serializers.CharField(max_length=300, required=False, validators=[validate_name])
     is_hidden = serializers.BooleanField(required=False, help_text="Moderators only.")
+    preview_allowed = serializers.BooleanField(
+        required=False, help_text="False: no anonymous preview, no player on public pages."
+    )
+    preview_start = serializers.FloatField(
+        min_value=0,
+        max_value=86_400,
+        required=False,
+        allow_null=True,
+        help_text="Seconds where the 30-second preview starts; null: the loudest 30 seconds. "
+        "The preview is cut again in the background.",
+    )
