@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
+    path("", include("core.sharepages.urls")),
     path("", include("media_pipeline.storage.urls")),
 ]
 
