@@ -14,7 +14,7 @@ from core.playlists.models import Playlist
 from core.playlists.selectors import playlist_items_for_listing
 from core.processing.selectors import artwork_urls
 
-PAGE_TRACKS = 100  # a page lists the first hundred; the API pages through the rest
+PAGE_TRACKS = 80  # a page lists the first 80 (under 50 KB); the API pages through the rest
 MOSAIC_TILES = 4
 
 

@@ -4,6 +4,7 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -105,6 +106,17 @@ def track_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(request, "share/track.html", context, images=images, shared_link=False)
 
 
+class _AnyAccept(BaseContentNegotiation):
+    """Browsers' audio elements ask for audio/*: the answer is a redirect (or a JSON error)
+    whatever they accept."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class TrackPreviewRedirectView(APIView):
     """The stable address of a track's preview (players, `og:audio`): a redirect to a fresh
     presigned URL, throttled per client address like POST /api/tracks/{id}/preview/."""
@@ -112,6 +124,7 @@ class TrackPreviewRedirectView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_scope = "preview"
+    content_negotiation_class = _AnyAccept
 
     @extend_schema(exclude=True)
     def get(self, request: Request, pk: int) -> HttpResponse:

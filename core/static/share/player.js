@@ -22,7 +22,8 @@
     index = i;
     items[i].setAttribute("aria-current", "true");
     audio.src = items[i].getAttribute("data-preview");
-    now.textContent = "Now playing: " + items[i].getAttribute("data-title");
+    var title = items[i].querySelector(".title"), artist = items[i].querySelector(".artist");
+    now.textContent = "Now playing: " + title.textContent + " — " + artist.textContent;
     progress.value = 0;
   }
 
