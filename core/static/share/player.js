@@ -6,7 +6,8 @@
   if (!root) return;
   var audio = root.querySelector("audio");
   var toggle = root.querySelector("[data-action=toggle]");
-  var icon = toggle.querySelector("[data-icon]");
+  var playIcon = toggle.querySelector("[data-icon-play]");
+  var pauseIcon = toggle.querySelector("[data-icon-pause]");
   var previous = root.querySelector("[data-action=previous]");
   var next = root.querySelector("[data-action=next]");
   var progress = root.querySelector("[data-progress]");
@@ -41,7 +42,8 @@
 
   function setPlaying(playing) {
     toggle.setAttribute("aria-label", playing ? "Pause" : "Play");
-    icon.textContent = playing ? "\u23F8" : "\u25B6";
+    (playing ? playIcon : pauseIcon).setAttribute("hidden", "");
+    (playing ? pauseIcon : playIcon).removeAttribute("hidden");
   }
 
   function highlight() {
