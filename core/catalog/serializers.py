@@ -155,14 +155,16 @@ class TrackDetailFieldsMixin(serializers.Serializer):
         return media.waveform if media is not None else []
 
     def get_lyrics(self, track: Track) -> str:
-        """Plain lyrics from the file's tags; empty when none."""
-        media = _media(track)
-        return media.lyrics if media is not None else ""
+        """The track's plain lyrics (as /api/tracks/{id}/lyrics/ gives them); empty if none."""
+        lyrics = getattr(track, "lyrics", None)
+        return lyrics.plain if lyrics is not None else ""
 
     @extend_schema_field(SyncedLyricsLineOutputSerializer(many=True))
     def get_lyrics_synced(self, track: Track) -> list[dict]:
-        media = _media(track)
-        return media.lyrics_synced if media is not None else []
+        lyrics = getattr(track, "lyrics", None)
+        if lyrics is None:
+            return []
+        return [{"time": line["time_ms"] / 1000, "text": line["text"]} for line in lyrics.synced]
 
     @extend_schema_field(AudioPropertiesOutputSerializer(allow_null=True))
     def get_audio(self, track: Track) -> dict | None:
