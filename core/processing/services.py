@@ -85,8 +85,9 @@ def _save_media(track: Track, outcome: Outcome) -> None:
         {"time": line.time, "text": line.text} for line in found.lyrics_synced
     ]
     media.artwork = outcome.artwork_keys
-    media.preview_key = outcome.preview_key
-    media.preview_offset = outcome.preview_offset
+    if outcome.preview_key:  # a re-run that could not cut one keeps the stored preview
+        media.preview_key = outcome.preview_key
+        media.preview_offset = outcome.preview_offset
     media.processed_at = timezone.now()
     media.save()
 
