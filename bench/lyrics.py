@@ -29,7 +29,7 @@ def fill_lyrics(share: int = 5) -> float:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '512MB'")
         cursor.execute("TRUNCATE core_tracklyrics")
-        cursor.execute('DROP INDEX IF EXISTS "core_tracklyrics_plain_fts_idx"')
+        cursor.execute('DROP INDEX IF EXISTS "core_tracklyrics_document_idx"')
         # One random word per slot, lines of WORDS_PER_LINE words, LINES lines per track.
         cursor.execute(
             f"""
@@ -131,15 +131,17 @@ def main() -> None:
     parser.add_argument("--tracks", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--reset", action="store_true", help="replace existing catalog rows")
-    parser.add_argument("--skip-generate", action="store_true", help="reuse the rows there")
+    parser.add_argument("--skip-generate", action="store_true", help="reuse the tracks there")
+    parser.add_argument("--measure-only", action="store_true", help="reuse tracks and lyrics")
     args = parser.parse_args()
     setup_django()
     import os
 
     print("load average before:", os.getloadavg())
-    if not args.skip_generate:
+    if not (args.skip_generate or args.measure_only):
         scale = Scale("lyrics", users=10, tracks=args.tracks, plays=1_000, favorites=10)
         print(f"Generating {args.tracks} tracks:", generate(scale, reset=args.reset))
+    if not args.measure_only:
         print("Lyrics for a fifth of them:", fill_lyrics(), "s")
     print(measure(args.repeat))
     print("load average after:", os.getloadavg())

@@ -1,5 +1,6 @@
 """A track's lyrics: plain text, optionally timed lines, and where they came from."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from core.catalog.models import Track
@@ -24,12 +25,15 @@ class TrackLyrics(models.Model):
     )
     source = models.CharField(max_length=10, choices=LyricsSource.choices)
     language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag, e.g. en, pt-BR")
+    # PostgreSQL only: `plain` as words and positions, kept by a trigger (core migration 0017)
+    # under a GIN index, so a phrase is checked against stored positions rather than by
+    # re-reading every candidate's text. Always null on SQLite.
+    document = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "track lyrics"
         verbose_name_plural = "track lyrics"
-        # The full-text index (PostgreSQL only) is made by core migration 0017.
 
     def __str__(self) -> str:
         return f"Lyrics of track {self.track_id}"

@@ -21,17 +21,16 @@ def lyrics_get(*, user, track_id: int) -> TrackLyrics:
 
 def tracks_matching_lyrics(tracks: models.QuerySet, phrase: str) -> models.QuerySet:
     """`tracks` whose lyrics contain `phrase`: its words in order, in any case, by PostgreSQL's
-    full-text search (the GIN index of core migration 0017); a substring match on SQLite."""
+    full-text search on the stored `document` (GIN index, core migration 0017); a substring
+    match on SQLite."""
     phrase = " ".join(phrase.split())[:MAX_QUERY_CHARS]
     if not phrase:
         return tracks
     lyrics = TrackLyrics.objects.all()
     if connections[tracks.db].vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
-        lyrics = lyrics.annotate(document=SearchVector("plain", config="simple")).filter(
-            document=SearchQuery(phrase, search_type="phrase", config="simple")
-        )
+        lyrics = lyrics.filter(document=SearchQuery(phrase, search_type="phrase", config="simple"))
     else:
         lyrics = lyrics.filter(plain__icontains=phrase)
     return tracks.filter(pk__in=lyrics.values("track_id"))
