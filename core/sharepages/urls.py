@@ -7,5 +7,5 @@ urlpatterns = [
     path("p/<id:pk>/", views.public_playlist_page, name="share-public-playlist"),
     path("s/<slug:token>/", views.share_link_page, name="share-link-page"),
     path("t/<id:pk>/", views.track_page, name="share-track"),
-    path("t/<id:pk>/preview", views.TrackPreviewRedirectView.as_view(), name="share-track-preview"),
+    path("t/<id:pk>/preview", views.track_preview_redirect, name="share-track-preview"),
 ]

@@ -1,15 +1,13 @@
 """Pages for people who open a link: a public playlist (/p/), a share link (/s/) and a track
 (/t/), each with a player of 30-second previews. No account, session or token is needed."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+import math
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from drf_spectacular.utils import extend_schema
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from core.api.errors import NotFound
+from core.api.throttles import AnonRateThrottle, ScopedRateThrottle
 from core.library.previews import track_preview
 from core.playlists.services import playlist_share_visit
 from core.sharepages import selectors
@@ -106,29 +104,30 @@ def track_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(request, "share/track.html", context, images=images, shared_link=False)
 
 
-class _AnyAccept(BaseContentNegotiation):
-    """Browsers' audio elements ask for audio/*: the answer is a redirect (or a JSON error)
-    whatever they accept."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class TrackPreviewRedirectView(APIView):
-    """The stable address of a track's preview (players, `og:audio`): a redirect to a fresh
-    presigned URL, throttled per client address like POST /api/tracks/{id}/preview/."""
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+class _PreviewScope:
     throttle_scope = "preview"
-    content_negotiation_class = _AnyAccept
 
-    @extend_schema(exclude=True)
-    def get(self, request: Request, pk: int) -> HttpResponse:
+
+def track_preview_redirect(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stable address of a track's preview (players, `og:audio`): a redirect to a fresh
+    presigned URL, throttled per client address like POST /api/tracks/{id}/preview/.
+
+    A plain view, not an API one: the audio element asks for audio/*, and the API's schema
+    stays under /api/."""
+    for throttle in (AnonRateThrottle(), ScopedRateThrottle()):
+        if not throttle.allow_request(request, _PreviewScope()):
+            wait = throttle.wait()
+            response = JsonResponse(
+                {"code": "throttled", "detail": "Too many previews; try again shortly."},
+                status=429,
+            )
+            if wait is not None:
+                response["Retry-After"] = str(math.ceil(wait))
+            return response
+    try:
         grant = track_preview(track_id=pk)
-        response = HttpResponseRedirect(grant.url)
-        response["Cache-Control"] = "no-store"
-        return response
+    except NotFound as exc:
+        return JsonResponse({"code": "not_found", "detail": exc.detail}, status=404)
+    response = HttpResponseRedirect(grant.url)
+    response["Cache-Control"] = "no-store"
+    return response

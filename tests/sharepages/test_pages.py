@@ -148,6 +148,14 @@ def test_the_preview_address_redirects_to_a_fresh_signed_url(browser):
     assert browser.get(f"/t/{opted_out.pk}/preview").status_code == 404
 
 
+def test_the_preview_address_is_throttled_per_client_address(browser, throttle_rates):
+    throttle_rates(preview="2/min")
+    track = track_with_preview()
+    codes = [browser.get(f"/t/{track.pk}/preview").status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
+    assert browser.get(f"/t/{track.pk}/preview", REMOTE_ADDR="10.9.8.7").status_code == 302
+
+
 def test_a_long_playlists_page_without_artwork_stays_under_50_kb(browser, alice):
     playlist = factories.PlaylistFactory(owner=alice, is_public=True, description="d" * 2000)
     for position in range(120):
