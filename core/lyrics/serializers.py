@@ -19,11 +19,16 @@ class LyricsOutputSerializer(serializers.Serializer):
 
 class LyricsInputSerializer(serializers.Serializer):
     plain = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False, help_text="Plain lyrics."
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=100_000,
+        help_text="Plain lyrics.",
     )
     lrc = serializers.CharField(
         required=False,
         trim_whitespace=False,
+        max_length=200_000,
         help_text="Timed lyrics in LRC ([mm:ss.xx] lines); fills `plain` too. A malformed "
         "line is a 400 naming its line number.",
     )
