@@ -228,6 +228,7 @@ UPLOAD_MIN_PART_SIZE = env_int("UPLOAD_MIN_PART_SIZE", 5 * 1024**2, minimum=1)
 if UPLOAD_PART_SIZE > 5 * 1024**3:
     raise ImproperlyConfigured(f"UPLOAD_PART_SIZE must be at most 5 GiB, got {UPLOAD_PART_SIZE}")
 STREAM_URL_EXPIRY_SECONDS = env_int("STREAM_URL_EXPIRY_SECONDS", 300, minimum=1)
+PREVIEW_URL_EXPIRY_SECONDS = env_int("PREVIEW_URL_EXPIRY_SECONDS", 120, minimum=1)
 PLAY_DEDUP_WINDOW_SECONDS = env_int("PLAY_DEDUP_WINDOW_SECONDS", 30, minimum=0)
 # A progress report is held to the wall time since its play started plus this much slack.
 PLAY_PROGRESS_TOLERANCE_SECONDS = env_int("PLAY_PROGRESS_TOLERANCE_SECONDS", 5, minimum=0)
@@ -291,6 +292,7 @@ REST_FRAMEWORK = {
         "auth": env_str("THROTTLE_AUTH", "20/min"),
         "presign": env_str("THROTTLE_PRESIGN", "60/min"),
         "stream": env_str("THROTTLE_STREAM", "300/min"),
+        "preview": env_str("THROTTLE_PREVIEW", "60/min"),
         "report": env_str("THROTTLE_REPORT", "20/hour"),
         "charts": env_str("THROTTLE_CHARTS", "60/min"),
     },
@@ -383,6 +385,11 @@ SPECTACULAR_SETTINGS = {
             "name": "imports",
             "description": "Bring your listening history from Spotify, Last.fm or ListenBrainz "
             "files, and tokens for other players to scrobble to Tonearm (`/1/submit-listens`).",
+        },
+        {
+            "name": "lyrics",
+            "description": "A track's lyrics, plain and timed (LRC); search them with "
+            "`GET /api/tracks/?lyrics=`.",
         },
         {
             "name": "playlists",

@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("core.accounts.urls")),
     path("", include("core.catalog.urls")),
     path("", include("core.library.urls")),
+    path("", include("core.lyrics.urls")),
     path("", include("core.playlists.urls")),
     path("", include("core.reports.urls")),
     path("", include("core.insights.urls")),
@@ -44,6 +45,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     # Other players scrobble here with ListenBrainz's protocol (core/history_import).
     path("", include("core.history_import.listenbrainz_urls")),
+    path("", include("core.sharepages.urls")),
     path("", include("media_pipeline.storage.urls")),
 ]
 

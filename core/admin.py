@@ -6,6 +6,7 @@ from core.accounts import admin as accounts_admin  # noqa: F401
 from core.catalog import admin as catalog_admin  # noqa: F401
 from core.history_import import admin as history_import_admin  # noqa: F401
 from core.library import admin as library_admin  # noqa: F401
+from core.lyrics import admin as lyrics_admin  # noqa: F401
 from core.playlists import admin as playlists_admin  # noqa: F401
 from core.processing import admin as processing_admin  # noqa: F401
 from core.reports import admin as reports_admin  # noqa: F401

@@ -10,6 +10,7 @@ from core.insights.models import (
     ListenerTrack,
 )
 from core.library.models import ExternalListen, Favorite, Play
+from core.lyrics.models import TrackLyrics
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 from core.portability.models import DataExport
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
@@ -55,6 +56,7 @@ __all__ = [
     "ReportingBan",
     "ScrobbleToken",
     "Track",
+    "TrackLyrics",
     "TrackMedia",
     "TrackNeighbour",
     "TrackVariant",

@@ -8,6 +8,8 @@ apt_install ffprobe ffmpeg
 apt_install redis-server redis-server
 apt_install wrk wrk
 apt_install jq jq  # the docs test runs the curl examples, which read JSON with jq
+apt_install chromium chromium  # tests/browser: the share pages in a real, headless browser
+apt_install chromedriver chromium-driver
 ensure_venv requirements-dev.txt
 start_throwaway_postgres
 source "$ROOT/scripts/localstack.sh"

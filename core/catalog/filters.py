@@ -61,6 +61,12 @@ class TrackFilter(django_filters.FilterSet):
         help_text="Case-insensitive match on title, artist name or album title: anywhere for "
         "three characters or more, at their start for one or two.",
     )
+    lyrics = django_filters.CharFilter(
+        method="filter_lyrics",
+        max_length=200,
+        help_text="A line (or a few words in order) of the lyrics, in any case: PostgreSQL's "
+        "full-text phrase search; a substring match on SQLite.",
+    )
     genre = django_filters.CharFilter(
         method="filter_genre",
         max_length=100,
@@ -104,6 +110,11 @@ class TrackFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.search(value)
+
+    def filter_lyrics(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        from core.lyrics.selectors import tracks_matching_lyrics
+
+        return tracks_matching_lyrics(queryset, value)
 
     def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

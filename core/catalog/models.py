@@ -88,6 +88,14 @@ class Track(models.Model):
         '"artist"); the file\'s tags may replace these, never what the uploader typed',
     )
     is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator")
+    preview_allowed = models.BooleanField(
+        default=True, help_text="Anonymous visitors may hear a 30-second preview"
+    )
+    preview_start = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Seconds where the preview starts; empty: the loudest 30 seconds",
+    )
     listen_count = models.PositiveIntegerField(
         default=0, help_text="All-time counted listens, kept by the insights rollups"
     )
@@ -115,6 +123,10 @@ class Track(models.Model):
             models.CheckConstraint(
                 condition=models.Q(duration__isnull=True) | models.Q(duration__gte=0),
                 name="track_duration_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(preview_start__isnull=True) | models.Q(preview_start__gte=0),
+                name="track_preview_start_non_negative",
             ),
         ]
         indexes = [

@@ -100,7 +100,7 @@ class TrackQuerySet(models.QuerySet):
             .prefetch_related("genres")
             .with_variant_flags()
         )
-        return tracks if detail else tracks.defer(*MEDIA_DETAIL_FIELDS)
+        return tracks.select_related("lyrics") if detail else tracks.defer(*MEDIA_DETAIL_FIELDS)
 
     def with_variant_flags(self) -> "TrackQuerySet":
         """Annotate `has_<quality>_variant` for each streaming variant quality, in the same

@@ -85,6 +85,8 @@ class TrackOutputSerializer(serializers.ModelSerializer):
             "qualities",
             "is_favorite",
             "listen_count",
+            "preview_allowed",
+            "preview_start",
             "created_at",
         ]
         read_only_fields = fields
@@ -153,14 +155,16 @@ class TrackDetailFieldsMixin(serializers.Serializer):
         return media.waveform if media is not None else []
 
     def get_lyrics(self, track: Track) -> str:
-        """Plain lyrics from the file's tags; empty when none."""
-        media = _media(track)
-        return media.lyrics if media is not None else ""
+        """The track's plain lyrics (as /api/tracks/{id}/lyrics/ gives them); empty if none."""
+        lyrics = getattr(track, "lyrics", None)
+        return lyrics.plain if lyrics is not None else ""
 
     @extend_schema_field(SyncedLyricsLineOutputSerializer(many=True))
     def get_lyrics_synced(self, track: Track) -> list[dict]:
-        media = _media(track)
-        return media.lyrics_synced if media is not None else []
+        lyrics = getattr(track, "lyrics", None)
+        if lyrics is None:
+            return []
+        return [{"time": line["time_ms"] / 1000, "text": line["text"]} for line in lyrics.synced]
 
     @extend_schema_field(AudioPropertiesOutputSerializer(allow_null=True))
     def get_audio(self, track: Track) -> dict | None:
@@ -377,3 +381,14 @@ class TrackRegisterInputSerializer(_TrackMetadataInputSerializer):
 class TrackUpdateInputSerializer(_TrackMetadataInputSerializer):
     title = serializers.CharField(max_length=300, required=False, validators=[validate_name])
     is_hidden = serializers.BooleanField(required=False, help_text="Moderators only.")
+    preview_allowed = serializers.BooleanField(
+        required=False, help_text="False: no anonymous preview, no player on public pages."
+    )
+    preview_start = serializers.FloatField(
+        min_value=0,
+        max_value=86_400,
+        required=False,
+        allow_null=True,
+        help_text="Seconds where the 30-second preview starts; null: the loudest 30 seconds. "
+        "The preview is cut again in the background.",
+    )

@@ -11,7 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 
 from core.api.errors import Forbidden, InvalidInput, NotFound
-from core.catalog.models import Album, Artist, Genre, Track
+from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.signals import tracks_hidden
 from core.processing.selectors import derived_keys
 from core.roles import can_moderate
@@ -139,6 +139,7 @@ def _locked_visible_track(*, user, track_id: int) -> Track:
 
 
 def can_edit_track(user, track: Track) -> bool:
+    """Who edits a track, its preview settings and its lyrics: the one rule for all three."""
     return can_moderate(user) or (user.is_authenticated and track.uploaded_by_id == user.pk)
 
 
@@ -159,8 +160,11 @@ def track_update(
     track_number: int | None = UNSET,
     year: int | None = UNSET,
     is_hidden: bool = UNSET,
+    preview_allowed: bool = UNSET,
+    preview_start: float | None = UNSET,
 ) -> Track:
-    """Edit a track's metadata (its uploader, moderators, staff); hiding is for moderators."""
+    """Edit a track's metadata (its uploader, moderators, staff); hiding is for moderators.
+    A new `preview_start` has the preview cut again once the edit commits."""
     # Row lock: two concurrent edits apply one after the other instead of losing one.
     track = _locked_visible_track(user=user, track_id=track_id)
     if not can_edit_track(user, track):
@@ -191,7 +195,17 @@ def track_update(
             else None
         )
         changed.append("album")
-    for name, value in (("track_number", track_number), ("year", year), ("is_hidden", is_hidden)):
+    edits = (
+        ("track_number", track_number),
+        ("year", year),
+        ("is_hidden", is_hidden),
+        ("preview_allowed", preview_allowed),
+    )
+    if preview_start is not UNSET and preview_start != track.preview_start:
+        edits += (("preview_start", preview_start),)
+        if track.status == TrackStatus.READY:
+            _remake_preview_on_commit(track.pk)
+    for name, value in edits:
         if value is not UNSET:
             setattr(track, name, value)
             changed.append(name)
@@ -203,6 +217,13 @@ def track_update(
     if "is_hidden" in changed and track.is_hidden:
         tracks_hidden.send(sender=Track, track_ids=[track.pk], by=user)
     return track
+
+
+def _remake_preview_on_commit(track_id: int) -> None:
+    from core.processing.tasks import remake_preview
+
+    # robust: a queue that cannot be reached leaves the old preview; reprocess can redo it.
+    transaction.on_commit(lambda: remake_preview.enqueue(track_id), robust=True)
 
 
 def _delete_stored_objects(keys: list[str]) -> None:

@@ -34,6 +34,14 @@ class StreamOutputSerializer(serializers.Serializer):
     )
 
 
+class PreviewOutputSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="Presigned GET on the 30-second MP3 preview.")
+    expires_at = serializers.DateTimeField()
+    content_type = serializers.CharField()
+    start = serializers.FloatField(help_text="Seconds into the track where the preview starts")
+    length = serializers.FloatField(help_text="Seconds of audio in the preview")
+
+
 class ProgressInputSerializer(serializers.Serializer):
     played_seconds = serializers.FloatField(
         min_value=0,

@@ -6,6 +6,7 @@ from core.library import views
 # Explicit paths under tracks/: the catalog's router defines no `stream` or `toggle_favorite`.
 urlpatterns = [
     path("tracks/<id:pk>/stream/", views.TrackStreamView.as_view(), name="track-stream"),
+    path("tracks/<id:pk>/preview/", views.TrackPreviewView.as_view(), name="track-preview"),
     path(
         "tracks/<id:pk>/toggle_favorite/",
         views.TrackToggleFavoriteView.as_view(),

@@ -6,7 +6,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, pagination, status
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,13 +14,14 @@ from rest_framework.views import APIView
 from config.ints import parse_int
 from core.accounts.authentication import TokenOnlyJWTAuthentication
 from core.api.schema import error_responses
-from core.library import selectors, services, stream
+from core.library import previews, selectors, services, stream
 from core.library.serializers import (
     FavoriteOutputSerializer,
     FavoriteStateOutputSerializer,
     HistoryClearedOutputSerializer,
     HistoryEntryOutputSerializer,
     HistoryFilterSerializer,
+    PreviewOutputSerializer,
     ProgressInputSerializer,
     ProgressOutputSerializer,
     StreamInputSerializer,
@@ -82,6 +83,26 @@ class TrackStreamView(APIView):
             quality=data.validated_data["quality"],
         )
         return Response(StreamOutputSerializer(grant).data)
+
+
+class TrackPreviewView(APIView):
+    authentication_classes: list = []  # anyone; a token is neither needed nor read
+    permission_classes = [AllowAny]
+    throttle_scope = "preview"
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="tracks_preview",
+        summary="Get a short-lived URL of a track's 30-second preview (no account needed)",
+        description=(
+            "For playable tracks whose uploader allows previews. Records nothing in any "
+            "history; throttled per client address at `THROTTLE_PREVIEW`."
+        ),
+        request=None,
+        responses={200: PreviewOutputSerializer, **error_responses(404, 429)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return Response(PreviewOutputSerializer(previews.track_preview(track_id=pk)).data)
 
 
 class TrackToggleFavoriteView(APIView):

@@ -34,6 +34,12 @@ class TrackMedia(models.Model):
     artwork = models.JSONField(
         default=dict, blank=True, help_text='Storage keys of thumbnails by size: {"256": key}'
     )
+    preview_key = models.CharField(
+        max_length=500, blank=True, help_text="Storage key of the 30-second preview"
+    )
+    preview_offset = models.FloatField(
+        null=True, blank=True, help_text="Seconds into the track where the preview starts"
+    )
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

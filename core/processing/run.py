@@ -28,7 +28,16 @@ from core.processing.jobs import (
     job_retry_or_fail,
 )
 from core.processing.services import Outcome, job_finish_ready
-from media_pipeline.audio import artwork, formats, loudness, probe, tags, transcode, waveform
+from media_pipeline.audio import (
+    artwork,
+    formats,
+    loudness,
+    preview,
+    probe,
+    tags,
+    transcode,
+    waveform,
+)
 from media_pipeline.storage import ObjectNotFound, StorageUnavailable, get_storage
 
 logger = logging.getLogger(__name__)
@@ -49,6 +58,10 @@ def variant_key(track_id: int, quality: str, extension: str) -> str:
 
 def artwork_key(track_id: int, size: int) -> str:
     return f"derived/tracks/{track_id}/cover-{size}.jpg"
+
+
+def preview_key(track_id: int) -> str:
+    return f"derived/tracks/{track_id}/preview.{preview.EXTENSION}"
 
 
 def track_process(*, track_id: int, token: str) -> str:
@@ -85,6 +98,7 @@ def track_process(*, track_id: int, token: str) -> str:
     if not Track.objects.filter(pk=track_id).exists():
         # Deleted while we worked: nothing will point at what this run stored.
         keys = [key for _, key in outcome.variants] + list(outcome.artwork_keys.values())
+        keys += [outcome.preview_key] if outcome.preview_key else []
         for key in keys:
             get_storage().delete(key)
     return "skipped"
@@ -129,7 +143,41 @@ def _run(track: Track, workdir: Path) -> Outcome:
         with variant.path.open("rb") as f:
             storage.upload_fileobj(key, f, content_type=variant.content_type)
         outcome.variants.append((variant, key))
+    made = make_preview(
+        track, audio, duration=duration, peaks=wave.peaks, workdir=workdir, storage=storage
+    )
+    if made is not None:
+        outcome.preview_key, outcome.preview_offset = made
     return outcome
+
+
+def preview_start_for(track: Track, *, duration: float, peaks: list[float]) -> float:
+    """Where the track's preview starts: the uploader's choice when set, kept whole where the
+    track allows; else the loudest 30 seconds; from the start for tracks under 45 seconds."""
+    if duration < preview.FROM_START_BELOW:
+        return 0.0
+    if track.preview_start is not None:
+        return preview.clamp_start(track.preview_start, duration)
+    return preview.loudest_start(peaks, duration)
+
+
+def make_preview(
+    track: Track, audio, *, duration: float, peaks: list[float], workdir: Path, storage
+) -> tuple[str, float] | None:
+    """Cut and store the track's preview: its key and start; None when ffmpeg could not (the
+    track still plays; a later `reprocess --only preview` may try again)."""
+    start = preview_start_for(track, duration=duration, peaks=peaks)
+    out_dir = workdir / "preview"
+    out_dir.mkdir(exist_ok=True)
+    try:
+        cut = preview.cut(audio, out_dir, start=start, duration=duration)
+    except preview.PreviewError:
+        logger.warning("Track %s: no preview could be cut", track.pk, exc_info=True)
+        return None
+    key = preview_key(track.pk)
+    with cut.path.open("rb") as f:
+        storage.upload_fileobj(key, f, content_type=cut.content_type)
+    return key, cut.start
 
 
 def variant_profiles(info: probe.AudioInfo, *, source_size: int) -> list[transcode.Profile]:

@@ -61,13 +61,14 @@ def artwork_urls(media: TrackMedia | None, *, expires_in: int) -> dict[str, str]
 
 
 def derived_keys(track_ids: Iterable[int]) -> list[str]:
-    """Storage keys the pipeline made for these tracks: variants and thumbnails.
+    """Storage keys the pipeline made for these tracks: variants, thumbnails and previews.
 
     Collect them before deleting the tracks (the rows go with the track by cascade)."""
     track_ids = list(track_ids)
     keys = list(TrackVariant.objects.filter(track_id__in=track_ids).values_list("key", flat=True))
-    for artwork in TrackMedia.objects.filter(track_id__in=track_ids).values_list(
-        "artwork", flat=True
+    for artwork, preview in TrackMedia.objects.filter(track_id__in=track_ids).values_list(
+        "artwork", "preview_key"
     ):
         keys.extend((artwork or {}).values())
+        keys.extend([preview] if preview else [])
     return keys

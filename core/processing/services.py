@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.catalog.models import Track, TrackStatus
 from core.catalog.services import album_set_artwork_if_missing, track_apply_tags
+from core.lyrics.services import lyrics_from_tags
 from core.processing.jobs import job_locked_if_current
 from core.processing.models import JobState, ProcessingJob, TrackMedia, TrackVariant
 from media_pipeline.audio import loudness, probe, tags, transcode
@@ -30,6 +31,8 @@ class Outcome:
     variants: list[tuple[transcode.Variant, str]] = field(default_factory=list)
     artwork_keys: dict[str, str] = field(default_factory=dict)
     album_cover: bytes | None = None
+    preview_key: str = ""
+    preview_offset: float | None = None
 
 
 @transaction.atomic
@@ -48,6 +51,11 @@ def job_finish_ready(job: ProcessingJob, outcome: Outcome) -> bool:
     track.failure_reason = ""
     track.save()
     _save_media(track, outcome)
+    lyrics_from_tags(
+        track=track,
+        plain=outcome.tags.lyrics,
+        synced=[(line.time, line.text) for line in outcome.tags.lyrics_synced],
+    )
     _save_variants(track, outcome)
     if outcome.album_cover and track.album_id:
         album_set_artwork_if_missing(album_id=track.album_id, jpeg=outcome.album_cover)
@@ -77,6 +85,9 @@ def _save_media(track: Track, outcome: Outcome) -> None:
         {"time": line.time, "text": line.text} for line in found.lyrics_synced
     ]
     media.artwork = outcome.artwork_keys
+    if outcome.preview_key:  # a re-run that could not cut one keeps the stored preview
+        media.preview_key = outcome.preview_key
+        media.preview_offset = outcome.preview_offset
     media.processed_at = timezone.now()
     media.save()
 

@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from core import text
 from core.api.errors import DomainError
 from core.catalog.models import Track
+from core.lyrics.services import lyrics_from_sidecar
 from core.processing.run import BadMedia, check_complete
 from core.uploads.models import ImportedFile, ImportFailure, Upload, UploadStatus
 from core.uploads.multipart import MultipartStart
@@ -386,6 +387,7 @@ def import_file(
                 sha256=sha256, path=found.relative[:1024], size=size, track=track, imported_by=user
             )
             ImportFailure.objects.filter(sha256=sha256).delete()
+            lyrics_from_sidecar(track=track, audio_path=path)
     except IntegrityError:
         # Identical bytes imported meanwhile (another worker or run): the unique SHA-256 wins.
         _discard(upload)

@@ -139,7 +139,7 @@ def processed(uploader_client, audio_samples, immediate_tasks, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         track_id = register(uploader_client, presigned["upload_id"]).json()["id"]
     keys = [presigned["key"], *derived_keys([track_id])]
-    assert len(keys) == 6
+    assert len(keys) == 7  # the file, two variants, three thumbnails, the preview
     return Track.objects.get(pk=track_id, status=TrackStatus.READY), keys
 
 

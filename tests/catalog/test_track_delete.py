@@ -42,7 +42,7 @@ def test_owner_deletes_a_track_its_file_and_derived_objects_after_commit(
     uploader_client, registered, django_capture_on_commit_callbacks
 ):
     keys = [registered["storage_key"], *derived_keys([registered["id"]])]
-    assert len(keys) == 6  # the file, two variants, three thumbnails
+    assert len(keys) == 7  # the file, two variants, three thumbnails, the preview
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = uploader_client.delete(_url(registered["id"]))

@@ -8,11 +8,13 @@ from django.utils import timezone
 
 from core.catalog.models import Album, Artist, Track
 from core.library.models import Play
+from core.lyrics.models import LyricsSource, TrackLyrics
 from core.models import User
 from core.playlists.models import Playlist, PlaylistShare
 from core.uploads.models import Upload
 from media_pipeline.storage import get_storage
 from tests import factories
+from tests.library.preview_helpers import give_preview
 
 AUDIO = b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(range(256)) * 4
 
@@ -46,6 +48,8 @@ def world(db) -> World:
     owner = factories.UserFactory(username="owner")
     track_uploader = factories.UploaderFactory(username="track_uploader")
     track = stored_track(uploaded_by=track_uploader, title="Fuzzy Logic")
+    give_preview(track)
+    TrackLyrics.objects.create(track=track, plain="Fuzzy words", source=LyricsSource.TAGS)
     hidden = stored_track(uploaded_by=track_uploader, is_hidden=True, title="Hidden Away")
     public = factories.PlaylistFactory(owner=owner, name="Open Air", is_public=True)
     private = factories.PlaylistFactory(

@@ -148,6 +148,23 @@ CALLS: dict[tuple[str, str], Call] = {
     ("api/tracks/<id:pk>/toggle_favorite/", "post"): Call(
         lambda w: _track(w) + "toggle_favorite/", owner=_by_uploader
     ),
+    ("api/tracks/<id:pk>/preview/", "post"): Call(
+        lambda w: _track(w) + "preview/", owner=_by_uploader
+    ),
+    ("api/tracks/<id:pk>/lyrics/", "get"): Call(
+        lambda w: _track(w) + "lyrics/", owner=_by_uploader
+    ),
+    ("api/tracks/<id:pk>/lyrics/", "put"): Call(
+        lambda w: _track(w) + "lyrics/", lambda w: {"plain": "New words"}, _by_uploader
+    ),
+    ("api/tracks/<id:pk>/lyrics/", "delete"): Call(
+        lambda w: _track(w) + "lyrics/", owner=_by_uploader
+    ),
+    # The public pages: no account needed; a private playlist is reached by its share link.
+    ("p/<id:pk>/", "get"): Call(lambda w: f"/p/{w.public_playlist.pk}/"),
+    ("s/<slug:token>/", "get"): Call(lambda w: f"/s/{w.share.token}/"),
+    ("t/<id:pk>/", "get"): Call(lambda w: f"/t/{w.track.pk}/"),
+    ("t/<id:pk>/preview", "get"): Call(lambda w: f"/t/{w.track.pk}/preview"),
     ("api/favorites/", "get"): Call(lambda w: "/api/favorites/"),
     ("api/history/", "get"): Call(lambda w: "/api/history/"),
     ("api/history/", "delete"): Call(lambda w: "/api/history/"),
@@ -314,6 +331,14 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/genres/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/tracks/<id:pk>/stream/", "post"): (401, 200, 200, 200, 200, 200, 200),
     ("api/tracks/<id:pk>/toggle_favorite/", "post"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<id:pk>/preview/", "post"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<id:pk>/lyrics/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<id:pk>/lyrics/", "put"): (401, 403, 403, 200, 403, 200, 200),
+    ("api/tracks/<id:pk>/lyrics/", "delete"): (401, 403, 403, 204, 403, 204, 204),
+    ("p/<id:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("s/<slug:token>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("t/<id:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    ("t/<id:pk>/preview", "get"): (302, 302, 302, 302, 302, 302, 302),
     ("api/favorites/", "get"): (401, 200, 200, 200, 200, 200, 200),
     ("api/reports/", "get"): (401, 200, 200, 200, 200, 200, 200),
     ("api/reports/", "post"): (401, 201, 201, 201, 201, 201, 201),

@@ -36,6 +36,7 @@ def test_processing_a_ready_track_again_rebuilds_the_same_outputs(audio_samples,
             "cover-640.jpg",
             "low.m4a",
             "normal.m4a",
+            "preview.mp3",
         ]
     )
     assert TrackMedia.objects.filter(track=track).count() == 1

@@ -47,7 +47,7 @@ def test_artwork_urls_are_signed_per_size(processed):
     assert artwork_urls(None, expires_in=60) == {}
 
 
-def test_derived_keys_list_variants_and_thumbnails(processed):
+def test_derived_keys_list_variants_thumbnails_and_the_preview(processed):
     keys = derived_keys([processed.pk])
-    assert len(keys) == 5
+    assert len(keys) == 6
     assert all(key.startswith(f"derived/tracks/{processed.pk}/") for key in keys)

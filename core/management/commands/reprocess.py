@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from core.catalog.models import Track, TrackStatus
 from core.processing.jobs import track_process_enqueue
+from core.processing.previews import track_preview_remake
 from core.processing.run import track_process
 
 
@@ -22,12 +23,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--all", action="store_true", help="Every track.")
         parser.add_argument(
+            "--only",
+            choices=["preview"],
+            help="Re-run one step for ready tracks, here and now: `preview` cuts their "
+            "30-second previews again (tracks processed before previews existed get one).",
+        )
+        parser.add_argument(
             "--sync",
             action="store_true",
             help="Process here, one track after another, instead of queueing jobs.",
         )
 
-    def handle(self, *args, track_ids: list[int], status, all: bool, sync: bool, **options):
+    def handle(self, *args, track_ids: list[int], status, all: bool, sync: bool, only, **options):
         if sum(map(bool, (track_ids, status, all))) != 1:
             raise CommandError("Choose tracks with ids, --status, or --all (exactly one of them)")
         tracks = Track.objects.order_by("pk")
@@ -42,12 +49,16 @@ class Command(BaseCommand):
         outcomes: dict[str, int] = {}
         progress = tqdm(
             ids,
-            desc="Processing" if sync else "Queueing",
+            desc="Previews" if only else "Processing" if sync else "Queueing",
             unit="track",
             file=self.stderr,
             disable=options["verbosity"] == 0,
         )
         for track_id in progress:
+            if only == "preview":
+                outcome = track_preview_remake(track_id=track_id)
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                continue
             job = track_process_enqueue(track_id=track_id, send=not sync)
             outcome = track_process(track_id=track_id, token=str(job.token)) if sync else "queued"
             outcomes[outcome] = outcomes.get(outcome, 0) + 1

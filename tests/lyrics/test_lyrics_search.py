@@ -1,0 +1,65 @@
+"""GET /api/tracks/?lyrics=: a line of the lyrics finds its track (PostgreSQL full-text
+phrase search with an index; a substring match on SQLite)."""
+
+import pytest
+from django.db import connection
+
+from core.lyrics.models import LyricsSource, TrackLyrics
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def songs(db):
+    def song(words: str, **fields):
+        track = factories.TrackFactory(**fields)
+        TrackLyrics.objects.create(track=track, plain=words, source=LyricsSource.EDITED)
+        return track
+
+    return {
+        "river": song("Down by the river\nwe sang until the morning light"),
+        "city": song("Lights of the city\nthe morning comes too soon"),
+        "hidden": song("Down by the river, hidden", is_hidden=True),
+    }
+
+
+def found(client, phrase: str) -> set[int]:
+    response = client.get("/api/tracks/", {"lyrics": phrase})
+    assert response.status_code == 200, response.json()
+    return {track["id"] for track in response.json()["results"]}
+
+
+def test_a_line_finds_its_track_in_any_case(api_client, songs):
+    assert found(api_client, "we SANG until the morning") == {songs["river"].pk}
+
+
+def test_words_out_of_order_do_not_match_a_phrase(api_client, songs):
+    assert found(api_client, "morning the until") == set()
+
+
+def test_hidden_tracks_are_not_found_by_listeners(api_client, moderator_client, songs):
+    assert found(api_client, "down by the river") == {songs["river"].pk}
+    assert found(moderator_client, "down by the river") == {
+        songs["river"].pk,
+        songs["hidden"].pk,
+    }
+
+
+def test_the_phrase_search_uses_the_full_text_index(songs):
+    from core.catalog.models import Track
+    from core.lyrics.selectors import tracks_matching_lyrics
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = tracks_matching_lyrics(Track.objects.all(), "the river").explain()
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "core_tracklyrics_document_idx" in plan
+
+
+def test_the_sqlite_fallback_matches_a_substring(api_client, songs, monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    assert found(api_client, "sang until the") == {songs["river"].pk}
+    assert found(api_client, "nothing like this") == set()
