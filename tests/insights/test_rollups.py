@@ -3,9 +3,11 @@
 from datetime import timedelta
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from core.catalog.models import Track
+from core.insights import rebuild as rebuild_module
 from core.insights.models import (
     ListenedTrack,
     ListenedTrackGenre,
@@ -15,6 +17,7 @@ from core.insights.models import (
 from core.insights.services import insights_record_listen
 from core.library import services as library_services
 from core.library.models import Play
+from core.management.commands import rebuild_insights as rebuild_command
 from tests.insights.conftest import listen, utc
 
 
@@ -98,7 +101,10 @@ def test_listeners_count_each_listener_once_per_track(alice, bob, catalog):
     assert (listened.listens, listened.listeners) == (4, 2)
 
 
-def test_the_rebuild_equals_the_incremental_rollups(alice, bob, catalog):
+@pytest.mark.parametrize("in_sql", [True, False], ids=["set-based", "row-by-row"])
+def test_the_rebuild_equals_the_incremental_rollups(alice, bob, catalog, in_sql, monkeypatch):
+    real = rebuild_module.rebuild_insights
+    monkeypatch.setattr(rebuild_command, "rebuild_insights", lambda **kw: real(**kw, in_sql=in_sql))
     start = utc(2026, 1, 1, 23, 50)
     for n in range(40):
         user = alice if n % 3 else bob
