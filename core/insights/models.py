@@ -137,3 +137,13 @@ class ChartSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period} {self.genre_id or ''} at {self.computed_at:%H:%M:%S}"
+
+
+class PendingListen(models.Model):
+    """A counted history entry whose growth the rollups have not taken in yet: what a progress
+    report leaves when INSIGHTS_ROLLUPS is `deferred`, for `apply_listens` to apply."""
+
+    play_id = models.BigIntegerField(primary_key=True, help_text="The history entry's id")
+
+    def __str__(self) -> str:
+        return f"listen {self.play_id}"

@@ -172,3 +172,44 @@ def test_deleting_an_account_takes_its_listens_out_of_the_counters(alice, bob, c
     expected = snapshot()
     rebuild()
     assert snapshot() == expected
+
+
+def test_deferred_rollups_wait_for_apply_listens_then_equal_the_inline_ones(
+    alice, bob, catalog, settings
+):
+    start = utc(2026, 2, 1, 8, 0)
+    settings.INSIGHTS_ROLLUPS = "inline"
+    for n in range(6):
+        listen(alice if n % 2 else bob, catalog[n % 3], start + timedelta(minutes=9 * n))
+    inline = snapshot()
+    ListenerQuarterHour.objects.all().delete()
+    ListenerTrack.objects.all().delete()
+    ListenedTrack.objects.all().delete()
+    Track.objects.update(listen_count=0)
+    Play.objects.update(rolled_up_ms=None)
+    settings.INSIGHTS_ROLLUPS = "deferred"
+
+    for play in Play.objects.order_by("pk"):
+        library_services.play_report_progress(
+            user=play.user, play_id=play.pk, played_seconds=play.played_seconds
+        )
+    waiting = ListenerQuarterHour.objects.count()
+    out = StringIO()
+    call_command("apply_listens", stdout=out)
+
+    assert waiting == 0
+    assert "Applied 6 listen(s)" in out.getvalue()
+    assert snapshot() == inline
+    call_command("apply_listens", stdout=StringIO())  # nothing left: no change
+    assert snapshot() == inline
+
+
+def test_deferred_progress_after_counting_adds_its_time_once_applied(alice, catalog, settings):
+    settings.INSIGHTS_ROLLUPS = "deferred"
+    play = listen(alice, catalog[0], utc(2026, 2, 1, 8, 0), seconds=120)
+    library_services.play_report_progress(user=alice, play_id=play.pk, played_seconds=180)
+
+    call_command("apply_listens", stdout=StringIO())
+
+    row = ListenerTrack.objects.get(user=alice)
+    assert (row.listens, row.ms) == (1, 180_000)
