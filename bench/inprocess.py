@@ -202,8 +202,9 @@ def curves(
 
 def insights(*, heavy_user, token: str, repeat: int = CURVE_REPEAT) -> dict:
     """The rollups' rebuild (seconds, when the generated plays have none yet), and the latency
-    (ms) and query count of the heavy listener's statistics, recap and of the charts, cold (the
-    chart computed in the request) and warm (from the cache)."""
+    (ms) and query count of the heavy listener's statistics, recap and of the charts: computed
+    (what refresh_charts does per chart), cold (the process cache empty: served from the
+    snapshot) and warm (from the process cache)."""
     from django.core.cache import cache
     from django.utils import timezone
 
@@ -249,9 +250,18 @@ def insights(*, heavy_user, token: str, repeat: int = CURVE_REPEAT) -> dict:
     }
     for name, path in paths.items():
         result[name] = _timed(get(path), repeat)
+    from core.insights.charts import chart_refresh, charts_refresh
+
     for name, path in charts.items():
-        result[f"{name}_cold"] = _timed(cold(path), max(3, repeat // 10))
+        kind, period = name.split("_")[1:]
+        result[f"{name}_computed"] = _timed(
+            lambda kind=kind, period=period: chart_refresh(kind, period, None),
+            max(3, repeat // 10),
+        )
+        result[f"{name}_cold"] = _timed(cold(path), repeat)
         result[f"{name}_warm"] = _timed(get(path), repeat)
+    start = time.perf_counter()
+    result["charts_refresh_all_seconds"] = (charts_refresh(), round(time.perf_counter() - start, 1))
     result["queries"] = {name: _queries(client, "get", path) for name, path in paths.items()}
     result["queries"]["charts_warm"] = _queries(client, "get", charts["charts_tracks_week"])
     return result
