@@ -200,7 +200,7 @@ def run(args: argparse.Namespace) -> Path:
         result["insights"] = inprocess.insights(
             heavy_user=extra["heavy_user"], token=data.heavy_token, repeat=args.repeat
         )
-        result["rollup_costs"] = inprocess.rollup_costs(user=extra["listener"])
+        result["rollup_costs"] = inprocess.rollup_costs(user=extra["listener"], rounds=3, repeat=40)
         return _write(result, args)
     with tempfile.TemporaryDirectory(prefix="tonearm-bench-") as scratch:
         server = load.Server(spec, env, Path(scratch) / "server.log")
