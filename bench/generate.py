@@ -26,6 +26,15 @@ CURVE_PLAYLIST_SIZES = (100, 1_000, 9_999)
 HEAVY_USER_SHARE = taste.HEAVY_USER_SHARE
 # Plays and favorites are sent to the server this many at a time.
 CHUNK = 500_000
+# The skewed shape (--plays skewed): the first user holds one play in SKEWED_HEAVY_SHARE (10^5
+# of the large scale's 10^7), half of a listener's plays go to their own FAVORITES tracks, the
+# other half to the catalog with a power-law popularity (r**HIT_EXPONENT of a uniform r: the
+# first 0.01 % of tracks take a tenth of those plays, the first 10 % more than half), spread
+# uniformly over HISTORY_DAYS; three plays in five are counted.
+SKEWED_HEAVY_SHARE = 100
+FAVORITES = 200
+HIT_EXPONENT = 4
+HISTORY_DAYS = 730
 WORDS = 1_000
 
 
@@ -128,7 +137,7 @@ def _step(label: str):
     return done
 
 
-def generate(scale: Scale, *, reset: bool = False) -> dict:
+def generate(scale: Scale, *, reset: bool = False, plays: str = "uniform") -> dict:
     """Create the rows of `scale` in the database of DATABASE_URL (migrated first)."""
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -151,7 +160,7 @@ def generate(scale: Scale, *, reset: bool = False) -> dict:
             for name, definition in _secondary_indexes(cursor, table):
                 cursor.execute(f'DROP INDEX "{name}"')
                 dropped.append(definition)
-        _fill(cursor, scale)
+        _fill(cursor, scale, plays)
         done = _step(f"rebuild {len(dropped)} indexes")
         for definition in dropped:
             cursor.execute(definition)
@@ -171,7 +180,7 @@ def generate(scale: Scale, *, reset: bool = False) -> dict:
     return {"scale": asdict(scale), "seconds": round(time.perf_counter() - started, 1)}
 
 
-def _fill(cursor, s: Scale) -> None:
+def _fill(cursor, s: Scale, plays: str = "uniform") -> None:
     words = vocabulary()
     done = _step(f"{s.users} users")
     cursor.execute(
@@ -233,32 +242,11 @@ def _fill(cursor, s: Scale) -> None:
     )
     done()
 
-    done = _step(f"{s.plays} plays")
-    # Every HEAVY_USER_SHARE-th play is the first user's; the rest spread over everyone, each
-    # drawing from their community's taste, the hits or the whole catalog (bench/taste.py).
-    for start in range(1, s.plays + 1, CHUNK):
-        chunk = taste.plays(
-            start, min(start + CHUNK, s.plays + 1), users=s.users, tracks=s.tracks, genres=s.genres
-        )
-        cursor.execute(
-            """
-            INSERT INTO core_play (user_id, track_id, started_at, client, played_seconds,
-                counted, counted_at)
-            SELECT %(first)s + u, t, now() - (%(plays)s - i) * interval '1 second', 'bench', 100,
-                i %% %(every)s = 0,
-                CASE WHEN i %% %(every)s = 0 THEN now() - (%(plays)s - i) * interval '1 second' END
-            FROM unnest(%(numbers)s::bigint[], %(users)s::bigint[], %(tracks)s::bigint[])
-                AS p(i, u, t)
-            """,
-            {
-                "first": first_user,
-                "plays": s.plays,
-                "every": taste.COUNTED_EVERY,
-                "numbers": chunk.number.tolist(),
-                "users": chunk.user_index.tolist(),
-                "tracks": chunk.track.tolist(),
-            },
-        )
+    done = _step(f"{s.plays} plays ({plays})")
+    if plays == "skewed":
+        _skewed_plays(cursor, s, first_user)
+    else:
+        _uniform_plays(cursor, s, first_user)
     done()
 
     number, user_index, track = taste.favorites(
@@ -325,14 +313,86 @@ def _fill(cursor, s: Scale) -> None:
     done()
 
 
+def _uniform_plays(cursor, s: Scale, first_user: int) -> None:
+    """One play a second up to now."""
+    # Every HEAVY_USER_SHARE-th play is the first user's; the rest spread over everyone, each
+    # drawing from their community's taste, the hits or the whole catalog (bench/taste.py).
+    for start in range(1, s.plays + 1, CHUNK):
+        chunk = taste.plays(
+            start, min(start + CHUNK, s.plays + 1), users=s.users, tracks=s.tracks, genres=s.genres
+        )
+        cursor.execute(
+            """
+            INSERT INTO core_play (user_id, track_id, started_at, client, played_seconds,
+                counted, counted_at)
+            SELECT %(first)s + u, t, now() - (%(plays)s - i) * interval '1 second', 'bench', 100,
+                i %% %(every)s = 0,
+                CASE WHEN i %% %(every)s = 0 THEN now() - (%(plays)s - i) * interval '1 second' END
+            FROM unnest(%(numbers)s::bigint[], %(users)s::bigint[], %(tracks)s::bigint[])
+                AS p(i, u, t)
+            """,
+            {
+                "first": first_user,
+                "plays": s.plays,
+                "every": taste.COUNTED_EVERY,
+                "numbers": chunk.number.tolist(),
+                "users": chunk.user_index.tolist(),
+                "tracks": chunk.track.tolist(),
+            },
+        )
+
+
+def _skewed_plays(cursor, s: Scale, first_user: int) -> None:
+    """Two years of history with a few hits and a long tail (see SKEWED_HEAVY_SHARE)."""
+    cursor.execute("SELECT setseed(0.15)")
+    cursor.execute(
+        """
+        INSERT INTO core_play (user_id, track_id, started_at, client, played_seconds, counted,
+            counted_at)
+        SELECT user_id,
+            CASE WHEN random() < 0.5
+                THEN 1 + (user_id::bigint * 104729 + floor(%(favorites)s * random() ^ 2)::bigint
+                    * 7919) %% %(tracks)s
+                ELSE 1 + floor(%(tracks)s * random() ^ %(hit)s)::bigint END,
+            started_at, 'bench',
+            round((CASE WHEN counted THEN 120 + r * 180 ELSE r * 60 END)::numeric, 1)::float,
+            counted, CASE WHEN counted THEN started_at END
+        FROM (
+            SELECT CASE WHEN i %% %(heavy)s = 0 THEN %(first)s
+                    ELSE %(first)s + 1 + floor((%(users)s - 1) * random() ^ 2)::int END
+                    AS user_id,
+                now() - %(days)s * interval '1 day' * random() AS started_at,
+                random() < 0.6 AS counted, random() AS r
+            FROM generate_series(1, %(plays)s) AS i
+        ) AS drawn
+        """,
+        {
+            "heavy": SKEWED_HEAVY_SHARE,
+            "first": first_user,
+            "users": s.users,
+            "tracks": s.tracks,
+            "plays": s.plays,
+            "favorites": FAVORITES,
+            "hit": HIT_EXPONENT,
+            "days": HISTORY_DAYS,
+        },
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=SCALES, default="small")
     parser.add_argument("--reset", action="store_true", help="replace existing catalog rows")
+    parser.add_argument(
+        "--plays",
+        choices=("uniform", "skewed"),
+        default="uniform",
+        help="uniform: one play a second up to now, drawn from listeners' tastes (bench/taste.py); skewed: two years, hits and a tail",
+    )
     args = parser.parse_args()
     setup_django()
     print(f"Generating the {args.scale} scale:")
-    summary = generate(SCALES[args.scale], reset=args.reset)
+    summary = generate(SCALES[args.scale], reset=args.reset, plays=args.plays)
     print(f"Done in {summary['seconds']} s.")
 
 

@@ -2,14 +2,17 @@
 work of a stream (presigning, one history insert) and the scaling curves."""
 
 import base64
+import contextlib
 import random
 import statistics
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 CURVE_REPEAT = 30
@@ -199,8 +202,9 @@ def curves(
 
 def insights(*, heavy_user, token: str, repeat: int = CURVE_REPEAT) -> dict:
     """The rollups' rebuild (seconds, when the generated plays have none yet), and the latency
-    (ms) and query count of the heavy listener's statistics, recap and of the charts, cold (the
-    chart computed in the request) and warm (from the cache)."""
+    (ms) and query count of the heavy listener's statistics, recap and of the charts: computed
+    (what refresh_charts does per chart), cold (the process cache empty: served from the
+    snapshot) and warm (from the process cache)."""
     from django.core.cache import cache
     from django.utils import timezone
 
@@ -246,9 +250,85 @@ def insights(*, heavy_user, token: str, repeat: int = CURVE_REPEAT) -> dict:
     }
     for name, path in paths.items():
         result[name] = _timed(get(path), repeat)
+    from core.insights.charts import chart_refresh, charts_refresh
+
     for name, path in charts.items():
-        result[f"{name}_cold"] = _timed(cold(path), max(3, repeat // 10))
+        kind, period = name.split("_")[1:]
+        result[f"{name}_computed"] = _timed(
+            lambda kind=kind, period=period: chart_refresh(kind, period, None),
+            max(3, repeat // 10),
+        )
+        result[f"{name}_cold"] = _timed(cold(path), repeat)
         result[f"{name}_warm"] = _timed(get(path), repeat)
+    start = time.perf_counter()
+    result["charts_refresh_all_seconds"] = (charts_refresh(), round(time.perf_counter() - start, 1))
     result["queries"] = {name: _queries(client, "get", path) for name, path in paths.items()}
     result["queries"]["charts_warm"] = _queries(client, "get", charts["charts_tracks_week"])
+    return result
+
+
+def rollup_costs(*, user, rounds: int = 5, repeat: int = 100) -> dict:
+    """Microseconds of a stream (the service) and of a progress report that counts a listen,
+    with the insights rollups inline, deferred (INSIGHTS_ROLLUPS) and off, alternating in
+    rounds (medians); and what applying a deferred listen costs (apply_listens)."""
+    from unittest import mock
+
+    from core.catalog.models import Track
+    from core.insights.services import insights_apply_pending
+    from core.library import services as library_services
+    from core.library.models import Play
+    from core.library.stream import track_stream
+
+    tracks = list(
+        Track.objects.playable()
+        .filter(duration__range=(120, 238))  # 119 s played counts a listen of these
+        .order_by("pk")
+        .values_list("pk", flat=True)[:2000]
+    )
+    picks = iter(tracks * (rounds * 6 + 2))
+    started_after = Play.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    def stream() -> None:
+        track_stream(user=user, track_id=next(picks), client="bench")
+
+    def progress() -> None:
+        play = Play.objects.create(
+            user=user,
+            track_id=next(picks),
+            started_at=timezone.now() - timedelta(minutes=10),
+            client="bench",
+        )
+        library_services.play_report_progress(user=user, play_id=play.pk, played_seconds=119)
+
+    states = ("inline", "deferred", "off")
+    samples: dict[str, list[float]] = {
+        f"{name}_{state}": [] for name in ("stream", "progress") for state in states
+    }
+    applied: list[float] = []
+    for _ in range(rounds):
+        for state in states:
+            with contextlib.ExitStack() as stack:
+                mode = "deferred" if state == "deferred" else "inline"
+                stack.enter_context(override_settings(INSIGHTS_ROLLUPS=mode))
+                if state == "off":
+                    stack.enter_context(
+                        mock.patch.object(
+                            library_services, "insights_record_listen", lambda **kw: None
+                        )
+                    )
+                samples[f"stream_{state}"].append(_per_call_us(stream, repeat))
+                samples[f"progress_{state}"].append(_per_call_us(progress, repeat))
+            if state == "deferred":
+                start = time.perf_counter()
+                count = insights_apply_pending(limit=10 * repeat)
+                applied.append((time.perf_counter() - start) / count * 1e6)
+    # The rollups keep these listens until the next rebuild.
+    Play.objects.filter(id__gt=started_after, client="bench", user=user).delete()
+    result = {name: round(statistics.median(values), 1) for name, values in samples.items()}
+    result["apply_per_listen_us"] = round(statistics.median(applied), 1)
+    for name in ("stream", "progress"):
+        for state in ("inline", "deferred"):
+            result[f"{name}_{state}_ratio"] = round(
+                result[f"{name}_{state}"] / result[f"{name}_off"], 2
+            )
     return result

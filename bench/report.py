@@ -56,6 +56,14 @@ def render(result: dict) -> str:
             lines.append(f"| playlist reorder, {int(size):,} items | {_pair(figures)} |")
         lines.append("")
         lines.append(f"Queries: {curves['queries']}.")
+    costs = result.get("rollup_costs")
+    if costs:
+        lines += [
+            "",
+            "Rollup costs (µs, medians of alternating rounds): "
+            + ", ".join(f"{key} {value}" for key, value in costs.items())
+            + ".",
+        ]
     insights = result.get("insights")
     if insights:
         lines += ["", "| insights, in-process | p50 ms | p95 ms |", "|---|---:|---:|"]
@@ -63,6 +71,9 @@ def render(result: dict) -> str:
             if isinstance(figures, dict) and "p50" in figures:
                 lines.append(f"| {key} | {_pair(figures)} |")
         lines.append("")
+        if "charts_refresh_all_seconds" in insights:
+            count, seconds = insights["charts_refresh_all_seconds"]
+            lines.append(f"refresh_charts: {count} charts in {seconds} s.")
         if "rebuild_seconds" in insights:
             lines.append(
                 f"Rollups rebuilt from {insights['rebuild_listens']:,} counted plays in "

@@ -83,7 +83,7 @@ def fixture() -> tuple[load.Fixture, dict]:
             tracks=Track.objects.order_by("-pk").values_list("pk", flat=True).first(),
             search=search_word(),
         ),
-        {"heavy_user": users[0], "curve_playlists": curves},
+        {"heavy_user": users[0], "listener": users[1], "curve_playlists": curves},
     )
 
 
@@ -200,6 +200,7 @@ def run(args: argparse.Namespace) -> Path:
         result["insights"] = inprocess.insights(
             heavy_user=extra["heavy_user"], token=data.heavy_token, repeat=args.repeat
         )
+        result["rollup_costs"] = inprocess.rollup_costs(user=extra["listener"], rounds=3, repeat=40)
         return _write(result, args)
     with tempfile.TemporaryDirectory(prefix="tonearm-bench-") as scratch:
         server = load.Server(spec, env, Path(scratch) / "server.log")

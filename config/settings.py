@@ -248,6 +248,9 @@ if LISTENER_TIME_ZONE not in zoneinfo.available_timezones():
     raise ImproperlyConfigured(
         f"LISTENER_TIME_ZONE must be an IANA time zone, got {LISTENER_TIME_ZONE!r}"
     )
+# inline: a progress report that counts a listen updates the rollups itself; deferred: it
+# leaves the listen to `manage.py apply_listens --every N`, and statistics lag by up to N s.
+INSIGHTS_ROLLUPS = env_choice("INSIGHTS_ROLLUPS", "inline", ("inline", "deferred"))
 CHARTS_CACHE_SECONDS = env_int("CHARTS_CACHE_SECONDS", 60, minimum=1)
 if CHARTS_CACHE_SECONDS > 60:
     raise ImproperlyConfigured(

@@ -1,5 +1,7 @@
-"""Charts of what everyone listens to: computed from the rollups, served from the cache for
-at most CHARTS_CACHE_SECONDS, computed on a miss. Tracks that are no longer playable leave a
+"""Charts of what everyone listens to: computed from the rollups by the periodic
+`refresh_charts` into ChartSnapshot rows, served from the process cache or, on a miss (a new
+process, a cold cache), from the snapshot in one query; computed in the request only when no
+snapshot is younger than CHARTS_CACHE_SECONDS. Tracks that are no longer playable leave a
 served chart at once; see docs/architecture.md#insights."""
 
 from datetime import datetime, timedelta
@@ -10,7 +12,12 @@ from django.db import models
 from django.utils import timezone
 
 from core.catalog import selectors as catalog_selectors
-from core.insights.models import BUCKET_MINUTES, ListenerQuarterHour, ListenerTrack
+from core.insights.models import (
+    BUCKET_MINUTES,
+    ChartSnapshot,
+    ListenerQuarterHour,
+    ListenerTrack,
+)
 from core.insights.services import bucket_of
 
 KINDS = {"tracks": "track_id", "artists": "artist_id", "albums": "album_id"}
@@ -20,6 +27,7 @@ WINDOWS = {
     "month": timedelta(days=30),
     "year": timedelta(days=365),
 }
+PERIODS = ("day", "week", "month", "year", "all")
 # Entries kept per computed chart: those a request may ask for, and room for tracks hidden
 # since it was computed to drop out while the chart still fills.
 CHART_DEPTH = 150
@@ -52,8 +60,8 @@ def _ranking(
     return list(ranked[:depth])
 
 
-def _computed(kind: str, period: str, genre_id: int | None) -> dict:
-    start, end = window(period, timezone.now())
+def _computed(kind: str, period: str, genre_id: int | None, now: datetime) -> dict:
+    start, end = window(period, now)
     current = _ranking(kind, start, end, genre_id, CHART_DEPTH)
     previous = []
     if start is not None:
@@ -62,13 +70,62 @@ def _computed(kind: str, period: str, genre_id: int | None) -> dict:
     return {"from": start, "to": end, "current": current, "previous": previous}
 
 
-def _cached(kind: str, period: str, genre_id: int | None) -> dict:
-    key = f"insights:chart:{kind}:{period}:{genre_id or 0}"
-    data = cache.get(key)
-    if data is None:
-        data = _computed(kind, period, genre_id)
-        cache.set(key, data, settings.CHARTS_CACHE_SECONDS)
+def chart_refresh(kind: str, period: str, genre_id: int | None) -> dict:
+    """Compute a chart and store it as its snapshot; returns what requests serve."""
+    now = timezone.now()
+    data = _computed(kind, period, genre_id, now)
+    ChartSnapshot.objects.update_or_create(
+        kind=kind,
+        period=period,
+        genre_id=genre_id or 0,
+        defaults={
+            "computed_at": now,
+            "window_from": data["from"],
+            "window_to": data["to"],
+            "current": [list(entry) for entry in data["current"]],
+            "previous": data["previous"],
+        },
+    )
+    cache.set(_cache_key(kind, period, genre_id), data, settings.CHARTS_CACHE_SECONDS)
     return data
+
+
+def charts_refresh() -> int:
+    """Recompute every chart of every genre and period that has a snapshot, and those of all
+    genres in any case (what `refresh_charts` runs); returns how many."""
+    wanted = {(kind, period, 0) for kind in KINDS for period in PERIODS}
+    wanted |= set(ChartSnapshot.objects.values_list("kind", "period", "genre_id"))
+    for kind, period, genre_id in sorted(wanted):
+        chart_refresh(kind, period, genre_id or None)
+    return len(wanted)
+
+
+def _cache_key(kind: str, period: str, genre_id: int | None) -> str:
+    return f"insights:chart:{kind}:{period}:{genre_id or 0}"
+
+
+def _cached(kind: str, period: str, genre_id: int | None) -> dict:
+    """The process cache's copy; else the snapshot if fresh (cached for the rest of its
+    life); else computed now."""
+    key = _cache_key(kind, period, genre_id)
+    data = cache.get(key)
+    if data is not None:
+        return data
+    snapshot = ChartSnapshot.objects.filter(kind=kind, period=period, genre_id=genre_id or 0)
+    snapshot = snapshot.first()
+    if snapshot is not None:
+        age = (timezone.now() - snapshot.computed_at).total_seconds()
+        left = int(settings.CHARTS_CACHE_SECONDS - age)
+        if left > 0:
+            data = {
+                "from": snapshot.window_from,
+                "to": snapshot.window_to,
+                "current": [tuple(entry) for entry in snapshot.current],
+                "previous": snapshot.previous,
+            }
+            cache.set(key, data, left)
+            return data
+    return chart_refresh(kind, period, genre_id)
 
 
 def _movement(rank: int, previous: int | None) -> str:

@@ -70,6 +70,10 @@ class ListenerQuarterHour(models.Model):
 
     class Meta:
         constraints = [
+            # On PostgreSQL its index also carries artist_id, album_id, listens and ms
+            # (INCLUDE, migration 0017), so that a listener's period is read by an index-only
+            # scan. Not declared here: SQLite, which cannot include columns, would then drop
+            # the constraint altogether.
             models.UniqueConstraint(
                 fields=["user", "bucket", "track"], name="listener_quarter_unique"
             ),
@@ -108,3 +112,38 @@ class ListenerTrack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ▶ {self.track_id}: {self.listens}"
+
+
+class ChartSnapshot(models.Model):
+    """A computed chart as requests serve it for up to CHARTS_CACHE_SECONDS: written by the
+    periodic `refresh_charts` (or by a request that found none fresh), kept in the database so
+    that every process, and the first request after a restart, reads it in one query."""
+
+    kind = models.CharField(max_length=10)
+    period = models.CharField(max_length=10)
+    genre_id = models.BigIntegerField(default=0, help_text="0: every genre")
+    computed_at = models.DateTimeField()
+    window_from = models.DateTimeField(null=True, blank=True, help_text="None for all time")
+    window_to = models.DateTimeField()
+    current = models.JSONField(help_text="[[id, listens, listeners], ...], best first")
+    previous = models.JSONField(help_text="Ids of the window before, best first")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "genre_id"], name="chart_snapshot_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period} {self.genre_id or ''} at {self.computed_at:%H:%M:%S}"
+
+
+class PendingListen(models.Model):
+    """A counted history entry whose growth the rollups have not taken in yet: what a progress
+    report leaves when INSIGHTS_ROLLUPS is `deferred`, for `apply_listens` to apply."""
+
+    play_id = models.BigIntegerField(primary_key=True, help_text="The history entry's id")
+
+    def __str__(self) -> str:
+        return f"listen {self.play_id}"

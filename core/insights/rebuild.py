@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce, Floor
 
 from core.catalog import selectors as catalog_selectors
@@ -16,6 +16,31 @@ from core.insights.services import bucket_of, listened_tracks_create, played_ms
 from core.library.models import Play
 
 _BATCH = 5000
+# Listeners whose rollup rows one statement of the set-based rebuild writes.
+_LISTENER_BATCH = 500
+
+# The set-based rebuild (PostgreSQL): what _listener_rows computes, in the server. date_bin
+# floors to the UTC quarter hour as bucket_of does, and floor(seconds * 1000 + 0.5) on the
+# same double is played_ms, so both give the same rows (tests/insights hold them equal).
+_QUARTERS_SQL = """
+INSERT INTO core_listenerquarterhour
+    (user_id, bucket, track_id, artist_id, album_id, listens, ms, first_at)
+SELECT play.user_id, date_bin('15 minutes', play.started_at, TIMESTAMPTZ '2000-01-01 00:00Z'),
+    play.track_id, track.artist_id, track.album_id, count(*),
+    sum(floor(play.played_seconds * 1000 + 0.5)::bigint), min(play.started_at)
+FROM core_play play JOIN core_listenedtrack track ON track.track_id = play.track_id
+WHERE play.counted AND play.user_id = ANY(%s)
+GROUP BY 1, 2, 3, 4, 5
+"""
+_TRACKS_SQL = """
+INSERT INTO core_listenertrack (user_id, track_id, artist_id, album_id, listens, ms, first_at)
+SELECT play.user_id, play.track_id, track.artist_id, track.album_id, count(*),
+    sum(floor(play.played_seconds * 1000 + 0.5)::bigint), min(play.started_at)
+FROM core_play play JOIN core_listenedtrack track ON track.track_id = play.track_id
+WHERE play.counted AND play.user_id = ANY(%s)
+GROUP BY 1, 2, 3, 4
+RETURNING listens
+"""
 
 
 @dataclass
@@ -98,12 +123,50 @@ def _recount_tracks() -> None:
     catalog_services.track_listen_counts_set(ListenedTrack.objects.filter(listens__gt=0))
 
 
-def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> RebuildResult:
+def _rebuild_in_python(user_ids: list[int], progress, result: RebuildResult) -> None:
+    """Row by row, one listener at a time (SQLite; PostgreSQL's reference in the tests)."""
+    labels = _labels()
+    for user_id in progress(user_ids):
+        quarters, tracks = _listener_rows(user_id, labels)
+        ListenerQuarterHour.objects.bulk_create(quarters, batch_size=_BATCH)
+        ListenerTrack.objects.bulk_create(
+            [
+                _rollup(ListenerTrack, user_id, track_id, labels, s)
+                for track_id, s in tracks.items()
+            ],
+            batch_size=_BATCH,
+        )
+        result.tracks.update(tracks)
+        result.listeners += 1
+        result.listens += sum(s.listens for s in tracks.values())
+
+
+def _rebuild_in_sql(user_ids: list[int], progress, result: RebuildResult) -> None:
+    """Set-based, _LISTENER_BATCH listeners a statement: memory stays flat whatever the
+    history, and no row crosses to Python but the listens' counts."""
+    batches = [
+        user_ids[start : start + _LISTENER_BATCH]
+        for start in range(0, len(user_ids), _LISTENER_BATCH)
+    ]
+    with connection.cursor() as cursor:
+        for batch in progress(batches):
+            cursor.execute(_QUARTERS_SQL, [batch])
+            cursor.execute(_TRACKS_SQL, [batch])
+            result.listens += sum(listens for (listens,) in cursor.fetchall())
+            result.listeners += len(batch)
+
+
+def rebuild_insights(
+    *, progress: Callable[[Iterable], Iterable] = iter, in_sql: bool | None = None
+) -> RebuildResult:
     """Recompute every rollup and listen counter from the counted plays, in one transaction.
 
     Listens of tracks the catalog has deleted are kept as they are: their plays went with
     the track, so the rollups are all that is left of them. `progress` wraps the loop over
-    listeners (a progress bar)."""
+    listeners, or batches of listeners (a progress bar). `in_sql` (default: on PostgreSQL)
+    picks the set-based rebuild; both give the same rows."""
+    if in_sql is None:
+        in_sql = connection.vendor == "postgresql"
     result = RebuildResult()
     with transaction.atomic():
         existing = catalog_selectors.track_ids()
@@ -116,21 +179,12 @@ def rebuild_insights(*, progress: Callable[[Iterable], Iterable] = iter) -> Rebu
         track_ids = list(counted.values_list("track_id", flat=True).distinct())
         for start in range(0, len(track_ids), _BATCH):
             listened_tracks_create(track_ids[start : start + _BATCH])
-        labels = _labels()
         user_ids = list(counted.values_list("user_id", flat=True).distinct().order_by("user_id"))
-        for user_id in progress(user_ids):
-            quarters, tracks = _listener_rows(user_id, labels)
-            ListenerQuarterHour.objects.bulk_create(quarters, batch_size=_BATCH)
-            ListenerTrack.objects.bulk_create(
-                [
-                    _rollup(ListenerTrack, user_id, track_id, labels, s)
-                    for track_id, s in tracks.items()
-                ],
-                batch_size=_BATCH,
-            )
-            result.tracks.update(tracks)
-            result.listeners += 1
-            result.listens += sum(s.listens for s in tracks.values())
+        if in_sql:
+            _rebuild_in_sql(user_ids, progress, result)
+            result.tracks.update(track_ids)
+        else:
+            _rebuild_in_python(user_ids, progress, result)
         result.listens += rebuild_external_listens()
         _recount_tracks()
         Play.objects.exclude(rolled_up_ms=None).filter(counted=False).update(rolled_up_ms=None)

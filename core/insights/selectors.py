@@ -14,8 +14,6 @@ from core.catalog import selectors as catalog_selectors
 from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
 from core.insights.periods import Window, window_for, year_window
 
-# previous_rank is looked up this deep in the previous period; below it an item reads as new.
-PREVIOUS_RANK_DEPTH = 1000
 RECAP_TOP = 5
 RECAP_NEW_ARTISTS = 50
 # Every genre of a year shows its share in the recap, down to this many.
@@ -64,7 +62,7 @@ UNION ALL SELECT * FROM (
 UNION ALL SELECT * FROM (
     SELECT 'genres', genre.genre_id AS key, sum(per_track.count) AS count,
         sum(per_track.played) AS played, {none}, {none}, 0, 0
-    FROM per_track JOIN core_listenedtrackgenre genre ON genre.track_id = per_track.track_id
+    FROM per_track {genre_join}
     GROUP BY genre.genre_id ORDER BY {order} LIMIT %s) genres
 UNION ALL
 SELECT 'totals', count(*), coalesce(sum(count), 0), coalesce(sum(played), 0), {none}, {none},
@@ -95,15 +93,39 @@ FROM ({ranked}) ranked
 """
 
 
-@dataclass
-class PeriodFigures:
-    totals: dict
-    top: dict[str, list[dict]]
+# The previous period's rank of the items a top list shows, each kind ranked in full (so a rank
+# is exact however deep) but only the shown items' ranks leave the server.
+_RANKS_SQL = {
+    "tracks": "SELECT 'tracks' AS kind, track_id AS key, row_number() OVER "
+    "(ORDER BY count DESC, played DESC, track_id) AS rank FROM per_track",
+    "artists": "SELECT 'artists' AS kind, artist AS key, row_number() OVER "
+    "(ORDER BY sum(count) DESC, sum(played) DESC, artist) AS rank FROM per_track GROUP BY artist",
+    "albums": "SELECT 'albums' AS kind, album AS key, row_number() OVER "
+    "(ORDER BY sum(count) DESC, sum(played) DESC, album) AS rank FROM per_track "
+    "WHERE album IS NOT NULL GROUP BY album",
+    "genres": "SELECT 'genres' AS kind, genre.genre_id AS key, row_number() OVER (ORDER BY "
+    "sum(per_track.count) DESC, sum(per_track.played) DESC, genre.genre_id) AS rank "
+    "FROM per_track {genre_join} GROUP BY genre.genre_id",
+}
+_TOTALS_SQL = """
+SELECT 'totals', count(*), 0, coalesce(sum(count), 0), coalesce(sum(played), 0),
+    count(DISTINCT artist), count(DISTINCT album) FROM per_track
+"""
 
 
-def period_figures(rows: models.QuerySet, *, limits: dict[str, int], labels: bool) -> PeriodFigures:
-    """The totals of `rows` and each kind's first `limits[kind]`, best first: most listens,
-    then most time, then lowest id; with their labels if `labels`. One query."""
+def _genre_join() -> str:
+    """Each summed track's genres. On PostgreSQL a lateral subquery that the planner may not
+    flatten (OFFSET 0): one index lookup per listened track of the period, where a join would
+    hash the genres of every listened track in the catalog."""
+    if connection.vendor == "postgresql":
+        return (
+            "CROSS JOIN LATERAL (SELECT g.genre_id FROM core_listenedtrackgenre g "
+            "WHERE g.track_id = per_track.track_id OFFSET 0) genre"
+        )
+    return "JOIN core_listenedtrackgenre genre ON genre.track_id = per_track.track_id"
+
+
+def _per_track_sql(rows: models.QuerySet) -> tuple[str, tuple]:
     per_track = (
         rows.values("track_id")
         .annotate(
@@ -115,7 +137,67 @@ def period_figures(rows: models.QuerySet, *, limits: dict[str, int], labels: boo
         .order_by()
     )
     sql, params = per_track.query.sql_with_params()
-    statement = _PERIOD_SQL.format(per_track=sql, order=_ORDER, none="CAST(NULL AS bigint)")
+    return sql, tuple(params)
+
+
+def _totals(row) -> dict:
+    """A totals row: (.., tracks, .., listens, ms, artists, albums); sums may be Decimal."""
+    return {
+        "listens": int(row[3]),
+        "minutes": minutes(int(row[4])),
+        "tracks": row[1],
+        "artists": row[5],
+        "albums": row[6],
+    }
+
+
+@dataclass
+class PreviousFigures:
+    totals: dict
+    ranks: dict[str, dict[int, int]]
+
+
+def previous_figures(rows: models.QuerySet, *, shown: dict[str, list[int]]) -> PreviousFigures:
+    """The totals of `rows` and the rank there of each item of `shown` (kind -> ids) that has
+    one. One query."""
+    per_track, params = _per_track_sql(rows)
+    parts, keys = [], []
+    for kind, ids in shown.items():
+        if not ids:
+            continue
+        marks = ", ".join(["%s"] * len(ids))
+        ranked = _RANKS_SQL[kind].format(genre_join=_genre_join())
+        parts.append(
+            f"SELECT kind, key, rank, 0, 0, 0, 0 FROM ({ranked}) {kind} "  # noqa: S608
+            f"WHERE key IN ({marks})"
+        )
+        keys.extend(ids)
+    statement = f"WITH per_track AS ({per_track}) " + " UNION ALL ".join([*parts, _TOTALS_SQL])
+    ranks: dict[str, dict[int, int]] = {kind: {} for kind in shown}
+    totals = ZERO_TOTALS
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (*params, *keys))
+        for row in cursor.fetchall():
+            if row[0] == "totals":
+                totals = _totals(row) if row[1] else ZERO_TOTALS
+            else:
+                ranks[row[0]][row[1]] = row[2]
+    return PreviousFigures(totals=totals, ranks=ranks)
+
+
+@dataclass
+class PeriodFigures:
+    totals: dict
+    top: dict[str, list[dict]]
+
+
+def period_figures(rows: models.QuerySet, *, limits: dict[str, int], labels: bool) -> PeriodFigures:
+    """The totals of `rows` and each kind's first `limits[kind]`, best first: most listens,
+    then most time, then lowest id; with their labels if `labels`. One query."""
+    sql, params = _per_track_sql(rows)
+    statement = _PERIOD_SQL.format(
+        per_track=sql, order=_ORDER, none="CAST(NULL AS bigint)", genre_join=_genre_join()
+    )
     if labels:
         statement = _LABELS_SQL.format(ranked=statement)
     with connection.cursor() as cursor:
@@ -161,16 +243,19 @@ def _subject(kind: str, row: dict, playable: set[int]) -> dict:
     return {"id": key, "name": row["name"]}
 
 
-def top_lists(current: PeriodFigures, previous: PeriodFigures | None) -> dict[str, list[dict]]:
+def shown_keys(current: PeriodFigures) -> dict[str, list[int]]:
+    """The ids each top list of `current` shows, whose previous ranks are wanted."""
+    return {kind: [row["key"] for row in top] for kind, top in current.top.items()}
+
+
+def top_lists(current: PeriodFigures, previous: PreviousFigures | None) -> dict[str, list[dict]]:
     """Each kind's top, with ranks in `previous` (None: no previous period)."""
     track_ids = [row["key"] for row in current.top.get("tracks", [])]
     playable = catalog_selectors.playable_track_ids(track_ids) if track_ids else set()
     total = current.totals["listens"]
     result = {}
     for kind, top in current.top.items():
-        before: dict = {}
-        if previous is not None:
-            before = {row["key"]: rank for rank, row in enumerate(previous.top[kind], start=1)}
+        before = {} if previous is None else previous.ranks.get(kind, {})
         result[kind] = [
             {
                 "rank": rank,
@@ -222,8 +307,7 @@ def listener_stats(*, user_id: int, query: StatsQuery) -> dict:
     current = period_figures(rows, limits=limits, labels=True)
     before = None
     if previous is not None:
-        depths = dict.fromkeys(TOP_KINDS, PREVIOUS_RANK_DEPTH)
-        before = period_figures(previous, limits=depths, labels=False)
+        before = previous_figures(previous, shown=shown_keys(current))
     return {
         "period": {"from": window.first, "to": window.last},
         "totals": current.totals,
@@ -321,8 +405,7 @@ def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
     rows = _rows(user_id, window)
     limits = {**dict.fromkeys(TOP_KINDS, RECAP_TOP), "genres": RECAP_GENRES}
     current = period_figures(rows, limits=limits, labels=True)
-    depths = dict.fromkeys(TOP_KINDS, PREVIOUS_RANK_DEPTH)
-    before = period_figures(_rows(user_id, year_window(year - 1, tz)), limits=depths, labels=False)
+    before = previous_figures(_rows(user_id, year_window(year - 1, tz)), shown=shown_keys(current))
     lists = top_lists(current, before)
     top = {kind: entries[:RECAP_TOP] for kind, entries in lists.items()}
     activity = _activity(_activity_cells(user_id, window), window)

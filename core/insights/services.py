@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Least
 
@@ -16,8 +17,12 @@ from core.insights.models import (
     ListenedTrackGenre,
     ListenerQuarterHour,
     ListenerTrack,
+    PendingListen,
 )
 from core.library.models import Play
+
+# Counted listens applied per transaction by insights_apply_pending.
+PENDING_BATCH = 500
 
 
 def played_ms(played_seconds: float) -> int:
@@ -84,16 +89,42 @@ def listened_tracks_create(track_ids: list[int]) -> None:
     )
 
 
-@transaction.atomic
 def insights_record_listen(*, play: Play) -> None:
+    """Bring the rollups up to date with a history entry (see insights_apply_listen): at once
+    when INSIGHTS_ROLLUPS is `inline`; when it is `deferred`, by leaving the entry to
+    `apply_listens`, which keeps the request that counts a listen as cheap as without
+    insights (docs/operations.md#capacity)."""
+    if not play.counted:
+        return
+    if settings.INSIGHTS_ROLLUPS == "deferred":
+        PendingListen.objects.bulk_create([PendingListen(play_id=play.pk)], ignore_conflicts=True)
+        return
+    insights_apply_listen(play_id=play.pk)
+
+
+def insights_apply_pending(*, limit: int = PENDING_BATCH) -> int:
+    """Apply up to `limit` pending listens, oldest first, in one transaction; returns how many.
+    Concurrent appliers take disjoint entries (SKIP LOCKED)."""
+    with transaction.atomic():
+        ids = list(
+            PendingListen.objects.select_for_update(skip_locked=True)
+            .order_by("play_id")
+            .values_list("play_id", flat=True)[:limit]
+        )
+        for play_id in ids:
+            insights_apply_listen(play_id=play_id)
+        PendingListen.objects.filter(play_id__in=ids).delete()
+    return len(ids)
+
+
+@transaction.atomic
+def insights_apply_listen(*, play_id: int) -> None:
     """Bring the rollups up to date with a history entry: a counted entry adds one listen the
     first time and its played time every time it grew. Idempotent: the entry, locked, keeps
     how much of it the rollups hold (`rolled_up_ms`)."""
-    if not play.counted:
-        return
     row = (
         Play.objects.select_for_update(of=("self",))
-        .filter(pk=play.pk, counted=True)
+        .filter(pk=play_id, counted=True)
         .values("user_id", "track_id", "started_at", "played_seconds", "rolled_up_ms")
         .first()
     )
@@ -122,7 +153,7 @@ def insights_record_listen(*, play: Play) -> None:
     )
     if _add(ListenerTrack, {"user_id": user_id, "track_id": track_id}, **amounts):
         ListenedTrack.objects.filter(pk=track_id).update(listeners=models.F("listeners") + 1)
-    Play.objects.filter(pk=play.pk).update(rolled_up_ms=ms)
+    Play.objects.filter(pk=play_id).update(rolled_up_ms=ms)
 
 
 @transaction.atomic

@@ -1,14 +1,18 @@
 """GET /api/charts/{tracks,artists,albums}/: what everyone listens to, from the cache."""
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import ScopedRateThrottle
 
 from core.catalog.models import Track
+from core.insights.models import ChartSnapshot
 from tests import factories
 from tests.insights.conftest import listen
 
@@ -102,6 +106,10 @@ def test_a_track_hidden_after_the_chart_was_computed_leaves_it_at_once(
     assert [(e["rank"], e["track"]["id"]) for e in results] == [(1, catalog[1].pk)]
 
 
+def _age_snapshots(seconds: int) -> None:
+    ChartSnapshot.objects.update(computed_at=F("computed_at") - timedelta(seconds=seconds))
+
+
 def test_a_chart_is_served_from_the_cache_until_it_expires(
     api_client, listeners, catalog, now, settings
 ):
@@ -111,7 +119,54 @@ def test_a_chart_is_served_from_the_cache_until_it_expires(
     listens(listeners, catalog, now, {0: [(1, 1)]})
     assert chart_of(api_client, "tracks", period="week")["results"][0]["count"] == 1
     cache.clear()  # what expiry after CHARTS_CACHE_SECONDS does
+    _age_snapshots(settings.CHARTS_CACHE_SECONDS)
     assert chart_of(api_client, "tracks", period="week")["results"][0]["count"] == 2
+
+
+def test_a_cold_cache_serves_the_fresh_snapshot_without_computing(
+    api_client, listeners, catalog, now
+):
+    listens(listeners, catalog, now, {0: [(0, 1)]})
+    chart_of(api_client, "tracks", period="week")
+    computed = ChartSnapshot.objects.get(kind="tracks", period="week").computed_at
+    listens(listeners, catalog, now, {0: [(1, 1)]})
+    cache.clear()  # a new process, or a restarted cache
+
+    body = chart_of(api_client, "tracks", period="week")
+
+    assert body["results"][0]["count"] == 1  # the snapshot's figure, not recomputed
+    assert ChartSnapshot.objects.get(kind="tracks", period="week").computed_at == computed
+
+
+def test_refresh_charts_recomputes_what_requests_serve(api_client, listeners, catalog, now):
+    listens(listeners, catalog, now, {0: [(0, 1)]})
+    chart_of(api_client, "tracks", period="day")
+    listens(listeners, catalog, now, {0: [(1, 1)], 1: [(2, 2)]})
+    out = StringIO()
+
+    call_command("refresh_charts", "--verbosity", "2", stdout=out, stderr=StringIO())
+
+    body = chart_of(api_client, "tracks", period="day")
+    assert [(e["track"]["id"], e["count"]) for e in body["results"]] == [
+        (catalog[0].pk, 2),
+        (catalog[1].pk, 1),
+    ]
+    assert "Refreshed 15 chart(s)" in out.getvalue()  # 3 kinds x 5 periods, every genre
+    cache.clear()
+    assert chart_of(api_client, "tracks", period="day") == body  # from the snapshot
+
+
+def test_refresh_charts_keeps_the_genre_charts_someone_asked_for(
+    api_client, listeners, catalog, now
+):
+    genre = catalog[0].genres.first()
+    listens(listeners, catalog, now, {0: [(0, 1)]})
+    chart_of(api_client, "tracks", period="week", genre=genre.pk)
+    out = StringIO()
+
+    call_command("refresh_charts", "--verbosity", "2", stdout=out)
+
+    assert "Refreshed 16 chart(s)" in out.getvalue()
 
 
 def test_artist_and_album_charts_group_their_tracks(api_client, listeners, catalog, now):

@@ -3,9 +3,11 @@
 from datetime import timedelta
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from core.catalog.models import Track
+from core.insights import rebuild as rebuild_module
 from core.insights.models import (
     ListenedTrack,
     ListenedTrackGenre,
@@ -15,6 +17,7 @@ from core.insights.models import (
 from core.insights.services import insights_record_listen
 from core.library import services as library_services
 from core.library.models import Play
+from core.management.commands import rebuild_insights as rebuild_command
 from tests.insights.conftest import listen, utc
 
 
@@ -98,7 +101,10 @@ def test_listeners_count_each_listener_once_per_track(alice, bob, catalog):
     assert (listened.listens, listened.listeners) == (4, 2)
 
 
-def test_the_rebuild_equals_the_incremental_rollups(alice, bob, catalog):
+@pytest.mark.parametrize("in_sql", [True, False], ids=["set-based", "row-by-row"])
+def test_the_rebuild_equals_the_incremental_rollups(alice, bob, catalog, in_sql, monkeypatch):
+    real = rebuild_module.rebuild_insights
+    monkeypatch.setattr(rebuild_command, "rebuild_insights", lambda **kw: real(**kw, in_sql=in_sql))
     start = utc(2026, 1, 1, 23, 50)
     for n in range(40):
         user = alice if n % 3 else bob
@@ -166,3 +172,44 @@ def test_deleting_an_account_takes_its_listens_out_of_the_counters(alice, bob, c
     expected = snapshot()
     rebuild()
     assert snapshot() == expected
+
+
+def test_deferred_rollups_wait_for_apply_listens_then_equal_the_inline_ones(
+    alice, bob, catalog, settings
+):
+    start = utc(2026, 2, 1, 8, 0)
+    settings.INSIGHTS_ROLLUPS = "inline"
+    for n in range(6):
+        listen(alice if n % 2 else bob, catalog[n % 3], start + timedelta(minutes=9 * n))
+    inline = snapshot()
+    ListenerQuarterHour.objects.all().delete()
+    ListenerTrack.objects.all().delete()
+    ListenedTrack.objects.all().delete()
+    Track.objects.update(listen_count=0)
+    Play.objects.update(rolled_up_ms=None)
+    settings.INSIGHTS_ROLLUPS = "deferred"
+
+    for play in Play.objects.order_by("pk"):
+        library_services.play_report_progress(
+            user=play.user, play_id=play.pk, played_seconds=play.played_seconds
+        )
+    waiting = ListenerQuarterHour.objects.count()
+    out = StringIO()
+    call_command("apply_listens", stdout=out)
+
+    assert waiting == 0
+    assert "Applied 6 listen(s)" in out.getvalue()
+    assert snapshot() == inline
+    call_command("apply_listens", stdout=StringIO())  # nothing left: no change
+    assert snapshot() == inline
+
+
+def test_deferred_progress_after_counting_adds_its_time_once_applied(alice, catalog, settings):
+    settings.INSIGHTS_ROLLUPS = "deferred"
+    play = listen(alice, catalog[0], utc(2026, 2, 1, 8, 0), seconds=120)
+    library_services.play_report_progress(user=alice, play_id=play.pk, played_seconds=180)
+
+    call_command("apply_listens", stdout=StringIO())
+
+    row = ListenerTrack.objects.get(user=alice)
+    assert (row.listens, row.ms) == (1, 180_000)

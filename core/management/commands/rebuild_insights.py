@@ -15,8 +15,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        def progress(listeners: list[int]):
-            return tqdm(listeners, desc="listeners", unit="listener", file=sys.stderr)
+        def progress(steps: list):
+            """Listeners, or batches of them on PostgreSQL."""
+            return tqdm(steps, desc="rebuilding", file=sys.stderr)
 
         result = rebuild_insights(progress=progress)
         self.stdout.write(
