@@ -387,7 +387,8 @@ def main() -> None:
         "--plays",
         choices=("uniform", "skewed"),
         default="uniform",
-        help="uniform: one play a second up to now, drawn from listeners' tastes (bench/taste.py); skewed: two years, hits and a tail",
+        help="uniform: one play a second up to now, drawn from listeners' tastes "
+        "(bench/taste.py); skewed: two years, hits and a tail",
     )
     args = parser.parse_args()
     setup_django()
