@@ -31,6 +31,8 @@ def test_an_import_of_recommendations_from_a_room_it_reads_is_reported():
     assert import_graph.violations(graph) == [
         "core/library/services.py:9 imports core.recommendations"
     ]
+
+
 def test_listens_from_elsewhere_are_imported_by_the_edges_only():
     """history_import and portability build on library, insights and playlists; those rooms know
     nothing of them (only the URL and model wiring, and the account's DELETE, reach in)."""

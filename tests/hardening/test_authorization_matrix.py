@@ -65,6 +65,8 @@ def _radio(w: World) -> str:
 
     session = RadioSession.objects.create(user=w.owner, seed_kind="track", seed_id=w.track.pk)
     return f"/api/radio/{session.pk}/"
+
+
 def _owners_import(w: World) -> str:
     """An import of the owner's, made when the cell runs."""
     from core.history_import.models import HistoryImport
