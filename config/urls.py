@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
+    path("", include("core.subsonic.urls")),
     path("", include("media_pipeline.storage.urls")),
 ]
 

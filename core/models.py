@@ -1,6 +1,6 @@
 """The domain's models, defined by topic and gathered here for Django."""
 
-from core.accounts.models import User
+from core.accounts.models import AppPassword, User
 from core.catalog.models import Album, Artist, Genre, Track
 from core.insights.models import (
     ListenedTrack,
@@ -8,7 +8,7 @@ from core.insights.models import (
     ListenerQuarterHour,
     ListenerTrack,
 )
-from core.library.models import Favorite, Play
+from core.library.models import AlbumFavorite, ArtistFavorite, Favorite, Play, PlayQueue
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
 from core.reports.models import Report, ReportingBan
@@ -16,7 +16,10 @@ from core.uploads.models import ImportedFile, ImportFailure, Upload
 
 __all__ = [
     "Album",
+    "AlbumFavorite",
+    "AppPassword",
     "Artist",
+    "ArtistFavorite",
     "Favorite",
     "Genre",
     "ImportFailure",
@@ -26,6 +29,7 @@ __all__ = [
     "ListenerQuarterHour",
     "ListenerTrack",
     "Play",
+    "PlayQueue",
     "Playlist",
     "PlaylistItem",
     "PlaylistShare",
