@@ -7,11 +7,20 @@ import secrets
 from xml.etree import ElementTree
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from core.accounts.app_passwords import app_password_create
 from tests import factories
 from tests.subsonic import schema
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Lockout counters and now-playing entries live in the cache: none leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
