@@ -172,35 +172,37 @@ class PlayProgressView(APIView):
         return Response(ProgressOutputSerializer(play).data, status=status.HTTP_200_OK)
 
 
-class _ToggleFavoriteOfView(APIView):
+def _toggle_favorite_of(request: Request, kind: str, pk: int) -> Response:
+    is_favorite = favorites.favorite_toggle_of(user=request.user, kind=kind, object_id=pk)
+    return Response(FavoriteStateOutputSerializer({"is_favorite": is_favorite}).data)
+
+
+class AlbumToggleFavoriteView(APIView):
     permission_classes = [IsAuthenticated]
-    kind = ""
 
+    @extend_schema(
+        tags=TAGS,
+        operation_id="albums_toggle_favorite",
+        summary="Favorite an album, or unfavorite it if it already is",
+        request=None,
+        responses={200: FavoriteStateOutputSerializer, **error_responses(401, 404)},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        is_favorite = favorites.favorite_toggle_of(user=request.user, kind=self.kind, object_id=pk)
-        return Response(FavoriteStateOutputSerializer({"is_favorite": is_favorite}).data)
+        return _toggle_favorite_of(request, "album", pk)
 
 
-@extend_schema(
-    tags=TAGS,
-    operation_id="albums_toggle_favorite",
-    summary="Favorite an album, or unfavorite it if it already is",
-    request=None,
-    responses={200: FavoriteStateOutputSerializer, **error_responses(401, 404)},
-)
-class AlbumToggleFavoriteView(_ToggleFavoriteOfView):
-    kind = "album"
+class ArtistToggleFavoriteView(APIView):
+    permission_classes = [IsAuthenticated]
 
-
-@extend_schema(
-    tags=TAGS,
-    operation_id="artists_toggle_favorite",
-    summary="Favorite an artist, or unfavorite it if it already is",
-    request=None,
-    responses={200: FavoriteStateOutputSerializer, **error_responses(401, 404)},
-)
-class ArtistToggleFavoriteView(_ToggleFavoriteOfView):
-    kind = "artist"
+    @extend_schema(
+        tags=TAGS,
+        operation_id="artists_toggle_favorite",
+        summary="Favorite an artist, or unfavorite it if it already is",
+        request=None,
+        responses={200: FavoriteStateOutputSerializer, **error_responses(401, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _toggle_favorite_of(request, "artist", pk)
 
 
 class FavoriteAlbumListView(generics.ListAPIView):

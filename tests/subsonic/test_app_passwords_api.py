@@ -1,7 +1,12 @@
 """/api/me/app-passwords/: make one (shown once), list them without secrets, revoke one."""
 
-import pytest
+import io
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from core.accounts.app_passwords import app_password_create
 from core.accounts.models import AppPassword
 from tests.subsonic.conftest import Subsonic
 
@@ -61,8 +66,6 @@ def test_a_name_is_required(alice_client):
 
 
 def test_key_rotation_keeps_every_app_password_working(alice, alice_client, settings):
-    from core.accounts.app_passwords import app_passwords_rotate
-
     secret = alice_client.post("/api/me/app-passwords/", {"name": "A"}, format="json").json()[
         "password"
     ]
@@ -70,8 +73,44 @@ def test_key_rotation_keeps_every_app_password_working(alice, alice_client, sett
     settings.APP_PASSWORD_KEYS = ["bmV3LWtleS1mb3ItYXBwLXBhc3N3b3Jkcy0zMmJ5dGU=", old_key]
     assert Subsonic({"u": "alice", "p": secret}).ok("ping")  # found under the old key
 
-    assert app_passwords_rotate() == 1
+    out = io.StringIO()
+    call_command("rotate_app_passwords", stdout=out)
+    assert "Re-encrypted 1 app password" in out.getvalue()
     settings.APP_PASSWORD_KEYS = ["bmV3LWtleS1mb3ItYXBwLXBhc3N3b3Jkcy0zMmJ5dGU="]
 
     assert Subsonic({"u": "alice", "p": secret}).ok("ping")
     assert Subsonic({"apiKey": secret}).ok("ping")
+
+
+def test_production_refuses_to_start_without_app_password_keys():
+    from tests.config.test_settings_start import start_django
+
+    result = start_django(
+        DEBUG="false", SECRET_KEY="x" * 50, unset=frozenset({"APP_PASSWORD_KEYS"})
+    )
+
+    assert result.returncode != 0
+    assert "APP_PASSWORD_KEYS must be set" in result.stderr
+
+
+def test_a_malformed_key_is_refused_with_its_name(alice, settings):
+    settings.APP_PASSWORD_KEYS = ["not-a-fernet-key"]
+
+    with pytest.raises(ImproperlyConfigured, match="APP_PASSWORD_KEYS"):
+        app_password_create(user=alice, name="DSub")
+
+
+def test_the_embedded_run_derives_a_key_from_the_secret_key(tmp_path):
+    from tests.config.test_settings_start import start_django
+
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from cryptography.fernet import Fernet; [key] = settings.APP_PASSWORD_KEYS; "
+        "Fernet(key); assert settings.SECRET_KEY not in key; print('ok')"
+    )
+    result = start_django(
+        code=code, DEBUG="true", DATA_DIR=str(tmp_path), unset=frozenset({"APP_PASSWORD_KEYS"})
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
