@@ -133,6 +133,9 @@ def _refused() -> Unauthenticated:
 
 def _used(app_password: AppPassword) -> None:
     now = timezone.now()
+    last_used = app_password.last_used_at
+    if last_used is not None and last_used >= now - _LAST_USED_GRANULARITY:
+        return  # recent enough: no write on every call of a busy app
     AppPassword.objects.filter(pk=app_password.pk).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - _LAST_USED_GRANULARITY)
     ).update(last_used_at=now)

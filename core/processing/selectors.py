@@ -84,7 +84,7 @@ def nearest_source(
     variant of the highest bitrate within the limit, else the smallest variant; the original
     when the track has no variants."""
     original = StreamSource(ORIGINAL, track.storage_key, track.content_type, track.size)
-    if format == "raw":
+    if format == "raw" or (not max_bitrate and format is None):
         return original
     variants = sorted(TrackVariant.objects.filter(track=track), key=lambda v: v.bitrate or 0)
     if not variants:
