@@ -21,8 +21,9 @@ COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/* && rm -rf /wheels
 WORKDIR /app
 COPY --chown=tonearm . .
-# collectstatic needs settings that load; the key is thrown away with this layer's environment.
-RUN SECRET_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --noinput
+# collectstatic needs settings that load; the keys are thrown away with this layer's environment.
+RUN SECRET_KEY=collectstatic-only APP_PASSWORD_KEYS=collectstatic-only DEBUG=false \
+    python manage.py collectstatic --noinput
 USER tonearm
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -7,6 +7,7 @@ BENCH_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "LOCAL_ENV_FILE": "",  # not what scripts/run.sh chose for this checkout
     "SECRET_KEY": "bench-only-secret-key-not-for-production",
+    "APP_PASSWORD_KEYS": "YmVuY2gtb25seS1hcHAtcGFzc3dvcmQta2V5LTMyYnk=",
     "DEBUG": "false",
     "SECURE_SSL_REDIRECT": "false",
     "STATIC_MANIFEST": "false",

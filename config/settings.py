@@ -1,5 +1,7 @@
 """Tonearm settings, read from the environment (see .env.example and docs/operations.md)."""
 
+import base64
+import hashlib
 import os
 import zoneinfo
 from datetime import timedelta
@@ -321,6 +323,24 @@ LOGIN_LOCKOUT_ATTEMPTS = env_int("LOGIN_LOCKOUT_ATTEMPTS", 5, minimum=1)
 LOGIN_LOCKOUT_ADDRESS_ATTEMPTS = env_int("LOGIN_LOCKOUT_ADDRESS_ATTEMPTS", 20, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
 
+# Fernet keys that encrypt app passwords at rest (the Subsonic API needs them readable for
+# its token auth), comma-separated: the first encrypts, all decrypt, so a new key goes first
+# and `manage.py rotate_app_passwords` re-encrypts under it (docs/operations.md).
+APP_PASSWORD_KEYS = env_list("APP_PASSWORD_KEYS")
+if not APP_PASSWORD_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("APP_PASSWORD_KEYS must be set when DEBUG is false")
+    # The embedded run only: a key derived from SECRET_KEY, never the same as it.
+    APP_PASSWORD_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"tonearm app passwords\0" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
+# The Subsonic API's stream and download: "redirect" answers 302 to a presigned URL;
+# "accel" answers X-Accel-Redirect for an nginx in front that fetches from storage itself.
+SUBSONIC_STREAM_MODE = env_choice("SUBSONIC_STREAM_MODE", "redirect", ("redirect", "accel"))
+# Where nginx's internal location proxies the presigned URL (docs/subsonic.md).
+SUBSONIC_ACCEL_PREFIX = env_str("SUBSONIC_ACCEL_PREFIX", "/_subsonic_media/")
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15, minimum=1)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 14, minimum=1)),

@@ -46,6 +46,7 @@ urlpatterns = [
     # Other players scrobble here with ListenBrainz's protocol (core/history_import).
     path("", include("core.history_import.listenbrainz_urls")),
     path("", include("core.sharepages.urls")),
+    path("", include("core.subsonic.urls")),
     path("", include("media_pipeline.storage.urls")),
 ]
 

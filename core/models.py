@@ -1,6 +1,6 @@
 """The domain's models, defined by topic and gathered here for Django."""
 
-from core.accounts.models import User
+from core.accounts.models import AppPassword, User
 from core.catalog.models import Album, Artist, Genre, Track
 from core.history_import.models import HistoryImport, ScrobbleToken
 from core.insights.models import (
@@ -9,7 +9,14 @@ from core.insights.models import (
     ListenerQuarterHour,
     ListenerTrack,
 )
-from core.library.models import ExternalListen, Favorite, Play
+from core.library.models import (
+    AlbumFavorite,
+    ArtistFavorite,
+    ExternalListen,
+    Favorite,
+    Play,
+    PlayQueue,
+)
 from core.lyrics.models import TrackLyrics
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 from core.portability.models import DataExport
@@ -29,7 +36,10 @@ from core.uploads.models import ImportedFile, ImportFailure, Upload
 
 __all__ = [
     "Album",
+    "AlbumFavorite",
+    "AppPassword",
     "Artist",
+    "ArtistFavorite",
     "ArtistNeighbour",
     "DailyMix",
     "DailyMixItem",
@@ -46,6 +56,7 @@ __all__ = [
     "ListenerQuarterHour",
     "ListenerTrack",
     "Play",
+    "PlayQueue",
     "Playlist",
     "PlaylistItem",
     "PlaylistShare",

@@ -17,6 +17,8 @@ os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="tonearm-test-"))
 # sent (on_commit does not fire), so registering runs no processing; tests that want it use
 # the immediate backend or start a real `db_worker` (tests/media_pipeline/worker_helpers.py).
 os.environ.setdefault("TASKS_BACKEND", "db")
+# A fixed Fernet key for app passwords (production must set its own).
+os.environ.setdefault("APP_PASSWORD_KEYS", "dGVzdC1rZXktZm9yLWFwcC1wYXNzd29yZHMtMzJieXQ=")
 if "DATABASE_URL" not in os.environ:
     if os.environ.get("TEST_SQLITE") != "1":
         raise RuntimeError(

@@ -125,3 +125,23 @@ class User(AbstractUser):
             getattr(self, "_stored_is_active", True) and not self.is_active and saved("is_active")
         )
         return password_changed or deactivated
+
+
+class AppPassword(models.Model):
+    """A password a listener made for one app (the Subsonic API): revocable on its own, never
+    the account password. Kept encrypted (Fernet, keys from the environment) because token
+    auth needs it readable, and found by `lookup_hash`, a keyed hash of it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="app_passwords")
+    name = models.CharField(max_length=100, validators=[validate_name])
+    encrypted = models.BinaryField(editable=False)
+    lookup_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="app_password_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

@@ -164,3 +164,23 @@ class MeUpdateInputSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+
+class AppPasswordInputSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=100, validators=[validate_name], help_text="The app it is for"
+    )
+
+
+class AppPasswordOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    last_used_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class AppPasswordCreatedOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    password = serializers.CharField(read_only=True, help_text="Shown this once")
+    created_at = serializers.DateTimeField(read_only=True)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from config import converters  # noqa: F401 (registers <id:...>)
 from core.accounts import views
 
 urlpatterns = [
@@ -9,4 +10,10 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/password/", views.PasswordChangeView.as_view(), name="me-password"),
+    path("me/app-passwords/", views.AppPasswordListCreateView.as_view(), name="app-passwords"),
+    path(
+        "me/app-passwords/<id:pk>/",
+        views.AppPasswordDetailView.as_view(),
+        name="app-password-detail",
+    ),
 ]

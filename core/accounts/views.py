@@ -9,9 +9,13 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from config.ints import parse_int
+from core.accounts import app_passwords as app_passwords_service
 from core.accounts import services
 from core.accounts.authentication import OptionalJWTAuthentication
 from core.accounts.serializers import (
+    AppPasswordCreatedOutputSerializer,
+    AppPasswordInputSerializer,
+    AppPasswordOutputSerializer,
     LoginInputSerializer,
     MeOutputSerializer,
     MeUpdateInputSerializer,
@@ -215,3 +219,55 @@ class PasswordChangeView(APIView):
             user=request.user, **data.validated_data, request=request
         )
         return Response(TokenPairOutputSerializer(pair).data)
+
+
+class AppPasswordListCreateView(APIView):
+    permission_classes = (IsAuthenticated,)
+    parser_classes = (JSONParser,)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="app_passwords_list",
+        summary="My app passwords (for Subsonic apps), without their secrets",
+        responses={200: AppPasswordOutputSerializer(many=True), **error_responses(401)},
+    )
+    def get(self, request: Request) -> Response:
+        app_passwords = app_passwords_service.app_password_list(user=request.user)
+        return Response(AppPasswordOutputSerializer(app_passwords, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="app_passwords_create",
+        summary="Make an app password for a Subsonic app; the password is shown this once",
+        request=AppPasswordInputSerializer,
+        responses={201: AppPasswordCreatedOutputSerializer, **error_responses(400, 401)},
+    )
+    def post(self, request: Request) -> Response:
+        data = AppPasswordInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        app_password, secret = app_passwords_service.app_password_create(
+            user=request.user, name=data.validated_data["name"]
+        )
+        payload = {
+            "id": app_password.pk,
+            "name": app_password.name,
+            "password": secret,
+            "created_at": app_password.created_at,
+        }
+        return Response(
+            AppPasswordCreatedOutputSerializer(payload).data, status=status.HTTP_201_CREATED
+        )
+
+
+class AppPasswordDetailView(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="app_passwords_revoke",
+        summary="Revoke one of my app passwords: apps using it are refused at once",
+        responses={204: None, **error_responses(401, 404)},
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        app_passwords_service.app_password_revoke(user=request.user, app_password_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -30,19 +30,29 @@ def track_get(*, user, track_id: int) -> Track:
     return track
 
 
-def artist_list() -> QuerySet[Artist]:
-    return Artist.objects.annotate(track_count=playable_track_count()).order_by("name", "id")
+def _favorite_flag(user, kind: str):
+    from core.library.favorites import favorite_flag
+
+    return favorite_flag(user, kind)
 
 
-def album_list() -> QuerySet[Album]:
+def artist_list(*, user=None) -> QuerySet[Artist]:
+    """Artists with their playable tracks' count and whether `user` made them a favorite."""
+    return Artist.objects.annotate(
+        track_count=playable_track_count(), is_favorite=_favorite_flag(user, "artist")
+    ).order_by("name", "id")
+
+
+def album_list(*, user=None) -> QuerySet[Album]:
     """Albums with their playable tracks' count and all-time counted listens, in the same
-    query (both aggregate the one join on tracks)."""
+    query (both aggregate the one join on tracks), and whether `user` made them a favorite."""
     playable = Q(tracks__status="ready", tracks__is_hidden=False)
     return (
         Album.objects.select_related("artist")
         .annotate(
             track_count=playable_track_count(),
             listen_count=Coalesce(Sum("tracks__listen_count", filter=playable), 0),
+            is_favorite=_favorite_flag(user, "album"),
         )
         .order_by("artist__name", "title", "id")
     )

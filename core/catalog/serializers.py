@@ -273,10 +273,13 @@ def track_payload_schema(*, many: bool = False) -> PolymorphicProxySerializer:
 
 class ArtistOutputSerializer(serializers.ModelSerializer):
     track_count = serializers.IntegerField(read_only=True, help_text="Playable tracks.")
+    is_favorite = serializers.BooleanField(
+        read_only=True, help_text="One of the caller's favorites (false when anonymous)."
+    )
 
     class Meta:
         model = Artist
-        fields = ["id", "name", "track_count", "created_at"]
+        fields = ["id", "name", "track_count", "is_favorite", "created_at"]
         read_only_fields = fields
 
 
@@ -285,6 +288,9 @@ class AlbumOutputSerializer(serializers.ModelSerializer):
     track_count = serializers.IntegerField(read_only=True, help_text="Playable tracks.")
     listen_count = serializers.IntegerField(
         read_only=True, help_text="All-time counted listens of its playable tracks."
+    )
+    is_favorite = serializers.BooleanField(
+        read_only=True, help_text="One of the caller's favorites (false when anonymous)."
     )
 
     class Meta:
@@ -297,6 +303,7 @@ class AlbumOutputSerializer(serializers.ModelSerializer):
             "artwork",
             "track_count",
             "listen_count",
+            "is_favorite",
             "created_at",
         ]
         read_only_fields = fields

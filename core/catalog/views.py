@@ -1,5 +1,6 @@
 """Catalog API: tracks (browse, register, edit, delete), artists, albums, genres."""
 
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
@@ -148,14 +149,18 @@ class _CatalogListView(generics.ListAPIView):
 class ArtistListView(_CatalogListView):
     serializer_class = ArtistOutputSerializer
     filterset_class = ArtistFilter
-    queryset = selectors.artist_list()
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.artist_list(user=self.request.user)
 
 
 @extend_schema(summary="An artist", responses={200: ArtistOutputSerializer, **error_responses(404)})
 class ArtistDetailView(generics.RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = ArtistOutputSerializer
-    queryset = selectors.artist_list()
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.artist_list(user=self.request.user)
 
 
 @extend_schema(
@@ -165,14 +170,18 @@ class ArtistDetailView(generics.RetrieveAPIView):
 class AlbumListView(_CatalogListView):
     serializer_class = AlbumOutputSerializer
     filterset_class = AlbumFilter
-    queryset = selectors.album_list()
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.album_list(user=self.request.user)
 
 
 @extend_schema(summary="An album", responses={200: AlbumOutputSerializer, **error_responses(404)})
 class AlbumDetailView(generics.RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = AlbumOutputSerializer
-    queryset = selectors.album_list()
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.album_list(user=self.request.user)
 
 
 @extend_schema(

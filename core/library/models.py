@@ -158,3 +158,72 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ▶ {self.track_id or self.title} ({self.source})"
+
+
+class AlbumFavorite(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="album_favorites",
+        db_index=False,
+    )
+    album = models.ForeignKey("core.Album", on_delete=models.CASCADE, related_name="favorites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "album"], name="album_favorite_unique")
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="album_favorite_recent_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ album {self.album_id}"
+
+
+class ArtistFavorite(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="artist_favorites",
+        db_index=False,
+    )
+    artist = models.ForeignKey("core.Artist", on_delete=models.CASCADE, related_name="favorites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "artist"], name="artist_favorite_unique")
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="artist_favorite_recent_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ artist {self.artist_id}"
+
+
+class PlayQueue(models.Model):
+    """A listener's saved play queue, so that another device resumes where this one stopped."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="play_queue"
+    )
+    track_ids = models.JSONField(default=list, blank=True)
+    current_track_id = models.BigIntegerField(null=True, blank=True)
+    position_ms = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+    changed_by = models.CharField(max_length=200, blank=True, help_text="The client that saved it")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(position_ms__gte=0), name="play_queue_position_non_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"play queue of {self.user}"

@@ -42,3 +42,29 @@ def play_history(
     if counted is not None:
         entries = entries.filter(counted=counted)
     return entries.order_by("-started_at", "-entry_id").prefetch_related(_track_prefetch(user))
+
+
+def favorite_albums(*, user) -> models.QuerySet:
+    """One's own favorite albums as album payloads, newest favorite first."""
+    from core.catalog.selectors import album_list
+    from core.library.favorites import favorite_since
+
+    return (
+        album_list(user=user)
+        .filter(favorites__user=user)
+        .annotate(favorited_at=favorite_since(user, "album"))
+        .order_by("-favorited_at", "-id")
+    )
+
+
+def favorite_artists(*, user) -> models.QuerySet:
+    """One's own favorite artists as artist payloads, newest favorite first."""
+    from core.catalog.selectors import artist_list
+    from core.library.favorites import favorite_since
+
+    return (
+        artist_list(user=user)
+        .filter(favorites__user=user)
+        .annotate(favorited_at=favorite_since(user, "artist"))
+        .order_by("-favorited_at", "-id")
+    )

@@ -12,7 +12,19 @@ urlpatterns = [
         views.TrackToggleFavoriteView.as_view(),
         name="track-toggle-favorite",
     ),
+    path(
+        "albums/<id:pk>/toggle_favorite/",
+        views.AlbumToggleFavoriteView.as_view(),
+        name="album-toggle-favorite",
+    ),
+    path(
+        "artists/<id:pk>/toggle_favorite/",
+        views.ArtistToggleFavoriteView.as_view(),
+        name="artist-toggle-favorite",
+    ),
     path("favorites/", views.FavoriteListView.as_view(), name="favorite-list"),
+    path("favorites/albums/", views.FavoriteAlbumListView.as_view(), name="favorite-album-list"),
+    path("favorites/artists/", views.FavoriteArtistListView.as_view(), name="favorite-artist-list"),
     path("history/", views.HistoryView.as_view(), name="history"),
     path(
         "history/<id:play_id>/progress/",

@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 from config.ints import parse_int
 from core.accounts.authentication import TokenOnlyJWTAuthentication
 from core.api.schema import error_responses
-from core.library import previews, selectors, services, stream
+from core.catalog.serializers import AlbumOutputSerializer, ArtistOutputSerializer
+from core.library import favorites, previews, selectors, services, stream
 from core.library.serializers import (
     FavoriteOutputSerializer,
     FavoriteStateOutputSerializer,
@@ -190,3 +191,72 @@ class PlayProgressView(APIView):
             user=request.user, play_id=play_id, **data.validated_data
         )
         return Response(ProgressOutputSerializer(play).data, status=status.HTTP_200_OK)
+
+
+def _toggle_favorite_of(request: Request, kind: str, pk: int) -> Response:
+    is_favorite = favorites.favorite_toggle_of(user=request.user, kind=kind, object_id=pk)
+    return Response(FavoriteStateOutputSerializer({"is_favorite": is_favorite}).data)
+
+
+class AlbumToggleFavoriteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="albums_toggle_favorite",
+        summary="Favorite an album, or unfavorite it if it already is",
+        request=None,
+        responses={200: FavoriteStateOutputSerializer, **error_responses(401, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _toggle_favorite_of(request, "album", pk)
+
+
+class ArtistToggleFavoriteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="artists_toggle_favorite",
+        summary="Favorite an artist, or unfavorite it if it already is",
+        request=None,
+        responses={200: FavoriteStateOutputSerializer, **error_responses(401, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return _toggle_favorite_of(request, "artist", pk)
+
+
+class FavoriteAlbumListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = AlbumOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.favorite_albums(user=self.request.user)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="favorites_albums_list",
+        summary="One's own favorite albums, newest favorite first",
+        responses={200: AlbumOutputSerializer(many=True), **error_responses(401, 404)},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class FavoriteArtistListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ArtistOutputSerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.favorite_artists(user=self.request.user)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="favorites_artists_list",
+        summary="One's own favorite artists, newest favorite first",
+        responses={200: ArtistOutputSerializer(many=True), **error_responses(401, 404)},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)

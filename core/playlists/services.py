@@ -288,3 +288,67 @@ def playlist_share_visit(*, token: str) -> PlaylistShare:
     PlaylistShare.objects.filter(pk=share.pk).update(visit_count=F("visit_count") + 1)
     share.visit_count += 1
     return share
+
+
+def _append(playlist: Playlist, track_ids: list[int]) -> None:
+    """Put playable `track_ids` at the end of a locked playlist, in order (repeats allowed)."""
+    if not track_ids:
+        return
+    playable = set(
+        Track.objects.playable()
+        .select_for_update(no_key=True)
+        .filter(pk__in=set(track_ids))
+        .values_list("pk", flat=True)
+    )
+    missing = [pk for pk in track_ids if pk not in playable]
+    if missing:
+        raise NotFound("Track not found or not playable.")
+    count = PlaylistItem.objects.filter(playlist=playlist).count()
+    if count + len(track_ids) > PLAYLIST_MAX_ITEMS:
+        raise InvalidInput(
+            f"A playlist holds at most {PLAYLIST_MAX_ITEMS} items.", code="playlist_full"
+        )
+    keys = _free_keys(playlist.pk, before=None, count=len(track_ids), exclude_ids=[])
+    PlaylistItem.objects.bulk_create(
+        [
+            PlaylistItem(playlist=playlist, track_id=pk, position=key, playable=True)
+            for pk, key in zip(track_ids, keys, strict=True)
+        ],
+        batch_size=500,
+    )
+
+
+@transaction.atomic
+def playlist_replace_items(*, playlist: Playlist, track_ids: list[int]) -> Playlist:
+    """Make the playlist hold exactly `track_ids`, in order (how Subsonic apps save an edit):
+    one change, one new snapshot_id."""
+    playlist = _lock(playlist, None)
+    PlaylistItem.objects.filter(playlist=playlist).delete()
+    _append(playlist, track_ids)
+    _record_change(playlist)
+    return playlist
+
+
+@transaction.atomic
+def playlist_edit_items(
+    *, playlist: Playlist, remove_indexes: list[int], add_track_ids: list[int]
+) -> Playlist:
+    """Remove the playable items at `remove_indexes` (indexes of the list before the call),
+    then append `add_track_ids`: one change, one new snapshot_id (none if nothing changes)."""
+    if not remove_indexes and not add_track_ids:
+        return playlist
+    playlist = _lock(playlist, None)
+    if remove_indexes:
+        for index in remove_indexes:
+            _check_index(index, "index")
+        item_ids = list(
+            selectors.playable_items(playlist_id=playlist.pk).values_list("id", flat=True)[
+                : max(remove_indexes) + 1
+            ]
+        )
+        if max(remove_indexes) >= len(item_ids):
+            raise InvalidInput("Past the end of the playlist.", field="index")
+        PlaylistItem.objects.filter(pk__in={item_ids[i] for i in remove_indexes}).delete()
+    _append(playlist, add_track_ids)
+    _record_change(playlist)
+    return playlist

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from core.catalog.models import Track
 from core.processing.models import TrackMedia, TrackVariant, VariantQuality
+from media_pipeline.audio.formats import extension
 from media_pipeline.storage import get_storage
 
 ORIGINAL = "original"
@@ -72,3 +73,31 @@ def derived_keys(track_ids: Iterable[int]) -> list[str]:
         keys.extend((artwork or {}).values())
         keys.extend([preview] if preview else [])
     return keys
+
+
+def nearest_source(
+    track: Track, *, max_bitrate: int | None = None, format: str | None = None
+) -> StreamSource:
+    """What to stream to a player that accepts at most `max_bitrate` bits per second (None or
+    0: any) and asks for `format` (a file extension; "raw": the original whatever the rest).
+
+    The original when it fits the bitrate (or its format was asked for and fits); else the
+    variant of the highest bitrate within the limit, else the smallest variant; the original
+    when the track has no variants."""
+    original = StreamSource(ORIGINAL, track.storage_key, track.content_type, track.size)
+    if format == "raw" or (not max_bitrate and format is None):
+        return original
+    variants = sorted(TrackVariant.objects.filter(track=track), key=lambda v: v.bitrate or 0)
+    if not variants:
+        return original
+    media = TrackMedia.objects.filter(track=track).only("bitrate").first()
+    original_bitrate = media.bitrate if media is not None else None
+    fits = not max_bitrate or (original_bitrate is not None and original_bitrate <= max_bitrate)
+    variant_formats = {extension(v.content_type) for v in variants}
+    if "m4a" in variant_formats:
+        variant_formats.add("aac")  # players ask for the codec as often as for the container
+    if fits and (format is None or format not in variant_formats):
+        return original
+    within = [v for v in variants if not max_bitrate or (v.bitrate or 0) <= max_bitrate]
+    chosen = within[-1] if within else variants[0]
+    return StreamSource(chosen.quality, chosen.key, chosen.content_type, chosen.size)

@@ -19,6 +19,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "LOCAL_ENV_FILE": "",  # not what scripts/run.sh wrote in this checkout
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "APP_PASSWORD_KEYS": "dGVzdC1rZXktZm9yLWFwcC1wYXNzd29yZHMtMzJieXQ=",
         "ALLOWED_HOSTS": "tonearm.example.com",
         "DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": "postgres://tonearm:secret@db.internal:5432/tonearm",

@@ -23,6 +23,7 @@ SERVICES = COMPOSE["services"]
 TONEARM = {name: s for name, s in SERVICES.items() if s.get("image") == "tonearm:latest"}
 DOTENV = {  # what an operator sets in .env, copied from .env.example
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "APP_PASSWORD_KEYS": "dGVzdC1rZXktZm9yLWFwcC1wYXNzd29yZHMtMzJieXQ=",
     "ALLOWED_HOSTS": "tonearm.example.com",
     "PUBLIC_BASE_URL": "https://tonearm.example.com",
     "AWS_S3_PUBLIC_ENDPOINT_URL": "https://media.example.com",

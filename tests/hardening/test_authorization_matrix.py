@@ -46,6 +46,12 @@ def _upload(w: World) -> str:
     return f"/api/uploads/{w.upload.pk}/"
 
 
+def _owners_app_password(w: World) -> int:
+    from core.accounts.app_passwords import app_password_create
+
+    return app_password_create(user=w.owner, name="Owner's app")[0].pk
+
+
 def _by_uploader(w: World):
     return w.track_uploader
 
@@ -168,6 +174,24 @@ CALLS: dict[tuple[str, str], Call] = {
     ("t/<id:pk>/", "get"): Call(lambda w: f"/t/{w.track.pk}/"),
     ("t/<id:pk>/preview", "get"): Call(lambda w: f"/t/{w.track.pk}/preview"),
     ("api/favorites/", "get"): Call(lambda w: "/api/favorites/"),
+    ("api/albums/<id:pk>/toggle_favorite/", "post"): Call(
+        lambda w: f"/api/albums/{w.album.pk}/toggle_favorite/"
+    ),
+    ("api/artists/<id:pk>/toggle_favorite/", "post"): Call(
+        lambda w: f"/api/artists/{w.artist.pk}/toggle_favorite/"
+    ),
+    ("api/favorites/albums/", "get"): Call(lambda w: "/api/favorites/albums/"),
+    ("api/favorites/artists/", "get"): Call(lambda w: "/api/favorites/artists/"),
+    ("api/me/app-passwords/", "get"): Call(lambda w: "/api/me/app-passwords/"),
+    ("api/me/app-passwords/", "post"): Call(
+        lambda w: "/api/me/app-passwords/", lambda w: {"name": "DSub"}
+    ),
+    ("api/me/app-passwords/<id:pk>/", "delete"): Call(
+        lambda w: f"/api/me/app-passwords/{_owners_app_password(w)}/"
+    ),
+    # The Subsonic API answers every call with 200, errors in its envelope; it ignores JWTs
+    # (tests/subsonic hold who may do what there).
+    ("rest/<str:name>", "get"): Call(lambda w: "/rest/ping"),
     ("api/history/", "get"): Call(lambda w: "/api/history/"),
     ("api/history/", "delete"): Call(lambda w: "/api/history/"),
     ("api/history/<id:play_id>/progress/", "post"): Call(
@@ -342,6 +366,15 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("t/<id:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("t/<id:pk>/preview", "get"): (302, 302, 302, 302, 302, 302, 302),
     ("api/favorites/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/albums/<id:pk>/toggle_favorite/", "post"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/artists/<id:pk>/toggle_favorite/", "post"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/favorites/albums/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/favorites/artists/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/app-passwords/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/app-passwords/", "post"): (401, 201, 201, 201, 201, 201, 201),
+    # Only one's own: anyone else's id is not found, staff included.
+    ("api/me/app-passwords/<id:pk>/", "delete"): (401, 404, 404, 204, 404, 404, 404),
+    ("rest/<str:name>", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/reports/", "get"): (401, 200, 200, 200, 200, 200, 200),
     ("api/reports/", "post"): (401, 201, 201, 201, 201, 201, 201),
     ("api/history/", "get"): (401, 200, 200, 200, 200, 200, 200),

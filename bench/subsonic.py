@@ -1,0 +1,91 @@
+"""The Subsonic API's list methods and its stream redirect, timed in-process (Django's test
+client, the whole view: authentication by apiKey, queries, envelope) on generated data.
+
+    DATABASE_URL=postgres://... python -m bench.subsonic [--repeat 30]
+
+Run after `python -m bench.generate --scale ...`; prints p50/p95 in milliseconds per method and
+the ratio of the stream redirect's calls per second to the REST stream's, and writes them to
+bench/results/<date>-subsonic.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+from pathlib import Path
+
+from bench.settings_env import setup_django
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def measure(*, repeat: int) -> dict:
+    from django.test import Client
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from bench.generate import search_word
+    from bench.inprocess import _timed
+    from core.accounts.app_passwords import app_password_create
+    from core.accounts.models import User
+    from core.catalog.models import Track
+
+    user = User.objects.filter(username__startswith="bench").order_by("pk").first()
+    if user is None:
+        raise SystemExit("No bench data: run python -m bench.generate first.")
+    _, secret = app_password_create(user=user, name="bench")
+    client = Client()
+    auth = {"apiKey": secret, "f": "json", "v": "1.16.1", "c": "bench"}
+    tracks = Track.objects.count()
+
+    def rest(name: str, **params):
+        def call():
+            response = client.get(f"/rest/{name}", {**auth, **params})
+            assert response.status_code in (200, 302), response.status_code
+            return response
+
+        return call
+
+    track_id = Track.objects.playable().order_by("-pk").values_list("pk", flat=True).first()
+    calls = {
+        "getAlbumList2 newest (50)": rest("getAlbumList2", type="newest", size=50),
+        "getAlbumList2 alphabeticalByName (50, offset 1000)": rest(
+            "getAlbumList2", type="alphabeticalByName", size=50, offset=1000
+        ),
+        "getAlbumList2 frequent (50)": rest("getAlbumList2", type="frequent", size=50),
+        f"search3 {search_word()!r} (20 each)": rest("search3", query=search_word()),
+        "search3 empty query, songs 100 at offset 10000": rest(
+            "search3", query="", songCount=100, songOffset=10_000, artistCount=0, albumCount=0
+        ),
+        "getArtists": rest("getArtists"),
+    }
+    results = {name: _timed(call, repeat) for name, call in calls.items()}
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+    redirect = _timed(rest("stream", id=track_id), repeat * 5)
+    rest_stream = _timed(lambda: api.post(f"/api/tracks/{track_id}/stream/"), repeat * 5)
+    results["stream redirect"] = redirect
+    results["REST stream (POST /api/tracks/{id}/stream/)"] = rest_stream
+    return {
+        "tracks": tracks,
+        "load_average": list(os.getloadavg()),
+        "ms": results,
+        "stream_redirect_to_rest_stream_throughput": round(rest_stream["p50"] / redirect["p50"], 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    setup_django()
+    result = measure(repeat=args.repeat)
+    print(json.dumps(result, indent=2))
+    RESULTS_DIR.mkdir(exist_ok=True)
+    name = f"{datetime.date.today():%Y-%m-%d}-subsonic-{result['tracks']}.json"
+    (RESULTS_DIR / name).write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

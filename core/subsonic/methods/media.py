@@ -1,0 +1,130 @@
+"""stream, download and getCoverArt: a 302 to a short-lived presigned URL (or, with
+SUBSONIC_STREAM_MODE=accel, an X-Accel-Redirect for nginx), so that audio and image bytes never
+pass through Django. A stream is not a play: players report listens with scrobble."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+
+from core.catalog.models import Album, Track
+from core.processing.models import TrackMedia
+from core.processing.selectors import nearest_source
+from core.subsonic import ids
+from core.subsonic.envelope import SubsonicError
+from core.subsonic.registry import Call, method
+from media_pipeline.audio.formats import extension
+from media_pipeline.storage import StorageUnavailable, get_storage
+
+# A presigned URL outlives the track by this much: players pause and seek.
+URL_SLACK_SECONDS = 600
+_KBPS_MAX = 100_000
+
+
+def _playable_track(raw_id: str) -> Track:
+    kind, pk = ids.parse(raw_id)
+    track = Track.objects.playable().filter(pk=pk).first() if kind == "track" else None
+    if track is None:
+        raise SubsonicError(SubsonicError.NOT_FOUND, "Song not found.")
+    return track
+
+
+def _accel(url: str, content_type: str) -> HttpResponse:
+    parts = urlsplit(url)
+    target = f"{parts.scheme}/{parts.netloc}{parts.path}"
+    if parts.query:
+        target += f"?{parts.query}"
+    response = HttpResponse(content_type=content_type)
+    response["X-Accel-Redirect"] = settings.SUBSONIC_ACCEL_PREFIX.rstrip("/") + "/" + target
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _presigned(key: str, *, expires_in: int, content_type: str, filename: str | None = None) -> str:
+    try:
+        return (
+            get_storage()
+            .presign_download(
+                key, expires_in=expires_in, content_type=content_type, filename=filename
+            )
+            .url
+        )
+    except StorageUnavailable:
+        raise SubsonicError(
+            SubsonicError.GENERIC, "Storage is unavailable; retry shortly."
+        ) from None
+
+
+def _audio(call: Call, *, download: bool) -> HttpResponse:
+    params = call.params
+    track = _playable_track(params.require("id"))
+    if download:
+        source = nearest_source(track, format="raw")
+    else:
+        kbps = params.get_int("maxBitRate", 0, maximum=_KBPS_MAX)
+        fmt = (params.get("format") or "").lower() or None
+        source = nearest_source(track, max_bitrate=kbps * 1000, format=fmt)
+    expires_in = max(
+        settings.STREAM_URL_EXPIRY_SECONDS, int(track.duration or 0) + URL_SLACK_SECONDS
+    )
+    filename = f"{track.title}.{extension(source.content_type)}" if download else None
+    url = _presigned(
+        source.key, expires_in=expires_in, content_type=source.content_type, filename=filename
+    )
+    if settings.SUBSONIC_STREAM_MODE == "accel":
+        return _accel(url, source.content_type)
+    return HttpResponseRedirect(url)
+
+
+@method("stream")
+def stream(call: Call) -> HttpResponse:
+    return _audio(call, download=False)
+
+
+@method("download")
+def download(call: Call) -> HttpResponse:
+    return _audio(call, download=True)
+
+
+def _nearest(thumbnails: dict[str, str], size: int | None) -> str | None:
+    """The key of the smallest thumbnail at least `size` pixels wide, else the largest."""
+    if not thumbnails:
+        return None
+    sizes = sorted(thumbnails, key=int)
+    if size:
+        for candidate in sizes:
+            if int(candidate) >= size:
+                return thumbnails[candidate]
+    return thumbnails[sizes[-1]]
+
+
+def _thumbnails(**track_filter) -> dict[str, str]:
+    media = (
+        TrackMedia.objects.filter(track__status="ready", track__is_hidden=False, **track_filter)
+        .exclude(artwork={})
+        .order_by("track__track_number", "track_id")
+        .values_list("artwork", flat=True)
+        .first()
+    )
+    return media or {}
+
+
+@method("getCoverArt")
+def get_cover_art(call: Call) -> HttpResponse:
+    raw = call.params.require("id")
+    size = call.params.get_int("size", None, maximum=10_000)
+    kind, pk = ids.parse(raw)
+    if kind == "album":
+        album = Album.objects.filter(pk=pk).first()
+        if album is not None and album.artwork:
+            return HttpResponseRedirect(call.request.build_absolute_uri(album.artwork.url))
+        thumbnails = _thumbnails(track__album_id=pk)
+    elif kind == "artist":
+        thumbnails = _thumbnails(track__artist_id=pk)
+    else:
+        thumbnails = _thumbnails(track_id=pk)
+    key = _nearest(thumbnails, size)
+    if key is None:
+        raise SubsonicError(SubsonicError.NOT_FOUND, "Cover art not found.")
+    url = _presigned(key, expires_in=settings.STREAM_URL_EXPIRY_SECONDS, content_type="image/jpeg")
+    return HttpResponseRedirect(url)

@@ -1,0 +1,136 @@
+"""star/unstar (songs, albums, artists; shown in the REST API too), scrobble (now playing, and
+counted listens deduplicated against a REST stream of the same play), setRating."""
+
+import time
+
+import pytest
+
+from core.library.models import AlbumFavorite, ArtistFavorite, Favorite, Play
+
+pytestmark = pytest.mark.django_db
+
+
+def test_star_and_unstar_songs_albums_and_artists(alice, alice_sonic, library):
+    song = library["tracks"]["help"]
+    album, artist = library["albums"]["arrival"], library["artists"]["abba"]
+
+    alice_sonic.ok("star", id=[str(song.pk)], albumId=f"al-{album.pk}", artistId=f"ar-{artist.pk}")
+    alice_sonic.ok("star", id=str(song.pk))  # again: harmless
+
+    assert Favorite.objects.filter(user=alice, track=song).count() == 1
+    assert AlbumFavorite.objects.filter(user=alice, album=album).exists()
+    assert ArtistFavorite.objects.filter(user=alice, artist=artist).exists()
+
+    alice_sonic.ok("unstar", id=str(song.pk), albumId=f"al-{album.pk}", artistId=f"ar-{artist.pk}")
+
+    assert not Favorite.objects.filter(user=alice).exists()
+    assert not AlbumFavorite.objects.filter(user=alice).exists()
+    assert not ArtistFavorite.objects.filter(user=alice).exists()
+
+
+def test_starring_several_songs_at_once(alice, alice_sonic, library):
+    tracks = library["tracks"]
+
+    alice_sonic.ok("star", id=[str(tracks["help"].pk), str(tracks["money"].pk)])
+
+    assert Favorite.objects.filter(user=alice).count() == 2
+
+
+def test_starring_a_hidden_song_is_error_70(alice_sonic, library):
+    assert alice_sonic.json("star", id=str(library["tracks"]["hidden"].pk))["error"]["code"] == 70
+
+
+def test_album_and_artist_stars_show_in_the_rest_api(alice_sonic, alice_client, library):
+    album, artist = library["albums"]["arrival"], library["artists"]["abba"]
+    alice_sonic.ok("star", albumId=f"al-{album.pk}", artistId=f"ar-{artist.pk}")
+
+    assert alice_client.get(f"/api/albums/{album.pk}/").json()["is_favorite"] is True
+    assert alice_client.get(f"/api/artists/{artist.pk}/").json()["is_favorite"] is True
+    assert [a["id"] for a in alice_client.get("/api/favorites/albums/").json()["results"]] == [
+        album.pk
+    ]
+
+
+def test_rest_favorites_of_albums_toggle_and_show_in_subsonic(alice_sonic, alice_client, library):
+    album = library["albums"]["help"]
+
+    response = alice_client.post(f"/api/albums/{album.pk}/toggle_favorite/")
+
+    assert response.json() == {"is_favorite": True}
+    starred = alice_sonic.ok("getStarred2")["starred2"]
+    assert [a["name"] for a in starred["album"]] == ["Help!"]
+    assert alice_client.post(f"/api/albums/{album.pk}/toggle_favorite/").json() == {
+        "is_favorite": False
+    }
+
+
+def test_a_scrobble_records_a_counted_listen(alice, alice_sonic, library):
+    track = library["tracks"]["something"]
+
+    alice_sonic.ok("scrobble", id=str(track.pk), time=int(time.time() * 1000) - 200_000)
+
+    play = Play.objects.get(user=alice, track=track)
+    assert play.counted is True
+    track.refresh_from_db()
+    assert track.listen_count == 1
+
+
+def test_a_repeated_scrobble_of_one_play_counts_once(alice, alice_sonic, library):
+    track = library["tracks"]["something"]
+    at = int(time.time() * 1000) - 200_000
+
+    alice_sonic.ok("scrobble", id=str(track.pk), time=at)
+    alice_sonic.ok("scrobble", id=str(track.pk), time=at)
+
+    assert Play.objects.filter(user=alice, track=track).count() == 1
+    track.refresh_from_db()
+    assert track.listen_count == 1
+
+
+def test_a_scrobble_counts_the_entry_a_rest_stream_opened(
+    alice, alice_client, alice_sonic, library
+):
+    track = library["tracks"]["something"]
+    grant = alice_client.post(f"/api/tracks/{track.pk}/stream/").json()
+
+    alice_sonic.ok("scrobble", id=str(track.pk), time=int(time.time() * 1000))
+
+    assert list(Play.objects.filter(user=alice).values_list("pk", "counted")) == [
+        (grant["play_id"], True)
+    ]
+
+
+def test_now_playing_is_ones_own_and_not_a_listen(alice, alice_sonic, bob_sonic, library):
+    track = library["tracks"]["help"]
+
+    alice_sonic.ok("scrobble", id=str(track.pk), submission="false")
+
+    entries = alice_sonic.ok("getNowPlaying")["nowPlaying"]["entry"]
+    assert [(e["title"], e["username"], e["minutesAgo"]) for e in entries] == [
+        ("Help!", "alice", 0)
+    ]
+    assert bob_sonic.ok("getNowPlaying")["nowPlaying"]["entry"] == []
+    assert not Play.objects.exists()
+
+
+def test_a_scrobble_in_the_future_is_refused(alice_sonic, library):
+    future = int(time.time() * 1000) + 3_600_000
+    body = alice_sonic.json("scrobble", id=str(library["tracks"]["help"].pk), time=future)
+
+    assert body["status"] == "failed"
+
+
+def test_set_rating_says_ratings_are_not_available_yet(alice_sonic, library):
+    body = alice_sonic.json("setRating", id=str(library["tracks"]["help"].pk), rating=5)
+
+    assert body["error"]["code"] == 0
+    assert "not available" in body["error"]["message"]
+
+
+def test_lyrics_and_similar_items_answer_empty(alice_sonic, library):
+    pk = str(library["tracks"]["help"].pk)
+
+    assert alice_sonic.ok("getLyrics", artist="x", title="y")["lyrics"] == {}
+    assert alice_sonic.ok("getLyricsBySongId", id=pk)["lyricsList"] == {"structuredLyrics": []}
+    assert alice_sonic.ok("getSimilarSongs2", id=pk)["similarSongs2"] == {}
+    assert alice_sonic.ok("getArtistInfo2", id="ar-1")["artistInfo2"] == {}
