@@ -16,6 +16,8 @@ api_patterns = [
     path("", include("core.reports.urls")),
     path("", include("core.insights.urls")),
     path("", include("core.uploads.urls")),
+    path("", include("core.artists.urls")),
+    path("", include("core.ratings.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", docs.RedocView.as_view(url_name="schema"), name="redoc"),

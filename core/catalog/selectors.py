@@ -17,6 +17,7 @@ def track_list(*, user, detail: bool = False) -> TrackQuerySet:
         .for_listing(detail=detail)
         .with_uploader()
         .with_favorite_flag(user)
+        .with_my_rating(user)
         .order_by("-created_at", "-id")
     )
 
@@ -34,15 +35,18 @@ def artist_list() -> QuerySet[Artist]:
     return Artist.objects.annotate(track_count=playable_track_count()).order_by("name", "id")
 
 
-def album_list() -> QuerySet[Album]:
+def album_list(user=None) -> QuerySet[Album]:
     """Albums with their playable tracks' count and all-time counted listens, in the same
-    query (both aggregate the one join on tracks)."""
+    query (both aggregate the one join on tracks), and `user`'s stars (`my_rating`)."""
+    from core.ratings.selectors import my_album_rating
+
     playable = Q(tracks__status="ready", tracks__is_hidden=False)
     return (
         Album.objects.select_related("artist")
         .annotate(
             track_count=playable_track_count(),
             listen_count=Coalesce(Sum("tracks__listen_count", filter=playable), 0),
+            my_rating=my_album_rating(user),
         )
         .order_by("artist__name", "title", "id")
     )
@@ -104,3 +108,8 @@ def artists_by_id(artist_ids: list[int]) -> dict[int, Artist]:
 
 def albums_by_id(album_ids: list[int]) -> dict[int, Album]:
     return Album.objects.select_related("artist").in_bulk(album_ids)
+
+
+def track_titles(track_ids: list[int]) -> dict[int, str]:
+    """Titles of those of `track_ids` that exist, hidden or not; one query."""
+    return dict(Track.objects.filter(pk__in=track_ids).values_list("pk", "title"))

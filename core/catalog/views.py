@@ -7,8 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.pagination import CappedCountPageNumberPagination
-from core.api.permissions import IsUploader
 from core.api.schema import error_responses
+from core.artists.permissions import MayUpload
 from core.catalog import selectors, services
 from core.catalog.filters import AlbumFilter, ArtistFilter, GenreFilter, TrackFilter
 from core.catalog.serializers import (
@@ -26,8 +26,8 @@ from core.catalog.serializers import (
 from core.uploads import registration
 
 
-class UploadersMayPost(IsUploader):
-    """Reads for everyone; writes for uploaders."""
+class UploadersMayPost(MayUpload):
+    """Reads for everyone; writes for uploaders and artists' managers."""
 
     def has_permission(self, request: Request, view) -> bool:
         return request.method in permissions.SAFE_METHODS or super().has_permission(request, view)
@@ -151,13 +151,6 @@ class ArtistListView(_CatalogListView):
     queryset = selectors.artist_list()
 
 
-@extend_schema(summary="An artist", responses={200: ArtistOutputSerializer, **error_responses(404)})
-class ArtistDetailView(generics.RetrieveAPIView):
-    permission_classes = [permissions.AllowAny]
-    serializer_class = ArtistOutputSerializer
-    queryset = selectors.artist_list()
-
-
 @extend_schema(
     summary="List and search albums",
     responses={200: AlbumOutputSerializer(many=True), **error_responses(400)},
@@ -165,14 +158,9 @@ class ArtistDetailView(generics.RetrieveAPIView):
 class AlbumListView(_CatalogListView):
     serializer_class = AlbumOutputSerializer
     filterset_class = AlbumFilter
-    queryset = selectors.album_list()
 
-
-@extend_schema(summary="An album", responses={200: AlbumOutputSerializer, **error_responses(404)})
-class AlbumDetailView(generics.RetrieveAPIView):
-    permission_classes = [permissions.AllowAny]
-    serializer_class = AlbumOutputSerializer
-    queryset = selectors.album_list()
+    def get_queryset(self):
+        return selectors.album_list(self.request.user)
 
 
 @extend_schema(
