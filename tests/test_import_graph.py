@@ -21,3 +21,31 @@ def test_an_import_of_core_from_media_pipeline_is_reported():
     assert import_graph.violations(graph) == [
         "media_pipeline/audio/probe.py:3 imports core.catalog"
     ]
+
+
+def test_other_rooms_ask_the_artists_room_who_may_act_never_call_its_services():
+    """Uploads and catalog ask `core.artists.permissions` (and read its models); the feed is
+    wired once, in core/apps.py; nothing outside the room writes through its services."""
+    # core/admin.py imports each room's admin module as `from core.<room> import admin`.
+    entries = [
+        (place, module)
+        for place, module in import_graph.imports_into("core.artists")
+        if not place.startswith("core/admin.py:")
+    ]
+    modules = {module for _, module in entries}
+    feed_importers = {place.split(":")[0] for place, module in entries if module.endswith(".feed")}
+
+    assert modules <= {
+        "core.artists.permissions",
+        "core.artists.models",
+        "core.artists.feed",
+    }
+    assert feed_importers == {"core/apps.py"}
+    assert any(place.startswith("core/uploads/registration.py") for place, _ in entries)
+
+
+def test_the_ratings_room_depends_on_the_catalog_only():
+    graph = import_graph.edges()
+    targets = {target for source, target in graph if source == "core.ratings"}
+
+    assert targets <= {"core.catalog", "core.api", "config"}
