@@ -9,8 +9,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core.accounts.models import User
         from core.artists.feed import on_track_ready
+        from core.artists.services import follows_forget_deleted_account
         from core.catalog.signals import track_ready, tracks_hidden
         from core.insights.services import insights_forget_deleted_account
+        from core.ratings.services import ratings_forget_deleted_account
         from core.reports.services import reports_resolve_hidden_tracks
         from core.roles import sync_role_groups
 
@@ -22,3 +24,6 @@ class CoreConfig(AppConfig):
         # However an account is deleted (the admin, a shell), its listens leave the counters
         # that outlive it (a track's listen count), as when its history is cleared.
         pre_delete.connect(insights_forget_deleted_account, sender=User)
+        # Likewise its follows and ratings leave the counters kept on artists, tracks, albums.
+        pre_delete.connect(follows_forget_deleted_account, sender=User)
+        pre_delete.connect(ratings_forget_deleted_account, sender=User)

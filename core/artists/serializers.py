@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from core.catalog.models import Album, Artist
@@ -149,6 +149,18 @@ class FollowedArtistOutputSerializer(serializers.Serializer):
 class FollowedUserOutputSerializer(serializers.Serializer):
     user = UserRefSerializer(source="followed", read_only=True)
     followed_at = serializers.DateTimeField(source="created_at")
+
+
+class FollowingPageOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PolymorphicProxySerializer(
+        component_name="FollowedItem",
+        serializers=[FollowedArtistOutputSerializer, FollowedUserOutputSerializer],
+        resource_type_field_name=None,
+        many=True,
+    )
 
 
 class FollowingQueryInputSerializer(serializers.Serializer):

@@ -91,9 +91,13 @@ def _clean_links(links: list[str]) -> list[str]:
     allowed = [host.lower().strip(".") for host in settings.ARTIST_LINK_HOSTS]
     cleaned = []
     for link in links:
-        parts = urlsplit(link.strip())
-        host = (parts.hostname or "").lower()
-        if parts.scheme != "https" or parts.username or parts.password or parts.port:
+        try:
+            parts = urlsplit(link.strip())
+            host = (parts.hostname or "").lower()
+            plain = parts.scheme == "https" and not (parts.username or parts.password or parts.port)
+        except ValueError:  # a malformed netloc: "https://[", a port that is not a number
+            plain = False
+        if not plain:
             raise InvalidInput(f"Links must be plain https URLs: {link[:100]!r}.", field="links")
         if not any(host == name or host.endswith("." + name) for name in allowed):
             raise InvalidInput(
@@ -267,3 +271,10 @@ def user_unfollow(*, user, username: str) -> bool:
     target = _user_by_name(username)
     deleted, _ = UserFollow.objects.filter(follower=user, followed=target).delete()
     return bool(deleted)
+
+
+def follows_forget_deleted_account(sender, instance, **kwargs) -> None:
+    """Receiver of the account's `pre_delete`: its follows leave the artists' follower counts
+    before they cascade away, however the account is deleted."""
+    followed = ArtistFollow.objects.filter(user_id=instance.pk).values("artist_id")
+    Artist.objects.filter(pk__in=followed).update(follower_count=models.F("follower_count") - 1)

@@ -28,6 +28,7 @@ from core.artists.serializers import (
     FeedQueryInputSerializer,
     FollowedArtistOutputSerializer,
     FollowedUserOutputSerializer,
+    FollowingPageOutputSerializer,
     FollowingQueryInputSerializer,
     FollowStateOutputSerializer,
     ManagerAddInputSerializer,
@@ -54,8 +55,8 @@ def _refuse_oversized_body(request: Request, field: str) -> None:
 
 def _multipart_null(data: dict, field: str) -> dict:
     """An empty multipart value removes the file, as null does in JSON."""
-    if data.get(field) == "":
-        return {**data, field: None}
+    if hasattr(data, "get") and data.get(field) == "":
+        return {**data.dict(), field: None} if hasattr(data, "dict") else {**data, field: None}
     return data
 
 
@@ -283,7 +284,7 @@ class FollowingView(APIView):
         operation_id="me_following",
         summary="The artists (or, with kind=users, the people) I follow, newest first",
         parameters=[FollowingQueryInputSerializer],
-        responses={200: FollowedArtistOutputSerializer(many=True), **error_responses(400, 401)},
+        responses={200: FollowingPageOutputSerializer, **error_responses(400, 401)},
     )
     def get(self, request: Request) -> Response:
         data = FollowingQueryInputSerializer(data=request.query_params.dict())

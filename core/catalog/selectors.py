@@ -1,6 +1,7 @@
 """Reads on the catalog, with their joins built in so payloads cost a constant number of
 queries."""
 
+from django.db import models
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -31,8 +32,20 @@ def track_get(*, user, track_id: int) -> Track:
     return track
 
 
-def artist_list() -> QuerySet[Artist]:
-    return Artist.objects.annotate(track_count=playable_track_count()).order_by("name", "id")
+def artist_list(user=None) -> QuerySet[Artist]:
+    """Artists with their playable tracks' count and whether `user` follows each, in the
+    same query."""
+    from core.artists.models import ArtistFollow
+
+    artists = Artist.objects.annotate(track_count=playable_track_count())
+    if user is not None and user.is_authenticated:
+        follows = ArtistFollow.objects.filter(user=user, artist=models.OuterRef("pk"))
+        artists = artists.annotate(is_following=models.Exists(follows))
+    else:
+        artists = artists.annotate(
+            is_following=models.Value(False, output_field=models.BooleanField())
+        )
+    return artists.order_by("name", "id")
 
 
 def album_list(user=None) -> QuerySet[Album]:

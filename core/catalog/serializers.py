@@ -301,10 +301,11 @@ def track_payload_schema(*, many: bool = False) -> PolymorphicProxySerializer:
 
 class ArtistOutputSerializer(serializers.ModelSerializer):
     track_count = serializers.IntegerField(read_only=True, help_text="Playable tracks.")
+    is_following = serializers.BooleanField(read_only=True, help_text="Whether you follow it.")
 
     class Meta:
         model = Artist
-        fields = ["id", "name", "track_count", "created_at"]
+        fields = ["id", "name", "track_count", "follower_count", "is_following", "created_at"]
         read_only_fields = fields
 
 

@@ -148,7 +148,9 @@ class _CatalogListView(generics.ListAPIView):
 class ArtistListView(_CatalogListView):
     serializer_class = ArtistOutputSerializer
     filterset_class = ArtistFilter
-    queryset = selectors.artist_list()
+
+    def get_queryset(self):
+        return selectors.artist_list(self.request.user)
 
 
 @extend_schema(

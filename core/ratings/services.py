@@ -80,3 +80,17 @@ def rateable_album(*, album_id: int) -> Album:
     if album is None:
         raise NotFound("Album not found.")
     return album
+
+
+def ratings_forget_deleted_account(sender, instance, **kwargs) -> None:
+    """Receiver of the account's `pre_delete`: its ratings leave the items' counters before
+    they cascade away, however the account is deleted. Two statements per kind of item."""
+    for model, item_model, name in ((TrackRating, Track, "track"), (AlbumRating, Album, "album")):
+        mine = model.objects.filter(user_id=instance.pk, **{name: models.OuterRef("pk")})
+        stars = models.Subquery(mine.values("stars")[:1])
+        item_model.objects.filter(
+            pk__in=model.objects.filter(user_id=instance.pk).values(name)
+        ).update(
+            rating_count=models.F("rating_count") - 1,
+            rating_total=models.F("rating_total") - stars,
+        )

@@ -111,3 +111,32 @@ def test_one_cannot_follow_oneself(alice_client, alice):
     response = alice_client.post("/api/users/alice/follow/")
 
     assert response.status_code == 400
+
+
+def test_deleting_an_account_takes_its_follows_out_of_the_counts(artist, bob):
+    from core.artists.services import artist_follow
+
+    for user in (bob, factories.UserFactory()):
+        artist_follow(user=user, artist_id=artist.pk)
+
+    bob.delete()
+
+    artist.refresh_from_db()
+    assert artist.follower_count == 1 == ArtistFollow.objects.filter(artist=artist).count()
+
+
+def test_the_artist_list_says_which_artists_i_follow_in_one_query(alice_client):
+    artists = [factories.ArtistFactory(name=f"Band {n}") for n in range(4)]
+    alice_client.post(_follow(artists[2]))
+    with CaptureQueriesContext(connection) as few:
+        alice_client.get("/api/artists/")
+    for n in range(10):
+        alice_client.post(_follow(factories.ArtistFactory(name=f"More {n}")))
+
+    with CaptureQueriesContext(connection) as many:
+        listed = alice_client.get("/api/artists/").json()["results"]
+
+    assert len(many) == len(few)
+    flags = {a["name"]: (a["is_following"], a["follower_count"]) for a in listed}
+    assert flags["Band 2"] == (True, 1)
+    assert flags["Band 1"] == (False, 0)

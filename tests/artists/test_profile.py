@@ -39,6 +39,8 @@ def test_a_manager_edits_the_bio_and_links_and_the_change_is_audited(
         ("https://wikipedia.org.evil.com/", "link_not_allowed"),
         ("https://user:pw@youtube.com/", "invalid"),
         ("javascript:alert(1)", "invalid"),
+        ("https://[wikipedia.org/", "invalid"),
+        ("https://youtube.com:http/", "invalid"),
     ],
 )
 def test_links_must_be_https_on_the_allowlist(manager_client, artist, link, code):
@@ -139,3 +141,9 @@ def test_a_hidden_track_leaves_the_top_tracks(api_client, artist, bob):
     track.save()
 
     assert api_client.get(_url(artist)).json()["top_tracks"] == []
+
+
+def test_a_body_that_is_not_an_object_is_a_400(manager_client, artist):
+    response = manager_client.patch(_url(artist), [None, None], format="json")
+
+    assert response.status_code == 400

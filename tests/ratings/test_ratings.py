@@ -155,3 +155,17 @@ def test_concurrent_ratings_of_one_item_never_fail_and_keep_the_counts():
         track = Track.objects.get(pk=track.pk)
         rows = list(TrackRating.objects.filter(track=track).values_list("stars", flat=True))
         assert (track.rating_count, track.rating_total) == (len(rows), sum(rows))
+
+
+def test_deleting_an_account_takes_its_ratings_out_of_the_counts(alice, bob, track):
+    album = factories.AlbumFactory()
+    for user, stars in ((alice, 5), (bob, 2)):
+        set_rating(user=user, item=track, stars=stars)
+        set_rating(user=user, item=album, stars=stars)
+
+    bob.delete()
+
+    track.refresh_from_db()
+    album.refresh_from_db()
+    assert (track.rating_count, track.rating_total) == (1, 5)
+    assert (album.rating_count, album.rating_total) == (1, 5)
