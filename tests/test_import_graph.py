@@ -24,24 +24,15 @@ def test_an_import_of_core_from_media_pipeline_is_reported():
 
 
 def test_other_rooms_ask_the_artists_room_who_may_act_never_call_its_services():
-    """Uploads and catalog ask `core.artists.permissions` (and read its models); the feed is
-    wired once, in core/apps.py; nothing outside the room writes through its services."""
-    # core/admin.py imports each room's admin module as `from core.<room> import admin`.
-    entries = [
-        (place, module)
-        for place, module in import_graph.imports_into("core.artists")
-        if not place.startswith("core/admin.py:")
-    ]
-    modules = {module for _, module in entries}
-    feed_importers = {place.split(":")[0] for place, module in entries if module.endswith(".feed")}
+    """Uploads and catalog ask `core.artists.permissions` (and read its models); only the
+    wiring (core/apps.py: receivers; core/admin.py) imports more of the room."""
+    wiring = ("core/apps.py:", "core/admin.py:")
+    entries = import_graph.imports_into("core.artists")
+    rooms = [(place, module) for place, module in entries if not place.startswith(wiring)]
 
-    assert modules <= {
-        "core.artists.permissions",
-        "core.artists.models",
-        "core.artists.feed",
-    }
-    assert feed_importers == {"core/apps.py"}
-    assert any(place.startswith("core/uploads/registration.py") for place, _ in entries)
+    assert {module for _, module in rooms} <= {"core.artists.permissions", "core.artists.models"}
+    assert any(place.startswith("core/uploads/registration.py") for place, _ in rooms)
+    assert any(place.startswith("core/apps.py") for place, _ in entries)
 
 
 def test_the_ratings_room_depends_on_the_catalog_only():
