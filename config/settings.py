@@ -264,6 +264,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024**2
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024**2, minimum=1)
 # Width x height above which an avatar is refused before decoding (decompression bombs).
 AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 25_000_000, minimum=1)
+# Hosts (and their subdomains) an artist's profile may link to, over https only.
+ARTIST_LINK_HOSTS = env_list(
+    "ARTIST_LINK_HOSTS",
+    "wikipedia.org,youtube.com,youtu.be,bandcamp.com,soundcloud.com,musicbrainz.org,"
+    "discogs.com,instagram.com,mastodon.social,spotify.com,music.apple.com,deezer.com",
+)
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
@@ -377,6 +383,9 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "core.catalog.models.TrackStatus",  # the name it had before reports
         "ImportStatusEnum": "core.history_import.models.ImportStatus",
         "ExportStatusEnum": "core.portability.models.ExportStatus",
+        "KindEnum": "core.reports.models.ReportKind",  # its name before the feed's kinds
+        "FeedItemKindEnum": "core.artists.serializers.FEED_KINDS",
+        "FollowingKindEnum": "core.artists.serializers.FOLLOWING_KINDS",
     },
     # Path ids (config/converters.py): ASCII digits within 64 bits, anything else a 404.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
@@ -397,9 +406,14 @@ SPECTACULAR_SETTINGS = {
             "name": "uploads",
             "description": "Large files sent in parts: presign parts, complete, resume, abort.",
         },
-        {"name": "artists", "description": "Artists, with their count of playable tracks."},
+        {
+            "name": "artists",
+            "description": "Artists: their pages, profiles and managers, statistics for "
+            "managers; following artists and people, and the release feed.",
+        },
         {"name": "albums", "description": "Albums, with their artwork and playable tracks."},
         {"name": "genres", "description": "Genres, with their count of playable tracks."},
+        {"name": "ratings", "description": "Rate tracks and albums with 1 to 5 stars."},
         {
             "name": "library",
             "description": "Stream a track, report playback, your history and favorites.",

@@ -20,6 +20,8 @@ api_patterns = [
     path("", include("core.uploads.urls")),
     path("", include("core.history_import.urls")),
     path("", include("core.portability.urls")),
+    path("", include("core.artists.urls")),
+    path("", include("core.ratings.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", docs.RedocView.as_view(url_name="schema"), name="redoc"),

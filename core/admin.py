@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from core.accounts import admin as accounts_admin  # noqa: F401
+from core.artists import admin as artists_admin  # noqa: F401 (imports and extends catalog's)
 from core.catalog import admin as catalog_admin  # noqa: F401
 from core.history_import import admin as history_import_admin  # noqa: F401
 from core.library import admin as library_admin  # noqa: F401

@@ -8,15 +8,22 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core.accounts.models import User
-        from core.catalog.signals import tracks_hidden
+        from core.artists.feed import on_track_ready
+        from core.artists.services import follows_forget_deleted_account
+        from core.catalog.signals import track_ready, tracks_hidden
         from core.insights.services import insights_forget_deleted_account
+        from core.ratings.services import ratings_forget_deleted_account
         from core.reports.services import reports_resolve_hidden_tracks
         from core.roles import sync_role_groups
 
         tracks_hidden.connect(reports_resolve_hidden_tracks, dispatch_uid="reports_on_hide")
+        track_ready.connect(on_track_ready, dispatch_uid="artists_feed_on_ready")
 
         # Runs once core's permissions exist (post_migrate runs per app, permissions first).
         post_migrate.connect(sync_role_groups, sender=self)
         # However an account is deleted (the admin, a shell), its listens leave the counters
         # that outlive it (a track's listen count), as when its history is cleared.
         pre_delete.connect(insights_forget_deleted_account, sender=User)
+        # Likewise its follows and ratings leave the counters kept on artists, tracks, albums.
+        pre_delete.connect(follows_forget_deleted_account, sender=User)
+        pre_delete.connect(ratings_forget_deleted_account, sender=User)

@@ -1,6 +1,13 @@
 """The domain's models, defined by topic and gathered here for Django."""
 
 from core.accounts.models import AppPassword, User
+from core.artists.models import (
+    ArtistFollow,
+    ArtistManager,
+    ArtistProfileChange,
+    FeedEntry,
+    UserFollow,
+)
 from core.catalog.models import Album, Artist, Genre, Track
 from core.history_import.models import HistoryImport, ScrobbleToken
 from core.insights.models import (
@@ -21,6 +28,7 @@ from core.lyrics.models import TrackLyrics
 from core.playlists.models import Playlist, PlaylistItem, PlaylistShare
 from core.portability.models import DataExport
 from core.processing.models import ProcessingJob, TrackMedia, TrackVariant
+from core.ratings.models import AlbumRating, TrackRating
 from core.recommendations.models import (
     ArtistNeighbour,
     DailyMix,
@@ -37,15 +45,20 @@ from core.uploads.models import ImportedFile, ImportFailure, Upload
 __all__ = [
     "Album",
     "AlbumFavorite",
+    "AlbumRating",
     "AppPassword",
     "Artist",
     "ArtistFavorite",
+    "ArtistFollow",
+    "ArtistManager",
     "ArtistNeighbour",
+    "ArtistProfileChange",
     "DailyMix",
     "DailyMixItem",
     "DataExport",
     "ExternalListen",
     "Favorite",
+    "FeedEntry",
     "Genre",
     "HistoryImport",
     "ImportFailure",
@@ -70,8 +83,10 @@ __all__ = [
     "TrackLyrics",
     "TrackMedia",
     "TrackNeighbour",
+    "TrackRating",
     "TrackVariant",
     "TrainingRun",
     "Upload",
     "User",
+    "UserFollow",
 ]

@@ -75,6 +75,18 @@ def edges() -> dict[tuple[str, str], list[str]]:
     return dict(found)
 
 
+def imports_into(target_room: str) -> list[tuple[str, str]]:
+    """("path:line", module) of every import of a module of `target_room` from another room."""
+    found = []
+    for path in source_files():
+        if room(module_name(path)) == target_room:
+            continue
+        for line, target in imports_of(path):
+            if room(target) == target_room:
+                found.append((f"{path.relative_to(ROOT)}:{line}", target))
+    return found
+
+
 def violations(graph: dict[tuple[str, str], list[str]] | None = None) -> list[str]:
     """Each import that goes against FORBIDDEN, as "path:line imports room"."""
     graph = edges() if graph is None else graph

@@ -15,20 +15,22 @@ AVATAR_EXTENSION = "webp"
 ACCEPTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 
 
-def _invalid(detail: str, code: str = "invalid_image") -> InvalidInput:
-    return InvalidInput(detail, field="avatar", code=code)
+def _invalid(detail: str, code: str = "invalid_image", field: str = "avatar") -> InvalidInput:
+    return InvalidInput(detail, field=field, code=code)
 
 
-def _check_header(upload: IO[bytes]) -> None:
+def _check_header(upload: IO[bytes], field: str = "avatar") -> None:
     with Image.open(upload, formats=ACCEPTED_FORMATS) as probe:
         if probe.width * probe.height > settings.AVATAR_MAX_PIXELS:
             raise _invalid(
-                f"The image has more than {settings.AVATAR_MAX_PIXELS} pixels.", "image_too_large"
+                f"The image has more than {settings.AVATAR_MAX_PIXELS} pixels.",
+                "image_too_large",
+                field,
             )
         probe.verify()
 
 
-def _reencode(upload: IO[bytes]) -> bytes:
+def _reencode(upload: IO[bytes], sides: tuple[int, ...]) -> dict[int, bytes]:
     with Image.open(upload, formats=ACCEPTED_FORMATS) as original:
         original.load()
         image = ImageOps.exif_transpose(original)
@@ -36,28 +38,38 @@ def _reencode(upload: IO[bytes]) -> bytes:
             image.mode == "P" and "transparency" in image.info
         )
         image = image.convert("RGBA" if has_alpha else "RGB")
-        image.thumbnail((AVATAR_SIDE, AVATAR_SIDE), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        # Saved without exif/icc/xmp: metadata such as GPS positions never reaches storage.
-        image.save(out, AVATAR_FORMAT, quality=85)
-        return out.getvalue()
+        encoded = {}
+        for side in sides:
+            sized = image.copy()
+            sized.thumbnail((side, side), Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            # Saved without exif/icc/xmp: metadata such as GPS positions never reaches storage.
+            sized.save(out, AVATAR_FORMAT, quality=85)
+            encoded[side] = out.getvalue()
+        return encoded
+
+
+def image_reencode(upload: File, *, field: str, sides: tuple[int, ...]) -> dict[int, bytes]:
+    """The upload as WebPs of at most side x side for each of `sides`, or InvalidInput naming
+    `field`: the one check of uploaded pictures (avatars, artists' images)."""
+    if upload.size > settings.AVATAR_MAX_BYTES:
+        raise _invalid(
+            f"The image is larger than {settings.AVATAR_MAX_BYTES} bytes.", "file_too_large", field
+        )
+    try:
+        upload.seek(0)
+        _check_header(upload, field)
+        upload.seek(0)
+        return _reencode(upload, sides)
+    except InvalidInput:
+        raise
+    except Image.DecompressionBombError:
+        raise _invalid("The image has too many pixels.", "image_too_large", field) from None
+    except Exception:
+        # Pillow's decoders raise many exception types on malformed or hostile input.
+        raise _invalid("Upload a valid PNG, JPEG, WebP or GIF image.", field=field) from None
 
 
 def avatar_reencode(upload: File) -> bytes:
     """The upload as a WebP of at most 512x512, or InvalidInput naming `avatar`."""
-    if upload.size > settings.AVATAR_MAX_BYTES:
-        raise _invalid(
-            f"The image is larger than {settings.AVATAR_MAX_BYTES} bytes.", "file_too_large"
-        )
-    try:
-        upload.seek(0)
-        _check_header(upload)
-        upload.seek(0)
-        return _reencode(upload)
-    except InvalidInput:
-        raise
-    except Image.DecompressionBombError:
-        raise _invalid("The image has too many pixels.", "image_too_large") from None
-    except Exception:
-        # Pillow's decoders raise many exception types on malformed or hostile input.
-        raise _invalid("Upload a valid PNG, JPEG, WebP or GIF image.") from None
+    return image_reencode(upload, field="avatar", sides=(AVATAR_SIDE,))[AVATAR_SIDE]

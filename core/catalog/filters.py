@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotAuthenticated, ValidationError
 
 from config.ints import INT64_MIN, parse_int
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
-from core.catalog.querysets import search_lookup
+from core.catalog.querysets import rating_value, search_lookup
 from core.roles import can_moderate, can_upload
 
 SEARCH_MAX_LENGTH = 200
@@ -48,7 +48,8 @@ class SortKeyFilter(django_filters.ChoiceFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if value in EMPTY_VALUES:
             return qs
-        expression = F(value.lstrip("-"))
+        # `rating` is the average of the stars, from the counters kept on the row.
+        expression = rating_value() if value.lstrip("-") == "rating" else F(value.lstrip("-"))
         if value.startswith("-"):
             return qs.order_by(expression.desc(nulls_last=True), "-id")
         return qs.order_by(expression.asc(nulls_last=True), "id")
@@ -92,9 +93,15 @@ class TrackFilter(django_filters.FilterSet):
         method="filter_uploaded_by",
         help_text="`me`: only the tracks you uploaded, in any status.",
     )
+    min_ratings = IntegerFilter(
+        field_name="rating_count",
+        lookup_expr="gte",
+        help_text="Only tracks rated by at least this many listeners (with `ordering=-rating`).",
+    )
     ordering = SortKeyFilter(
-        fields=("title", "created_at", "year", "duration"),
-        help_text="One sort key, `-` for descending. Default: `-created_at` (newest first).",
+        fields=("title", "created_at", "year", "duration", "rating"),
+        help_text="One sort key, `-` for descending. Default: `-created_at` (newest first). "
+        "`rating` is the average of the stars; unrated tracks come last.",
     )
 
     class Meta:
@@ -168,6 +175,16 @@ class AlbumFilter(django_filters.FilterSet):
     )
     artist = IntegerFilter(field_name="artist_id", help_text="Artist id.")
     year = IntegerFilter(field_name="year")
+    min_ratings = IntegerFilter(
+        field_name="rating_count",
+        lookup_expr="gte",
+        help_text="Only albums rated by at least this many listeners (with `ordering=-rating`).",
+    )
+    ordering = SortKeyFilter(
+        fields=("title", "year", "rating"),
+        help_text="One sort key, `-` for descending. Default: artist name, then title. "
+        "`rating` is the average of the stars; unrated albums come last.",
+    )
 
     class Meta:
         model = Album

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from core.catalog.querysets import TrackQuerySet
-from core.text import validate_name
+from core.text import validate_name, validate_text
 
 
 class Genre(models.Model):
@@ -20,6 +20,15 @@ class Genre(models.Model):
 
 class Artist(models.Model):
     name = models.CharField(max_length=200, validators=[validate_name])
+    # The profile its managers edit (core/artists): text, links on the allowlist, an image.
+    bio = models.TextField(max_length=5000, blank=True, validators=[validate_text])
+    links = models.JSONField(default=list, blank=True, help_text="https URLs (allowlisted hosts)")
+    image_files = models.JSONField(
+        default=dict, blank=True, help_text='Stored WebP names by side in pixels: {"256": name}'
+    )
+    follower_count = models.PositiveIntegerField(
+        default=0, help_text="Followers, kept by core/artists' follow services"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -39,6 +48,10 @@ class Album(models.Model):
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="albums")
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     artwork = models.ImageField(upload_to=album_artwork_path, blank=True)
+    rating_count = models.PositiveIntegerField(
+        default=0, help_text="Listeners' ratings, kept by core/ratings' services"
+    )
+    rating_total = models.PositiveIntegerField(default=0, help_text="Sum of their stars")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,6 +112,10 @@ class Track(models.Model):
     listen_count = models.PositiveIntegerField(
         default=0, help_text="All-time counted listens, kept by the insights rollups"
     )
+    rating_count = models.PositiveIntegerField(
+        default=0, help_text="Listeners' ratings, kept by core/ratings' services"
+    )
+    rating_total = models.PositiveIntegerField(default=0, help_text="Sum of their stars")
     # Null once the uploader deleted their account: the track stays in the catalog.
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -69,11 +69,18 @@ class TrackQuerySet(models.QuerySet):
         return self.filter(_playable_q())
 
     def visible_to(self, user) -> "TrackQuerySet":
-        """Everything for moderators and staff; playable tracks plus one's own uploads otherwise."""
+        """Everything for moderators and staff; playable tracks plus one's own uploads and the
+        tracks of the artists one manages otherwise (one statement: the managed artists are
+        an uncorrelated subquery)."""
         if can_moderate(user):
             return self.all()
         if user is not None and user.is_authenticated:
-            return self.filter(_playable_q() | models.Q(uploaded_by=user))
+            from core.artists.models import ArtistManager
+
+            managed = ArtistManager.objects.filter(user=user).values("artist_id")
+            return self.filter(
+                _playable_q() | models.Q(uploaded_by=user) | models.Q(artist_id__in=managed)
+            )
         return self.playable()
 
     def with_favorite_flag(self, user) -> "TrackQuerySet":
@@ -143,6 +150,12 @@ class TrackQuerySet(models.QuerySet):
             | _id_in("album_id", album_ids, albums)
         )
 
+    def with_my_rating(self, user) -> "TrackQuerySet":
+        """Annotate `my_rating`, `user`'s stars (null when none), in the same query."""
+        from core.ratings.selectors import my_track_rating
+
+        return self.annotate(my_rating=my_track_rating(user))
+
     def with_uploader(self) -> "TrackQuerySet":
         """Join the uploader, shown in owner and staff payloads."""
         return self.select_related("uploaded_by")
@@ -154,4 +167,17 @@ def playable_track_count(prefix: str = "tracks") -> models.Count:
         prefix,
         filter=models.Q(**{f"{prefix}__status": "ready", f"{prefix}__is_hidden": False}),
         distinct=True,
+    )
+
+
+def rating_value() -> models.Expression:
+    """The average of an item's stars from its counters (`rating_count`, `rating_total`), null
+    when unrated: what `?ordering=rating` sorts tracks and albums by."""
+    from django.db.models.functions import Cast
+
+    return models.Case(
+        models.When(rating_count=0, then=models.Value(None)),
+        default=Cast("rating_total", models.FloatField())
+        / Cast("rating_count", models.FloatField()),
+        output_field=models.FloatField(),
     )

@@ -1,6 +1,7 @@
 """Reads on the catalog, with their joins built in so payloads cost a constant number of
 queries."""
 
+from django.db import models
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -17,6 +18,7 @@ def track_list(*, user, detail: bool = False) -> TrackQuerySet:
         .for_listing(detail=detail)
         .with_uploader()
         .with_favorite_flag(user)
+        .with_my_rating(user)
         .order_by("-created_at", "-id")
     )
 
@@ -36,16 +38,30 @@ def _favorite_flag(user, kind: str):
     return favorite_flag(user, kind)
 
 
-def artist_list(*, user=None) -> QuerySet[Artist]:
-    """Artists with their playable tracks' count and whether `user` made them a favorite."""
-    return Artist.objects.annotate(
+def artist_list(user=None) -> QuerySet[Artist]:
+    """Artists with their playable tracks' count, whether `user` made them a favorite and
+    whether `user` follows each, in the same query."""
+    from core.artists.models import ArtistFollow
+
+    artists = Artist.objects.annotate(
         track_count=playable_track_count(), is_favorite=_favorite_flag(user, "artist")
-    ).order_by("name", "id")
+    )
+    if user is not None and user.is_authenticated:
+        follows = ArtistFollow.objects.filter(user=user, artist=models.OuterRef("pk"))
+        artists = artists.annotate(is_following=models.Exists(follows))
+    else:
+        artists = artists.annotate(
+            is_following=models.Value(False, output_field=models.BooleanField())
+        )
+    return artists.order_by("name", "id")
 
 
-def album_list(*, user=None) -> QuerySet[Album]:
+def album_list(user=None) -> QuerySet[Album]:
     """Albums with their playable tracks' count and all-time counted listens, in the same
-    query (both aggregate the one join on tracks), and whether `user` made them a favorite."""
+    query (both aggregate the one join on tracks), whether `user` made them a favorite and
+    `user`'s stars (`my_rating`)."""
+    from core.ratings.selectors import my_album_rating
+
     playable = Q(tracks__status="ready", tracks__is_hidden=False)
     return (
         Album.objects.select_related("artist")
@@ -53,6 +69,7 @@ def album_list(*, user=None) -> QuerySet[Album]:
             track_count=playable_track_count(),
             listen_count=Coalesce(Sum("tracks__listen_count", filter=playable), 0),
             is_favorite=_favorite_flag(user, "album"),
+            my_rating=my_album_rating(user),
         )
         .order_by("artist__name", "title", "id")
     )
@@ -114,3 +131,8 @@ def artists_by_id(artist_ids: list[int]) -> dict[int, Artist]:
 
 def albums_by_id(album_ids: list[int]) -> dict[int, Album]:
     return Album.objects.select_related("artist").in_bulk(album_ids)
+
+
+def track_titles(track_ids: list[int]) -> dict[int, str]:
+    """Titles of those of `track_ids` that exist, hidden or not; one query."""
+    return dict(Track.objects.filter(pk__in=track_ids).values_list("pk", "title"))

@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
@@ -55,7 +57,38 @@ def _media(track: Track) -> TrackMedia | None:
     return getattr(track, "media", None)
 
 
-class TrackOutputSerializer(serializers.ModelSerializer):
+def rating_average(*, count: int, total: int) -> float | None:
+    """The mean of the stars to two decimals (half up), as a JSON number; None unrated."""
+    if not count:
+        return None
+    average = Decimal(total) / Decimal(count)
+    return float(average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+class RatingFieldsMixin(serializers.Serializer):
+    """`my_rating` (annotated by the selector), `rating_average` and `rating_count` (the
+    counters kept on the row by core/ratings): no query per item."""
+
+    my_rating = serializers.SerializerMethodField()
+    rating_average = serializers.SerializerMethodField()
+    rating_count = serializers.IntegerField(read_only=True)
+
+    RATING_FIELDS = ["my_rating", "rating_average", "rating_count"]
+
+    @extend_schema_field(serializers.IntegerField(min_value=1, max_value=5, allow_null=True))
+    def get_my_rating(self, item) -> int | None:
+        return getattr(item, "my_rating", None)
+
+    @extend_schema_field(
+        serializers.DecimalField(
+            max_digits=3, decimal_places=2, allow_null=True, coerce_to_string=False
+        )
+    )
+    def get_rating_average(self, item) -> float | None:
+        return rating_average(count=item.rating_count, total=item.rating_total)
+
+
+class TrackOutputSerializer(RatingFieldsMixin, serializers.ModelSerializer):
     """A track as listeners see it. Expects a queryset from `Track.objects.for_listing()`
     annotated by `with_favorite_flag(user)`."""
 
@@ -87,6 +120,7 @@ class TrackOutputSerializer(serializers.ModelSerializer):
             "listen_count",
             "preview_allowed",
             "preview_start",
+            *RatingFieldsMixin.RATING_FIELDS,
             "created_at",
         ]
         read_only_fields = fields
@@ -276,14 +310,23 @@ class ArtistOutputSerializer(serializers.ModelSerializer):
     is_favorite = serializers.BooleanField(
         read_only=True, help_text="One of the caller's favorites (false when anonymous)."
     )
+    is_following = serializers.BooleanField(read_only=True, help_text="Whether you follow it.")
 
     class Meta:
         model = Artist
-        fields = ["id", "name", "track_count", "is_favorite", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "track_count",
+            "is_favorite",
+            "follower_count",
+            "is_following",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
-class AlbumOutputSerializer(serializers.ModelSerializer):
+class AlbumOutputSerializer(RatingFieldsMixin, serializers.ModelSerializer):
     artist = ArtistRefSerializer(read_only=True)
     track_count = serializers.IntegerField(read_only=True, help_text="Playable tracks.")
     listen_count = serializers.IntegerField(
@@ -304,6 +347,7 @@ class AlbumOutputSerializer(serializers.ModelSerializer):
             "track_count",
             "listen_count",
             "is_favorite",
+            *RatingFieldsMixin.RATING_FIELDS,
             "created_at",
         ]
         read_only_fields = fields

@@ -139,12 +139,40 @@ def _locked_visible_track(*, user, track_id: int) -> Track:
 
 
 def can_edit_track(user, track: Track) -> bool:
-    """Who edits a track, its preview settings and its lyrics: the one rule for all three."""
-    return can_moderate(user) or (user.is_authenticated and track.uploaded_by_id == user.pk)
+    """Who edits a track, its preview settings and its lyrics (the one rule for all three):
+    moderators, the track's uploader, and the managers of its artist."""
+    from core.artists.permissions import manages_artist
+
+    return (
+        can_moderate(user)
+        or (user.is_authenticated and track.uploaded_by_id == user.pk)
+        or manages_artist(user, track.artist_id)
+    )
+
+
+def _check_hiding(user, track: Track, is_hidden: bool) -> None:
+    """Moderators hide and unhide; the artist's managers may hide, not unhide, so that a
+    moderator's hiding is never undone by the artist."""
+    from core.artists.permissions import manages_artist
+
+    if can_moderate(user) or (is_hidden and manages_artist(user, track.artist_id)):
+        return
+    raise Forbidden("Only moderators (and, to hide, the artist's managers) may hide tracks.")
 
 
 def can_delete_track(user, track: Track) -> bool:
     return user.is_authenticated and (user.is_staff or track.uploaded_by_id == user.pk)
+
+
+def _check_publish_under(user, artist_id: int) -> None:
+    from core.artists.permissions import can_publish_under
+
+    if not (can_moderate(user) or can_publish_under(user, artist_id)):
+        # Raised inside the edit's transaction: an artist the lookup created is rolled back.
+        raise Forbidden(
+            "Without the uploader role, a track moves only to an artist you manage.",
+            field="artist",
+        )
 
 
 @transaction.atomic
@@ -168,9 +196,11 @@ def track_update(
     # Row lock: two concurrent edits apply one after the other instead of losing one.
     track = _locked_visible_track(user=user, track_id=track_id)
     if not can_edit_track(user, track):
-        raise Forbidden("Only the track's uploader, moderators and staff may edit it.")
-    if is_hidden is not UNSET and not can_moderate(user):
-        raise Forbidden("Only moderators may hide or unhide tracks.")
+        raise Forbidden(
+            "Only the track's uploader, its artist's managers, moderators and staff may edit it."
+        )
+    if is_hidden is not UNSET:
+        _check_hiding(user, track, is_hidden)
 
     changed: list[str] = []
     if title is not UNSET:
@@ -181,6 +211,7 @@ def track_update(
             artist_name=None if artist_name is UNSET else artist_name,
             artist_id=None if artist_id is UNSET else artist_id,
         )
+        _check_publish_under(user, track.artist_id)
         changed.append("artist")
     typed = [name for name in ("title", "artist") if name in changed]
     if typed and set(typed) & set(track.placeholder_fields):

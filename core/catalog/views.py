@@ -1,6 +1,5 @@
 """Catalog API: tracks (browse, register, edit, delete), artists, albums, genres."""
 
-from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
@@ -8,8 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.pagination import CappedCountPageNumberPagination
-from core.api.permissions import IsUploader
 from core.api.schema import error_responses
+from core.artists.permissions import MayUpload
 from core.catalog import selectors, services
 from core.catalog.filters import AlbumFilter, ArtistFilter, GenreFilter, TrackFilter
 from core.catalog.serializers import (
@@ -27,8 +26,8 @@ from core.catalog.serializers import (
 from core.uploads import registration
 
 
-class UploadersMayPost(IsUploader):
-    """Reads for everyone; writes for uploaders."""
+class UploadersMayPost(MayUpload):
+    """Reads for everyone; writes for uploaders and artists' managers."""
 
     def has_permission(self, request: Request, view) -> bool:
         return request.method in permissions.SAFE_METHODS or super().has_permission(request, view)
@@ -150,17 +149,8 @@ class ArtistListView(_CatalogListView):
     serializer_class = ArtistOutputSerializer
     filterset_class = ArtistFilter
 
-    def get_queryset(self) -> QuerySet:
-        return selectors.artist_list(user=self.request.user)
-
-
-@extend_schema(summary="An artist", responses={200: ArtistOutputSerializer, **error_responses(404)})
-class ArtistDetailView(generics.RetrieveAPIView):
-    permission_classes = [permissions.AllowAny]
-    serializer_class = ArtistOutputSerializer
-
-    def get_queryset(self) -> QuerySet:
-        return selectors.artist_list(user=self.request.user)
+    def get_queryset(self):
+        return selectors.artist_list(self.request.user)
 
 
 @extend_schema(
@@ -171,17 +161,8 @@ class AlbumListView(_CatalogListView):
     serializer_class = AlbumOutputSerializer
     filterset_class = AlbumFilter
 
-    def get_queryset(self) -> QuerySet:
-        return selectors.album_list(user=self.request.user)
-
-
-@extend_schema(summary="An album", responses={200: AlbumOutputSerializer, **error_responses(404)})
-class AlbumDetailView(generics.RetrieveAPIView):
-    permission_classes = [permissions.AllowAny]
-    serializer_class = AlbumOutputSerializer
-
-    def get_queryset(self) -> QuerySet:
-        return selectors.album_list(user=self.request.user)
+    def get_queryset(self):
+        return selectors.album_list(self.request.user)
 
 
 @extend_schema(

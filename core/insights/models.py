@@ -81,8 +81,12 @@ class ListenerQuarterHour(models.Model):
                 condition=models.Q(ms__gte=0), name="listener_quarter_ms_non_negative"
             ),
         ]
-        # Charts read every listener's rows of a window.
-        indexes = [models.Index(fields=["bucket"], name="listener_quarter_bucket_idx")]
+        indexes = [
+            # Charts read every listener's rows of a window.
+            models.Index(fields=["bucket"], name="listener_quarter_bucket_idx"),
+            # An artist's statistics and top tracks read the artist's rows of a window.
+            models.Index(fields=["artist_id", "bucket"], name="listener_quarter_artist_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} ▶ {self.track_id}: {self.listens} at {self.bucket:%Y-%m-%d %H:%M}"

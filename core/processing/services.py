@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.catalog.models import Track, TrackStatus
 from core.catalog.services import album_set_artwork_if_missing, track_apply_tags
+from core.catalog.signals import track_ready
 from core.lyrics.services import lyrics_from_tags
 from core.processing.jobs import job_locked_if_current
 from core.processing.models import JobState, ProcessingJob, TrackMedia, TrackVariant
@@ -59,6 +60,7 @@ def job_finish_ready(job: ProcessingJob, outcome: Outcome) -> bool:
     _save_variants(track, outcome)
     if outcome.album_cover and track.album_id:
         album_set_artwork_if_missing(album_id=track.album_id, jpeg=outcome.album_cover)
+    track_ready.send(sender=Track, track_id=track.pk)
     current.state = JobState.DONE
     current.finished_at = timezone.now()
     current.last_error = ""

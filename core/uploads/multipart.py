@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.api.errors import Forbidden, InvalidInput, NotFound, ServiceUnavailable
-from core.roles import can_upload
+from core.artists.permissions import can_start_uploads
 from core.uploads.models import Upload, UploadStatus
 from media_pipeline.storage import (
     InvalidPart,
@@ -157,8 +157,8 @@ def multipart_start(*, upload: Upload) -> MultipartStart:
 
 def _owned_upload(*, user, upload_id: uuid.UUID, lock: bool = False) -> Upload:
     """The user's upload; another user's is not found."""
-    if not can_upload(user):
-        raise Forbidden("Only uploaders may upload and register tracks.")
+    if not can_start_uploads(user):
+        raise Forbidden("Only uploaders and artists' managers may upload and register tracks.")
     uploads = Upload.objects.filter(pk=upload_id, user=user)
     if lock:
         uploads = uploads.select_for_update()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.api.errors import Forbidden, InvalidInput, NotFound, ServiceUnavailable
+from core.artists.permissions import can_publish_under, can_start_uploads
 from core.catalog.models import Track, TrackStatus
 from core.catalog.services import (
     UNKNOWN_ARTIST_NAME,
@@ -18,7 +19,6 @@ from core.catalog.services import (
     resolve_artist,
 )
 from core.processing.jobs import track_process_enqueue
-from core.roles import can_upload
 from core.uploads.models import Upload, UploadStatus
 from media_pipeline.audio import formats
 from media_pipeline.storage import ObjectInfo, ObjectNotFound, StorageError, get_storage
@@ -133,8 +133,8 @@ def track_register(
     A title or artist left out gets a placeholder (the file name without its extension,
     "Unknown artist") listed in `placeholder_fields`: the file's tags replace placeholders,
     never what the uploader typed."""
-    if not can_upload(user):
-        raise Forbidden("Only uploaders may upload and register tracks.")
+    if not can_start_uploads(user):
+        raise Forbidden("Only uploaders and artists' managers may upload and register tracks.")
     genre_names = list(genre_names)
     # Row lock: concurrent submits of one upload run one after another, and the later one
     # finds the upload registered instead of creating a second track.
@@ -176,6 +176,13 @@ def track_register(
         placeholders.append("artist")
     else:
         artist = resolve_artist(artist_name=artist_name, artist_id=artist_id)
+    if not can_publish_under(user, artist.pk):
+        # Rolls back an artist the lookup may have just created.
+        raise Forbidden(
+            "Without the uploader role, tracks are registered only under an artist you manage "
+            "(give artist_id).",
+            field="artist",
+        )
     album = (
         album_get_or_create(artist=artist, title=album_title, year=year) if album_title else None
     )

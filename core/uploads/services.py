@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.api.errors import Forbidden, InvalidInput, ServiceUnavailable
-from core.roles import can_upload
+from core.artists.permissions import can_start_uploads
 from core.text import refused_characters
 from core.uploads.models import Upload, UploadStatus
 from core.uploads.multipart import MultipartStart, multipart_start, needs_multipart
@@ -75,8 +75,8 @@ def upload_start(
 ) -> tuple[Upload, PresignedRequest | MultipartStart]:
     """Reserve a key for `user` and presign the PUT that fills it, or, over
     UPLOAD_MULTIPART_THRESHOLD, open a multipart upload and presign its first parts."""
-    if not can_upload(user):
-        raise Forbidden("Only uploaders may upload and register tracks.")
+    if not can_start_uploads(user):
+        raise Forbidden("Only uploaders and artists' managers may upload and register tracks.")
     filename = validate_filename(filename)
     content_type = validate_audio_content_type(content_type)
     size = validate_size(size)

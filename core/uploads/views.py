@@ -8,8 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.permissions import IsUploader
 from core.api.schema import error_responses
+from core.artists.permissions import MayUpload
 from core.uploads import multipart
 from core.uploads.multipart import MultipartStart
 from core.uploads.serializers import (
@@ -29,7 +29,7 @@ from core.uploads.services import upload_start
 
 
 class TrackPresignedUploadView(generics.GenericAPIView):
-    permission_classes = [permissions.IsAuthenticated, IsUploader]
+    permission_classes = [permissions.IsAuthenticated, MayUpload]
     throttle_scope = "presign"
 
     @extend_schema(
@@ -72,7 +72,7 @@ class TrackPresignedUploadView(generics.GenericAPIView):
 
 
 class _UploadView(APIView):
-    permission_classes = [permissions.IsAuthenticated, IsUploader]
+    permission_classes = [permissions.IsAuthenticated, MayUpload]
 
 
 class UploadDetailView(_UploadView):

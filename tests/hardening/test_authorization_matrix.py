@@ -5,6 +5,8 @@ fails the suite, so a new endpoint cannot ship without deciding who may call it.
 Roles: anonymous; listener and other (two listeners who own nothing in the path); owner (of the
 object in the path: the playlist's owner, the track's or upload's uploader, the play's user);
 uploader (an uploader who does not own it); moderator; staff. Each cell runs on fresh objects.
+For an artist's routes, owner is a manager of the artist (of the album's artist) and other a
+manager of another artist.
 """
 
 from collections.abc import Callable
@@ -14,6 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from core.models import User
 from tests import factories
 from tests.conftest import client_for
 from tests.hardening.conftest import World
@@ -32,6 +35,7 @@ class Call:
     path: Callable[[World], str]
     body: Callable[[World], dict] | None = None
     owner: Callable[[World], object] = lambda w: w.owner
+    other: Callable[[World], object] | None = None
 
 
 def _track(w: World) -> str:
@@ -111,6 +115,39 @@ def _owners_export(w: World) -> str:
     return f"/api/me/export/{DataExport.objects.create(user=w.owner).pk}/"
 
 
+def _artist_manager(w: World):
+    """The manager of the world's artist (made on first use)."""
+    from core.artists.models import ArtistManager
+
+    user = User.objects.filter(username="artist_manager").first()
+    if user is None:
+        user = factories.UserFactory(username="artist_manager")
+        ArtistManager.objects.create(artist=w.artist, user=user)
+    return user
+
+
+def _other_artist_manager(w: World):
+    from core.artists.models import ArtistManager
+
+    user = factories.UserFactory(username="other")
+    ArtistManager.objects.create(artist=factories.ArtistFactory(), user=user)
+    return user
+
+
+def _artist(w: World) -> str:
+    return f"/api/artists/{w.artist.pk}/"
+
+
+def _managers(w: World) -> str:
+    _artist_manager(w)
+    return _artist(w) + "managers/"
+
+
+def ArtistCall(path, body=None) -> "Call":
+    """A call on the world's artist: owner its manager, other another artist's manager."""
+    return Call(path, body, owner=_artist_manager, other=_other_artist_manager)
+
+
 PRESIGN = {"filename": "a.mp3", "content_type": "audio/mpeg", "size": 1000}
 
 CALLS: dict[tuple[str, str], Call] = {
@@ -149,6 +186,36 @@ CALLS: dict[tuple[str, str], Call] = {
     ("api/artists/<id:pk>/", "get"): Call(lambda w: f"/api/artists/{w.artist.pk}/"),
     ("api/albums/", "get"): Call(lambda w: "/api/albums/"),
     ("api/albums/<id:pk>/", "get"): Call(lambda w: f"/api/albums/{w.album.pk}/"),
+    ("api/albums/<id:pk>/", "patch"): ArtistCall(
+        lambda w: f"/api/albums/{w.album.pk}/", lambda w: {"title": "Renamed"}
+    ),
+    ("api/artists/<id:pk>/", "patch"): ArtistCall(_artist, lambda w: {"bio": "New"}),
+    ("api/artists/<id:pk>/managers/", "get"): ArtistCall(_managers),
+    ("api/artists/<id:pk>/managers/", "post"): ArtistCall(
+        _managers, lambda w: {"username": "track_uploader"}
+    ),
+    # The manager removes themselves: the last one may not (409).
+    ("api/artists/<id:pk>/managers/<str:username>/", "delete"): ArtistCall(
+        lambda w: _managers(w) + "artist_manager/"
+    ),
+    ("api/artists/<id:pk>/stats/", "get"): ArtistCall(lambda w: _artist(w) + "stats/"),
+    ("api/artists/<id:pk>/follow/", "post"): ArtistCall(lambda w: _artist(w) + "follow/"),
+    ("api/artists/<id:pk>/follow/", "delete"): ArtistCall(lambda w: _artist(w) + "follow/"),
+    # The owner's profile is private (the default): nobody may follow them.
+    ("api/users/<str:username>/follow/", "post"): Call(lambda w: "/api/users/owner/follow/"),
+    ("api/users/<str:username>/follow/", "delete"): Call(lambda w: "/api/users/owner/follow/"),
+    ("api/me/following/", "get"): Call(lambda w: "/api/me/following/"),
+    ("api/me/feed/", "get"): Call(lambda w: "/api/me/feed/?include=friends"),
+    ("api/tracks/<id:pk>/rating/", "put"): Call(
+        lambda w: _track(w) + "rating/", lambda w: {"stars": 4}, _by_uploader
+    ),
+    ("api/tracks/<id:pk>/rating/", "delete"): Call(
+        lambda w: _track(w) + "rating/", owner=_by_uploader
+    ),
+    ("api/albums/<id:pk>/rating/", "put"): Call(
+        lambda w: f"/api/albums/{w.album.pk}/rating/", lambda w: {"stars": 4}
+    ),
+    ("api/albums/<id:pk>/rating/", "delete"): Call(lambda w: f"/api/albums/{w.album.pk}/rating/"),
     ("api/genres/", "get"): Call(lambda w: "/api/genres/"),
     ("api/tracks/<id:pk>/stream/", "post"): Call(
         lambda w: _track(w) + "stream/", lambda w: {}, _by_uploader
@@ -319,7 +386,9 @@ def _view_methods(callback) -> set[str]:
 def _client(role: str, world: World, call: Call) -> APIClient:
     users = {
         "listener": lambda: factories.UserFactory(username="listener"),
-        "other": lambda: factories.UserFactory(username="other"),
+        "other": lambda: (
+            call.other(world) if call.other else factories.UserFactory(username="other")
+        ),
         "owner": lambda: call.owner(world),
         "uploader": lambda: factories.UploaderFactory(username="another_uploader"),
         "moderator": lambda: factories.ModeratorFactory(username="moderator"),
@@ -354,6 +423,32 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/artists/<id:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/albums/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/albums/<id:pk>/", "get"): (200, 200, 200, 200, 200, 200, 200),
+    # Artist routes: other is another artist's manager, owner a manager of this artist.
+    ("api/albums/<id:pk>/", "patch"): (401, 404, 404, 200, 404, 200, 200),
+    ("api/artists/<id:pk>/", "patch"): (401, 404, 404, 200, 404, 200, 200),
+    ("api/artists/<id:pk>/managers/", "get"): (401, 404, 404, 200, 404, 200, 200),
+    ("api/artists/<id:pk>/managers/", "post"): (401, 404, 404, 201, 404, 201, 201),
+    ("api/artists/<id:pk>/managers/<str:username>/", "delete"): (
+        401,
+        404,
+        404,
+        409,
+        404,
+        204,
+        204,
+    ),
+    ("api/artists/<id:pk>/stats/", "get"): (401, 404, 404, 200, 404, 200, 200),
+    ("api/artists/<id:pk>/follow/", "post"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/artists/<id:pk>/follow/", "delete"): (401, 200, 200, 200, 200, 200, 200),
+    # Following oneself is a 400; a private profile is a 404 to everyone else.
+    ("api/users/<str:username>/follow/", "post"): (401, 404, 404, 400, 404, 404, 404),
+    ("api/users/<str:username>/follow/", "delete"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/following/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/me/feed/", "get"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<id:pk>/rating/", "put"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/tracks/<id:pk>/rating/", "delete"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/albums/<id:pk>/rating/", "put"): (401, 200, 200, 200, 200, 200, 200),
+    ("api/albums/<id:pk>/rating/", "delete"): (401, 200, 200, 200, 200, 200, 200),
     ("api/genres/", "get"): (200, 200, 200, 200, 200, 200, 200),
     ("api/tracks/<id:pk>/stream/", "post"): (401, 200, 200, 200, 200, 200, 200),
     ("api/tracks/<id:pk>/toggle_favorite/", "post"): (401, 200, 200, 200, 200, 200, 200),

@@ -1,0 +1,96 @@
+"""Rating tracks and albums: one rating per listener per item, counts kept incrementally.
+
+Other rooms (the Subsonic adapter among them) call `set_rating` and `clear_rating`."""
+
+from django.db import IntegrityError, models, transaction
+
+from core.api.errors import InvalidInput, NotFound
+from core.catalog.models import Album, Track
+from core.ratings.models import AlbumRating, TrackRating
+
+Item = Track | Album
+
+
+def _rating_model(item: Item) -> tuple[type[models.Model], str]:
+    if isinstance(item, Track):
+        return TrackRating, "track"
+    if isinstance(item, Album):
+        return AlbumRating, "album"
+    raise TypeError(f"Cannot rate a {type(item).__name__}")
+
+
+def _bump(item: Item, *, count: int, total: int) -> None:
+    type(item).objects.filter(pk=item.pk).update(
+        rating_count=models.F("rating_count") + count,
+        rating_total=models.F("rating_total") + total,
+    )
+
+
+@transaction.atomic
+def set_rating(*, user, item: Item, stars: int) -> int:
+    """Rate `item` (a Track or an Album) with 1 to 5 stars, replacing one's earlier rating;
+    returns the stars. Concurrent calls for one listener and item never fail: the rating row
+    is locked (or its insert settled by the unique constraint) before the item's counters
+    move by the difference."""
+    if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
+        raise InvalidInput("Give stars from 1 to 5.", field="stars")
+    model, name = _rating_model(item)
+    key = {"user": user, name: item}
+    for _ in range(2):
+        existing = model.objects.select_for_update().filter(**key).first()
+        if existing is not None:
+            if existing.stars != stars:
+                _bump(item, count=0, total=stars - existing.stars)
+                existing.stars = stars
+                existing.save(update_fields=["stars", "updated_at"])
+            return stars
+        try:
+            with transaction.atomic():
+                model.objects.create(**key, stars=stars)
+        except IntegrityError:
+            # A concurrent call inserted it first: lock that row and update it instead.
+            continue
+        _bump(item, count=1, total=stars)
+        return stars
+    raise AssertionError("a rating row exists after a refused insert")
+
+
+@transaction.atomic
+def clear_rating(*, user, item: Item) -> bool:
+    """Remove one's rating of `item`; returns whether there was one."""
+    model, name = _rating_model(item)
+    row = model.objects.select_for_update().filter(user=user, **{name: item}).first()
+    if row is None:
+        return False
+    row.delete()
+    _bump(item, count=-1, total=-row.stars)
+    return True
+
+
+def rateable_track(*, user, track_id: int) -> Track:
+    """A track the listener may rate: one they can see."""
+    track = Track.objects.visible_to(user).only("pk").filter(pk=track_id).first()
+    if track is None:
+        raise NotFound("Track not found.")
+    return track
+
+
+def rateable_album(*, album_id: int) -> Album:
+    album = Album.objects.only("pk").filter(pk=album_id).first()
+    if album is None:
+        raise NotFound("Album not found.")
+    return album
+
+
+def ratings_forget_deleted_account(sender, instance, **kwargs) -> None:
+    """Receiver of the account's `pre_delete`: its ratings leave the items' counters before
+    they cascade away, however the account is deleted. Two statements per kind of item."""
+    for model, item_model, name in ((TrackRating, Track, "track"), (AlbumRating, Album, "album")):
+        mine = model.objects.filter(user_id=instance.pk, **{name: models.OuterRef("pk")})
+        stars = models.Subquery(mine.values("stars")[:1])
+        item_model.objects.filter(
+            pk__in=model.objects.filter(user_id=instance.pk).values(name)
+        ).update(
+            rating_count=models.F("rating_count") - 1,
+            rating_total=models.F("rating_total") - stars,
+        )

@@ -1,0 +1,61 @@
+"""The embedded default (SQLite) runs the feed's fan-out statement, follows, ratings and the
+ordering by rating."""
+
+import json
+
+from tests.deploy.conftest import manage, production_env, run_python
+
+SCRIPT = """
+import json, django
+django.setup()
+from django.test import Client
+from rest_framework_simplejwt.tokens import AccessToken
+from core.artists.feed import feed_publish_track
+from core.artists.models import FeedEntry
+from core.ratings.services import set_rating
+from tests import factories
+
+fan, other = factories.UserFactory(), factories.UserFactory()
+artist = factories.ArtistFactory()
+client = Client(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(fan)}")
+follow = [client.post(f"/api/artists/{artist.pk}/follow/").json() for _ in range(2)]
+track = factories.TrackFactory(artist=artist)
+for _ in range(2):
+    feed_publish_track(track_id=track.pk)
+feed = client.get("/api/me/feed/").json()
+set_rating(user=fan, item=track, stars=5)
+set_rating(user=other, item=track, stars=2)
+rated = client.put(f"/api/tracks/{track.pk}/rating/", '{"stars": 4}',
+                   content_type="application/json").json()
+factories.TrackFactory(title="Unrated")
+ordered = Client().get("/api/tracks/", {"ordering": "-rating", "min_ratings": "2"}).json()
+print(json.dumps({
+    "follow": follow,
+    "entries": FeedEntry.objects.count(),
+    "feed": [item["kind"] for item in feed["results"]],
+    "rated": rated,
+    "ordered": [t["id"] for t in ordered["results"]],
+    "track": track.pk,
+}))
+"""
+
+
+def test_follows_the_feed_and_ratings_on_sqlite(tmp_path):
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'tonearm.sqlite3'}",
+        REDIS_URL="",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="false",
+    )
+    assert manage("migrate", "--no-input", env=env).returncode == 0
+
+    result = run_python(SCRIPT, env)
+
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["follow"] == [{"following": True, "follower_count": 1}] * 2
+    assert outcome["entries"] == 2  # the track and its album, once each
+    assert sorted(outcome["feed"]) == ["album", "track"]
+    assert outcome["rated"] == {"my_rating": 4, "rating_average": 3.0, "rating_count": 2}
+    assert outcome["ordered"] == [outcome["track"]]

@@ -1,0 +1,118 @@
+"""An artist's statistics: for its managers and staff only, and equal to a recomputation
+from the plays."""
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.artists.models import ArtistFollow
+from core.library.models import Play
+from tests import factories
+from tests.insights.conftest import listen
+
+TZ = "Asia/Kolkata"
+
+
+def _url(artist, query: str = "") -> str:
+    return f"/api/artists/{artist.pk}/stats/{query}"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("api_client", 401),
+        ("alice_client", 404),
+        ("other_manager_client", 404),
+        ("uploader_client", 404),
+        ("manager_client", 200),
+        ("moderator_client", 200),
+        ("staff_client", 200),
+    ],
+)
+def test_only_its_managers_and_staff_see_an_artists_statistics(
+    request, who, status, artist, manager, other_manager
+):
+    assert request.getfixturevalue(who).get(_url(artist)).status_code == status
+
+
+def _recomputed(artist, first_day, last_day, tz) -> dict:
+    """The figures, computed plainly from the counted plays."""
+    tz = ZoneInfo(tz)
+    plays = [
+        p
+        for p in Play.objects.filter(counted=True, track__artist=artist).select_related("track")
+        if first_day <= p.started_at.astimezone(tz).date() <= last_day
+    ]
+    per_day: dict = defaultdict(lambda: [0, set(), 0])
+    by_hour = [0] * 24
+    for play in plays:
+        local = play.started_at.astimezone(tz)
+        cell = per_day[local.date()]
+        cell[0] += 1
+        cell[1].add(play.user_id)
+        cell[2] += int(play.played_seconds * 1000 + 0.5)
+        by_hour[local.hour] += 1
+    per_track = Counter(p.track_id for p in plays)
+    return {
+        "listens": len(plays),
+        "listeners": len({p.user_id for p in plays}),
+        "minutes": round(sum(int(p.played_seconds * 1000 + 0.5) for p in plays) / 60000, 1),
+        "daily": {
+            day.isoformat(): (cell[0], len(cell[1]), round(cell[2] / 60000, 1))
+            for day, cell in per_day.items()
+        },
+        "by_hour": by_hour,
+        "top": sorted(per_track.items(), key=lambda kv: (-kv[1], kv[0])),
+    }
+
+
+def test_the_statistics_equal_a_recomputation_from_the_plays(manager_client, manager, artist):
+    manager.time_zone = TZ
+    manager.save()
+    tracks = [factories.TrackFactory(artist=artist, duration=d) for d in (200.0, 300.0, 61.0)]
+    elsewhere = factories.TrackFactory(duration=200.0)
+    listeners = [factories.UserFactory() for _ in range(4)]
+    now = datetime.now(UTC)
+    for n in range(40):
+        user, track = listeners[n % 4], tracks[n % 3]
+        at = now - timedelta(hours=5 * n + 1)
+        listen(user, track, at, seconds=track.duration * (0.5 + (n % 5) / 10))
+        listen(user, elsewhere, at)
+    listen(listeners[0], tracks[0], now - timedelta(hours=2), seconds=20)  # not counted
+    favorite = factories.FavoriteFactory(track=tracks[1])
+    ArtistFollow.objects.create(user=listeners[2], artist=artist)
+
+    stats = manager_client.get(_url(artist, "?period=7d")).json()
+
+    first, last = stats["period"]["from"], stats["period"]["to"]
+    expected = _recomputed(
+        artist, datetime.fromisoformat(first).date(), datetime.fromisoformat(last).date(), TZ
+    )
+    assert stats["time_zone"] == TZ
+    assert stats["totals"] == {
+        "listens": expected["listens"],
+        "listeners": expected["listeners"],
+        "minutes": expected["minutes"],
+    }
+    assert {
+        d["date"]: (d["listens"], d["listeners"], d["minutes"])
+        for d in stats["daily"]
+        if d["listens"]
+    } == expected["daily"]
+    assert stats["by_hour"] == expected["by_hour"]
+    assert [(t["track_id"], t["listens"]) for t in stats["top_tracks"]] == expected["top"]
+    today = datetime.now(ZoneInfo(TZ)).date().isoformat()
+    assert {d["date"]: d["count"] for d in stats["favorites"] if d["count"]} == {
+        favorite.created_at.astimezone(ZoneInfo(TZ)).date().isoformat(): 1
+    }
+    assert {d["date"]: d["count"] for d in stats["new_followers"] if d["count"]} == {today: 1}
+    assert len(stats["daily"]) == 7
+
+
+def test_a_custom_period_is_validated(manager_client, artist):
+    response = manager_client.get(_url(artist, "?period=custom&from=2026-02-01"))
+
+    assert response.status_code == 400
+    assert "to" in response.json()["fields"]
