@@ -6,6 +6,7 @@ import time
 import pytest
 
 from core.library.models import AlbumFavorite, ArtistFavorite, Favorite, Play
+from core.ratings.models import AlbumRating, TrackRating
 
 pytestmark = pytest.mark.django_db
 
@@ -120,11 +121,42 @@ def test_a_scrobble_in_the_future_is_refused(alice_sonic, library):
     assert body["status"] == "failed"
 
 
-def test_set_rating_says_ratings_are_not_available_yet(alice_sonic, library):
-    body = alice_sonic.json("setRating", id=str(library["tracks"]["help"].pk), rating=5)
+def test_set_rating_rates_a_song_and_zero_clears_it(alice, alice_sonic, library):
+    track = library["tracks"]["help"]
 
-    assert body["error"]["code"] == 0
-    assert "not available" in body["error"]["message"]
+    alice_sonic.ok("setRating", id=str(track.pk), rating=4)
+    rating = TrackRating.objects.get(user=alice, track=track)
+    track.refresh_from_db()
+    assert (rating.stars, track.rating_count, track.rating_total) == (4, 1, 4)
+
+    alice_sonic.ok("setRating", id=str(track.pk), rating=0)
+    track.refresh_from_db()
+    assert not TrackRating.objects.filter(user=alice).exists()
+    assert (track.rating_count, track.rating_total) == (0, 0)
+
+
+def test_rated_albums_are_the_highest_list_best_first(alice, alice_sonic, bob_sonic, library):
+    album = library["tracks"]["help"].album
+    alice_sonic.ok("setRating", id=f"al-{album.pk}", rating=5)
+
+    mine = alice_sonic.ok("getAlbumList2", type="highest")["albumList2"]["album"]
+    others = bob_sonic.ok("getAlbumList2", type="highest")["albumList2"]
+
+    assert [entry["id"] for entry in mine] == [f"al-{album.pk}"]
+    assert AlbumRating.objects.get(user=alice, album=album).stars == 5
+    assert others.get("album", []) == []
+
+
+def test_set_rating_refuses_artists_unknown_songs_and_stars_out_of_range(alice_sonic, library):
+    track = library["tracks"]["help"]
+
+    assert (
+        alice_sonic.json("setRating", id=f"ar-{track.artist_id}", rating=3)["error"]["code"] == 70
+    )
+    assert alice_sonic.json("setRating", id="999999", rating=3)["error"]["code"] == 70
+    assert alice_sonic.json("setRating", id=str(track.pk), rating=6)["status"] == "failed"
+    assert alice_sonic.json("setRating", id=str(track.pk))["error"]["code"] == 10
+    assert not TrackRating.objects.exists()
 
 
 def test_lyrics_and_similar_items_answer_empty(alice_sonic, library):
