@@ -100,7 +100,9 @@ try:
     _database = dj_database_url.parse(
         env_str("DATABASE_URL", _default_database_url),
         conn_max_age=_conn_max_age,
-        conn_health_checks=True,
+        # No SELECT 1 before each request: config/connections.py closes the connections the
+        # server ended by looking at their sockets instead.
+        conn_health_checks=False,
     )
 except ValueError:
     # Name the variable, never the value: the URL holds the password.
