@@ -64,12 +64,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.api.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, the session user, messages and CSRF for the admin and the site, not under
+    # /api/, which authenticates by token (config/browser.py).
+    "config.browser.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.api.middleware.DebugJsonNotFoundMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.browser.CsrfViewMiddleware",
+    "config.browser.AuthenticationMiddleware",
+    "config.browser.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -448,7 +450,7 @@ if TASKS_BACKEND == "rq":
         "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": PIPELINE_TOOL_TIMEOUT_SECONDS * 4}
     }
 
-# Benchmark server only (scripts/bench.sh): the floor endpoint under /bench/ and a per-request
+# Benchmark server only (scripts/bench.sh): the floor endpoints under /api/bench/ and a per-request
 # SQL query count in the X-Bench-Queries header. Never on in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 if BENCH_ENDPOINTS:
