@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import orjson
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
@@ -273,7 +274,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # orjson: the same compact UTF-8 JSON, rendered several times faster (docs/benchmarks.md);
+    # non-string keys become strings as the standard library's json made them.
+    "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
     # Every request counts against `anon` (per client address) or `user` (per account); views
     # with a `throttle_scope` (stream, presign) against that scope too. See core/api/throttles.py.
     "DEFAULT_THROTTLE_CLASSES": [
