@@ -200,7 +200,9 @@ def track_rows(queryset: models.QuerySet) -> models.QuerySet | None:
     if plans is None:
         return None
     columns = dict.fromkeys([*plans[1].columns, *plans[0].columns, "uploaded_by_id"])
-    return queryset.prefetch_related(None).values(*columns)
+    rows = queryset.prefetch_related(None).values(*columns)
+    rows.counted_as = queryset  # see CappedCountPaginator.count
+    return rows
 
 
 def track_row_payloads(rows: Iterable[Row], user) -> list[dict]:
