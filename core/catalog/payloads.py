@@ -18,7 +18,7 @@ The same tests hold the two paths to byte-for-byte the same JSON over generated 
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -38,9 +38,11 @@ Row = dict[str, Any]
 
 @dataclass
 class Context:
-    """What builders share for one page: the genres of its tracks, read in one query."""
+    """What builders share for one page: the genres of its tracks, read in one query, and
+    for pages of entries that nest a track (history), those tracks' payloads by id."""
 
     genres: dict[int, list[dict]]
+    tracks: dict[int, dict] = field(default_factory=dict)
 
 
 Step = Callable[[Row, Context], Any]
@@ -151,16 +153,16 @@ def make_plan(
     """A plan following `serializer`'s fields in order; None if a field has no way here."""
     columns: dict[str, None] = {"id": None}
     steps = []
-    for name, field in serializer.fields.items():
-        known = builder(name, field)
+    for name, serializer_field in serializer.fields.items():
+        known = builder(name, serializer_field)
         if known is None:
             column = None
             computed = serializers.BaseSerializer | serializers.SerializerMethodField
-            if not isinstance(field, computed):
-                column = _model_column(model, field.source)
+            if not isinstance(serializer_field, computed):
+                column = _model_column(model, serializer_field.source)
             if column is None:
                 return None
-            known = (column,), _column_step(column, field)
+            known = (column,), _column_step(column, serializer_field)
         field_columns, step = known
         columns.update(dict.fromkeys(field_columns))
         steps.append((name, step))

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from config.ints import parse_int
 from core.accounts.authentication import TokenOnlyJWTAuthentication
 from core.api.schema import error_responses
-from core.library import selectors, services, stream
+from core.library import payloads, selectors, services, stream
 from core.library.serializers import (
     FavoriteOutputSerializer,
     FavoriteStateOutputSerializer,
@@ -137,7 +137,11 @@ class HistoryView(generics.ListAPIView):
         responses={200: HistoryEntryOutputSerializer(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
+        rows = payloads.history_rows(self.get_queryset())
+        if rows is None:  # a serializer field the fast path does not know yet
+            return super().get(request, *args, **kwargs)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(payloads.history_payloads(page, request.user))
 
     @extend_schema(
         tags=TAGS,
