@@ -65,12 +65,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.api.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Sessions, the session user, messages and CSRF for the admin and the site, not under
-    # /api/, which authenticates by token (config/browser.py).
+    # Sessions, the session user and messages for the admin and the site, not under /api/,
+    # which authenticates by token (config/browser.py). CSRF stays Django's own (the deploy
+    # checks look for it by name); DRF's views are exempt from it.
     "config.browser.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.api.middleware.DebugJsonNotFoundMiddleware",
-    "config.browser.CsrfViewMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "config.browser.AuthenticationMiddleware",
     "config.browser.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
