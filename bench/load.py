@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lua for each endpoint: `tok` is a random listener's token, `own` the id of that listener's
 # playlist, `track` a random playable track id. Each returns method, path, body.
 ENDPOINTS: dict[str, str] = {
-    "floor": 'return "GET", "/bench/floor/", nil',
-    "floor_query": 'return "GET", "/bench/floor/query/", nil',
+    "floor": 'return "GET", "/api/bench/floor/", nil',
+    "floor_bare": 'return "GET", "/api/bench/floor/bare/", nil',
+    "floor_query": 'return "GET", "/api/bench/floor/query/", nil',
     "stream": 'return "POST", "/api/tracks/" .. track .. "/stream/", "{}"',
     "track_list": 'return "GET", "/api/tracks/", nil',
     "track_search": 'return "GET", "/api/tracks/?search=" .. search, nil',
@@ -109,7 +110,7 @@ class ServerSpec:
         return f"{self.kind}:{self.workers}x{self.threads}"
 
     def command(self, port: int) -> list[str]:
-        base = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
+        base = [sys.executable, "-m", "gunicorn", "bench.wsgi:application"]
         base += ["--bind", f"127.0.0.1:{port}", "--workers", str(self.workers)]
         if self.kind == "gthread":
             return [*base, "--worker-class", "gthread", "--threads", str(self.threads)]
@@ -222,8 +223,9 @@ def queries_per_request(base_url: str, script_kind: str, fixture: Fixture) -> tu
     for attempt in range(3):
         track = 1 + (fixture.tracks // 2) + attempt * 10
         method, path, body = {
-            "floor": ("GET", "/bench/floor/", None),
-            "floor_query": ("GET", "/bench/floor/query/", None),
+            "floor": ("GET", "/api/bench/floor/", None),
+            "floor_bare": ("GET", "/api/bench/floor/bare/", None),
+            "floor_query": ("GET", "/api/bench/floor/query/", None),
             "stream": ("POST", f"/api/tracks/{track}/stream/", b"{}"),
             "track_list": ("GET", "/api/tracks/", None),
             "track_search": ("GET", f"/api/tracks/?search={fixture.search}", None),
@@ -246,7 +248,7 @@ def queries_per_request(base_url: str, script_kind: str, fixture: Fixture) -> tu
         try:
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                 status = response.status
-                counts.append(int(response.headers["X-Bench-Queries"]))
+                counts.append(int(response.headers.get("X-Bench-Queries", 0)))  # none: bare
         except urllib.error.HTTPError as error:
             status = error.code
             counts.append(int(error.headers.get("X-Bench-Queries", -1)))

@@ -58,4 +58,5 @@ if settings.STORAGE_BACKEND == "local":
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 if settings.BENCH_ENDPOINTS:
-    urlpatterns += [path("bench/", include("bench.urls"))]
+    # First: the floor measures the stack, not a walk through the API's patterns.
+    urlpatterns.insert(0, path("api/bench/", include("bench.urls")))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_started
 from django.db.models.signals import post_migrate, pre_delete
 
 
@@ -7,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Tonearm"
 
     def ready(self) -> None:
+        from config.connections import drop_closed_connections
         from core.accounts.models import User
         from core.artists.feed import on_track_ready
         from core.artists.services import follows_forget_deleted_account
@@ -16,6 +18,8 @@ class CoreConfig(AppConfig):
         from core.reports.services import reports_resolve_hidden_tracks
         from core.roles import sync_role_groups
 
+        # Instead of CONN_HEALTH_CHECKS' round trip per request (config/connections.py).
+        request_started.connect(drop_closed_connections, dispatch_uid="drop_closed_connections")
         tracks_hidden.connect(reports_resolve_hidden_tracks, dispatch_uid="reports_on_hide")
         track_ready.connect(on_track_ready, dispatch_uid="artists_feed_on_ready")
 

@@ -48,6 +48,31 @@ MODERATOR_PERMISSIONS = [
 ROLE_CODENAMES = ("upload_track", "moderate_track")
 
 
+def _role_flag(codename: str) -> str:
+    return f"role_{codename}"
+
+
+def with_role_flags(users):
+    """Annotate each user's role permissions (ROLE_CODENAMES), directly or through a group,
+    so that they come with the user's row (the API reads the user of every request) rather
+    than in a query of their own."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Exists, OuterRef, Q
+
+    return users.annotate(
+        **{
+            _role_flag(codename): Exists(
+                Permission.objects.filter(
+                    Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")),
+                    content_type__app_label="core",
+                    codename=codename,
+                )
+            )
+            for codename in ROLE_CODENAMES
+        }
+    )
+
+
 def _role_codenames(user) -> frozenset[str]:
     """The role permissions `user` holds, directly or through a group.
 
@@ -55,6 +80,9 @@ def _role_codenames(user) -> frozenset[str]:
     like Django's own permission cache (the track list asks on every request).
     """
     cached = getattr(user, "_role_codenames", None)
+    if cached is None and hasattr(user, _role_flag(ROLE_CODENAMES[0])):  # with_role_flags
+        cached = frozenset(c for c in ROLE_CODENAMES if getattr(user, _role_flag(c)))
+        user._role_codenames = cached
     if cached is None:
         from django.contrib.auth.models import Permission
         from django.db.models import Q

@@ -6,6 +6,7 @@ from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.tokens import Token
 
 from core.accounts.tokens import token_version
+from core.roles import with_role_flags
 
 
 def revoked() -> AuthenticationFailed:
@@ -14,9 +15,26 @@ def revoked() -> AuthenticationFailed:
     )
 
 
+class _UsersWithRoles:
+    """What simplejwt's get_user reads the user through: the user model's rows with their
+    role permissions annotated (core.roles.with_role_flags), one query for both."""
+
+    def __init__(self, user_model):
+        self.DoesNotExist = user_model.DoesNotExist
+        self._model = user_model
+
+    @property
+    def objects(self):
+        return with_role_flags(self._model.objects.all())
+
+
 class JWTAuthentication(authentication.JWTAuthentication):
     """simplejwt's authentication, refusing tokens issued before the account's last password
     change or deactivation."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_model = _UsersWithRoles(self.user_model)
 
     def get_user(self, validated_token: Token):
         user = super().get_user(validated_token)

@@ -25,7 +25,10 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by().values("pk")[: self.count_cap].count()
+        # A `.values()` page of joined columns counts through the queryset it was made from
+        # (`counted_as`), which joins only what its filters need.
+        counted = getattr(self.object_list, "counted_as", self.object_list)
+        return counted.order_by().values("pk")[: self.count_cap].count()
 
 
 class CappedCountPageNumberPagination(PageNumberPagination):

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from core.api.pagination import CappedCountPageNumberPagination
 from core.api.schema import error_responses
 from core.artists.permissions import MayUpload
-from core.catalog import selectors, services
+from core.catalog import payloads, selectors, services
 from core.catalog.filters import AlbumFilter, ArtistFilter, GenreFilter, TrackFilter
 from core.catalog.serializers import (
     AlbumOutputSerializer,
@@ -59,8 +59,13 @@ class TrackListCreateView(generics.GenericAPIView):
         responses={200: track_payload_schema(many=True), **error_responses(400, 401)},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(track_payloads(page, request.user))
+        tracks = self.filter_queryset(self.get_queryset())
+        rows = payloads.track_rows(tracks)
+        if rows is None:  # a serializer field the fast path does not know yet
+            page = self.paginate_queryset(tracks)
+            return self.get_paginated_response(track_payloads(page, request.user))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(payloads.track_row_payloads(page, request.user))
 
     @extend_schema(
         operation_id="tracks_register",

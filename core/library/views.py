@@ -15,7 +15,7 @@ from config.ints import parse_int
 from core.accounts.authentication import TokenOnlyJWTAuthentication
 from core.api.schema import error_responses
 from core.catalog.serializers import AlbumOutputSerializer, ArtistOutputSerializer
-from core.library import favorites, previews, selectors, services, stream
+from core.library import favorites, payloads, previews, selectors, services, stream
 from core.library.serializers import (
     FavoriteOutputSerializer,
     FavoriteStateOutputSerializer,
@@ -159,7 +159,11 @@ class HistoryView(generics.ListAPIView):
         responses={200: HistoryEntryOutputSerializer(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
+        rows = payloads.history_rows(self.get_queryset())
+        if rows is None:  # a serializer field the fast path does not know yet
+            return super().get(request, *args, **kwargs)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(payloads.history_payloads(page, request.user))
 
     @extend_schema(
         tags=TAGS,

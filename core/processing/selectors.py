@@ -52,12 +52,18 @@ def stream_source(track: Track, quality: str = ORIGINAL) -> StreamSource:
 
 def artwork_urls(media: TrackMedia | None, *, expires_in: int) -> dict[str, str]:
     """Signed, expiring URLs of the track's cover thumbnails by pixel size ("64", "256", ...)."""
-    if media is None or not media.artwork:
+    return artwork_urls_of(media.artwork if media is not None else None, expires_in=expires_in)
+
+
+def artwork_urls_of(artwork: dict[str, str] | None, *, expires_in: int) -> dict[str, str]:
+    """`artwork_urls` from the media's `artwork` column itself ({size: key}), for reads that
+    load no model (core/catalog/payloads.py)."""
+    if not artwork:
         return {}
     storage = get_storage()
     return {
         size: storage.presign_download(key, expires_in=expires_in, content_type="image/jpeg").url
-        for size, key in sorted(media.artwork.items(), key=lambda item: int(item[0]))
+        for size, key in sorted(artwork.items(), key=lambda item: int(item[0]))
     }
 
 

@@ -21,13 +21,13 @@ def fifty_tracks(alice, uploader):
     return tracks
 
 
-# Per request: the authenticated user (1), their role permissions when not staff (1), then the
-# count, the page and the genres of the page (3).
+# Per request: the authenticated user with their role permissions (1), then the count, the page
+# and the genres of the page (3).
 @pytest.mark.parametrize("page_size", [1, 50])
 def test_track_list_for_a_listener(
     alice_client, fifty_tracks, django_assert_num_queries, page_size
 ):
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = alice_client.get(reverse("track-list"), {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
 
@@ -37,7 +37,7 @@ def test_track_list_for_an_uploader_with_own_tracks(
     uploader_client, fifty_tracks, django_assert_num_queries, page_size
 ):
     # A search adds one: the matching artists' and albums' ids, looked up together.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = uploader_client.get(
             reverse("track-list"), {"page_size": page_size, "search": "Track"}
         )
@@ -48,7 +48,7 @@ def test_track_list_for_an_uploader_with_own_tracks(
 def test_track_list_for_a_moderator(
     moderator_client, fifty_tracks, django_assert_num_queries, page_size
 ):
-    with django_assert_num_queries(4):  # staff: no permission lookups
+    with django_assert_num_queries(4):
         response = moderator_client.get(reverse("track-list"), {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
 

@@ -98,9 +98,9 @@ def test_history_costs_the_same_queries_whatever_the_page_size(
     for minutes in range(10):
         play_at(alice, minutes, track=factories.TrackFactory(genres=genres))
 
-    # user (token), its role permissions (who may see hidden tracks), history page,
+    # user (token) with its role permissions (who may see hidden tracks), history page,
     # their tracks, the tracks' genres
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = alice_client.get(HISTORY, {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
 

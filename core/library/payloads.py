@@ -1,0 +1,48 @@
+"""History pages without DRF's per-field machinery (as core/catalog/payloads.py does for track
+lists): the page's entries read with `.values()`, their tracks' public payloads in two more
+queries, each entry built following HistoryEntryOutputSerializer's own fields.
+tests/library/test_fast_history.py holds it to the serializer's JSON byte for byte."""
+
+from collections.abc import Iterable
+from functools import cache
+
+from django.db import models
+from rest_framework import serializers
+
+from core.catalog import payloads
+from core.catalog.models import Track
+from core.catalog.serializers import TrackOutputSerializer
+from core.library.models import Play
+from core.library.serializers import HistoryEntryOutputSerializer
+
+
+def _entry_builder(name: str, field: serializers.Field):
+    if name == "track" and type(field) is TrackOutputSerializer:
+        return ("track_id",), lambda row, context: context.tracks[row["track_id"]]
+    return None
+
+
+@cache
+def history_plan() -> payloads.Plan | None:
+    """None when the history serializer (or the track list one) has a field not built here."""
+    if payloads.track_plans() is None:
+        return None
+    return payloads.make_plan(HistoryEntryOutputSerializer(), Play, _entry_builder)
+
+
+def history_rows(plays: models.QuerySet) -> models.QuerySet | None:
+    """`plays` (selectors.play_history) read as the rows the plan needs; None if it cannot."""
+    plan = history_plan()
+    if plan is None:
+        return None
+    return plays.prefetch_related(None).values(*plan.columns)
+
+
+def history_payloads(rows: Iterable[dict], user) -> list[dict]:
+    rows = list(rows)
+    plan = history_plan()
+    assert plan is not None, "history_rows gave rows, so the plan exists"
+    tracks = Track.objects.for_listing().with_favorite_flag(user)
+    by_id = payloads.public_payloads_by_id(tracks, list({row["track_id"] for row in rows}))
+    context = payloads.Context(genres={}, tracks=by_id)
+    return [plan.build(row, context) for row in rows]
