@@ -28,7 +28,11 @@ from rest_framework import serializers
 
 from core.catalog.models import Track
 from core.catalog.querysets import variant_flag
-from core.catalog.serializers import TrackOutputSerializer, TrackOwnerOutputSerializer
+from core.catalog.serializers import (
+    TrackOutputSerializer,
+    TrackOwnerOutputSerializer,
+    rating_average,
+)
 from core.processing.models import VariantQuality
 from core.processing.selectors import ORIGINAL, artwork_urls_of
 from core.roles import can_moderate
@@ -78,6 +82,10 @@ def _artwork(row: Row, context: Context) -> dict | None:
     return urls or None
 
 
+def _rating_average(row: Row, context: Context) -> float | None:
+    return rating_average(count=row["rating_count"], total=row["rating_total"])
+
+
 def _loudness(row: Row, context: Context) -> dict | None:
     if row["media__loudness_lufs"] is None:
         return None
@@ -102,7 +110,8 @@ def _track_builder(name: str, field: serializers.Field) -> tuple[tuple[str, ...]
     if name == "album" and _fields_are(field, ["id", "title", "year"]):
         return _ref("album", ["id", "title", "year"], nullable=True)
     if name == "uploaded_by" and _fields_are(field, ["id", "username"]):
-        return _ref("uploaded_by", ["id", "username"], nullable=False)
+        # Null once the uploader deleted their account (the track stays in the catalog).
+        return _ref("uploaded_by", ["id", "username"], nullable=True)
     if (
         name == "genres"
         and isinstance(field, serializers.ListSerializer)
@@ -113,6 +122,10 @@ def _track_builder(name: str, field: serializers.Field) -> tuple[tuple[str, ...]
         return None
     if name == "is_favorite":
         return ("is_favorite",), lambda row, context: bool(row["is_favorite"])
+    if name == "my_rating":
+        return ("my_rating",), lambda row, context: row["my_rating"]
+    if name == "rating_average":
+        return ("rating_count", "rating_total"), _rating_average
     if name == "artwork":
         return ("media__artwork",), _artwork
     if name == "loudness":
@@ -151,7 +164,7 @@ def make_plan(
     builder: Callable[[str, serializers.Field], tuple[tuple[str, ...], Step] | None],
 ) -> Plan | None:
     """A plan following `serializer`'s fields in order; None if a field has no way here."""
-    columns: dict[str, None] = {"id": None}
+    columns: dict[str, None] = {model._meta.pk.attname: None}
     steps = []
     for name, serializer_field in serializer.fields.items():
         known = builder(name, serializer_field)

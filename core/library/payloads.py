@@ -12,13 +12,28 @@ from rest_framework import serializers
 from core.catalog import payloads
 from core.catalog.models import Track
 from core.catalog.serializers import TrackOutputSerializer
-from core.library.models import Play
+from core.library.models import HistoryEntry
 from core.library.serializers import HistoryEntryOutputSerializer
+
+
+def _track(row: dict, context: payloads.Context) -> dict | None:
+    # A listen heard elsewhere and not matched to the catalog has no track.
+    return None if row["track_id"] is None else context.tracks[row["track_id"]]
+
+
+def _external(row: dict, context: payloads.Context) -> dict | None:
+    if row["track_id"] is not None:
+        return None
+    return {"artist": row["artist"], "title": row["title"], "album": row["album"]}
 
 
 def _entry_builder(name: str, field: serializers.Field):
     if name == "track" and type(field) is TrackOutputSerializer:
-        return ("track_id",), lambda row, context: context.tracks[row["track_id"]]
+        return ("track_id",), _track
+    if name == "play_id" and type(field) is serializers.IntegerField:
+        return ("play_id",), lambda row, context: row["play_id"]
+    if name == "external" and isinstance(field, serializers.SerializerMethodField):
+        return ("track_id", "artist", "title", "album"), _external
     return None
 
 
@@ -27,11 +42,12 @@ def history_plan() -> payloads.Plan | None:
     """None when the history serializer (or the track list one) has a field not built here."""
     if payloads.track_plans() is None:
         return None
-    return payloads.make_plan(HistoryEntryOutputSerializer(), Play, _entry_builder)
+    return payloads.make_plan(HistoryEntryOutputSerializer(), HistoryEntry, _entry_builder)
 
 
 def history_rows(plays: models.QuerySet) -> models.QuerySet | None:
-    """`plays` (selectors.play_history) read as the rows the plan needs; None if it cannot."""
+    """`plays` (selectors.play_history: history entries) read as the rows the plan needs;
+    None if it cannot."""
     plan = history_plan()
     if plan is None:
         return None
@@ -43,6 +59,7 @@ def history_payloads(rows: Iterable[dict], user) -> list[dict]:
     plan = history_plan()
     assert plan is not None, "history_rows gave rows, so the plan exists"
     tracks = Track.objects.for_listing().with_favorite_flag(user)
-    by_id = payloads.public_payloads_by_id(tracks, list({row["track_id"] for row in rows}))
+    track_ids = list({row["track_id"] for row in rows} - {None})
+    by_id = payloads.public_payloads_by_id(tracks, track_ids)
     context = payloads.Context(genres={}, tracks=by_id)
     return [plan.build(row, context) for row in rows]

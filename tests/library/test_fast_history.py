@@ -1,7 +1,8 @@
 """History pages built from rows (core/library/payloads.py) are byte for byte what
-HistoryEntryOutputSerializer makes, over generated histories, on every page of the cursor."""
+HistoryEntryOutputSerializer makes, over generated histories of streams and of listens heard
+elsewhere (matched or not), on every page of the cursor."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.library import payloads
+from core.library.models import ExternalListen, ListenSource
 from core.processing.models import TrackMedia
 from tests import factories
 from tests.library.test_history import play_at
@@ -25,10 +27,28 @@ entries = st.lists(
             "counted": st.booleans(),
             # PostgreSQL text holds no NUL; the API refuses control characters anyway.
             "client": st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=10),
+            # A listen heard elsewhere: unmatched (no track), or matched to the catalog.
+            "external": st.sampled_from([None, "unmatched", "matched"]),
         }
     ),
     max_size=12,
 )
+
+
+def _external_listen(user, number: int, entry: dict, track) -> None:
+    ExternalListen.objects.create(
+        user=user,
+        source=ListenSource.LASTFM,
+        listened_at=datetime.now(UTC) - timedelta(minutes=entry["minutes"]),
+        artist="Elsewhere " + entry["client"],
+        title=f"Song {number}",
+        album="",
+        artist_key=f"elsewhere {entry['client']}".lower(),
+        title_key=f"song {number}",
+        track=track if entry["external"] == "matched" else None,
+        matched=entry["external"] == "matched",
+        counted=entry["counted"],
+    )
 
 
 def _pages(client, params: dict) -> list[bytes]:
@@ -63,7 +83,10 @@ def test_the_fast_history_is_the_serializers_json_byte_for_byte(
         factories.TrackVariantFactory(track=tracks[0], quality="low")
         if favorite:
             factories.FavoriteFactory(user=alice, track=tracks[0])
-        for entry in history:
+        for number, entry in enumerate(history):
+            if entry["external"]:
+                _external_listen(alice, number, entry, tracks[entry["track"]])
+                continue
             play_at(
                 alice,
                 entry["minutes"],
