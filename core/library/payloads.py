@@ -58,7 +58,7 @@ def history_payloads(rows: Iterable[dict], user) -> list[dict]:
     rows = list(rows)
     plan = history_plan()
     assert plan is not None, "history_rows gave rows, so the plan exists"
-    tracks = Track.objects.for_listing().with_favorite_flag(user)
+    tracks = Track.objects.for_listing().with_favorite_flag(user).with_my_rating(user)
     track_ids = list({row["track_id"] for row in rows} - {None})
     by_id = payloads.public_payloads_by_id(tracks, track_ids)
     context = payloads.Context(genres={}, tracks=by_id)

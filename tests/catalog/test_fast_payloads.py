@@ -143,13 +143,13 @@ def test_a_plain_column_added_to_the_serializer_appears_in_the_fast_payload():
 
 
 def test_a_computed_field_unknown_to_the_fast_path_turns_it_off():
-    class WithRating(TrackOwnerOutputSerializer):
-        my_rating = serializers.SerializerMethodField()
+    class WithMood(TrackOwnerOutputSerializer):
+        mood = serializers.SerializerMethodField()
 
         class Meta(TrackOwnerOutputSerializer.Meta):
-            fields = [*TrackOwnerOutputSerializer.Meta.fields, "my_rating"]
+            fields = [*TrackOwnerOutputSerializer.Meta.fields, "mood"]
 
-        def get_my_rating(self, track) -> int | None:
-            return None
+        def get_mood(self, track) -> str:
+            return "calm"
 
-    assert payloads.make_plan(WithRating(), Track, payloads._track_builder) is None
+    assert payloads.make_plan(WithMood(), Track, payloads._track_builder) is None
