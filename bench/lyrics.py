@@ -62,7 +62,7 @@ def _index_statement() -> str:
     import importlib
 
     # Migration modules start with a digit: import them by name.
-    migration = importlib.import_module("core.migrations.0017_track_previews_and_lyrics")
+    migration = importlib.import_module("core.migrations.0021_track_previews_and_lyrics")
     return migration.LYRICS_INDEX
 
 

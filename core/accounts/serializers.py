@@ -64,6 +64,16 @@ class RolesSerializer(serializers.Serializer):
 FAVORITE_GENRES_MAX = 20
 
 
+class CountedFirstListField(serializers.ListField):
+    """A list whose length is checked before its items: each item of a list of ids is a
+    query, so an overlong list is refused before any is looked up."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
 class FavoriteGenreSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -136,18 +146,14 @@ class MeUpdateInputSerializer(serializers.Serializer):
     stats_public = serializers.BooleanField(
         required=False, help_text="Whether anyone may read my listening statistics."
     )
-    favorite_genres = serializers.PrimaryKeyRelatedField(
-        queryset=Genre.objects.all(),
-        many=True,
+    favorite_genres = CountedFirstListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=Genre.objects.all()),
+        max_length=FAVORITE_GENRES_MAX,
         required=False,
+        error_messages={"max_length": f"At most {FAVORITE_GENRES_MAX} genres."},
         help_text=f"Ids of up to {FAVORITE_GENRES_MAX} genres I like; a new listener's "
         "recommendations start from their charts. An empty list clears them.",
     )
-
-    def validate_favorite_genres(self, value: list) -> list:
-        if len(value) > FAVORITE_GENRES_MAX:
-            raise serializers.ValidationError(f"At most {FAVORITE_GENRES_MAX} genres.")
-        return value
 
     def validate_time_zone(self, value: str) -> str:
         if value not in available_time_zones():

@@ -71,7 +71,7 @@ class ListenerQuarterHour(models.Model):
     class Meta:
         constraints = [
             # On PostgreSQL its index also carries artist_id, album_id, listens and ms
-            # (INCLUDE, migration 0017), so that a listener's period is read by an index-only
+            # (INCLUDE, migration 0022), so that a listener's period is read by an index-only
             # scan. Not declared here: SQLite, which cannot include columns, would then drop
             # the constraint altogether.
             models.UniqueConstraint(

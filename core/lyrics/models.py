@@ -25,7 +25,7 @@ class TrackLyrics(models.Model):
     )
     source = models.CharField(max_length=10, choices=LyricsSource.choices)
     language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag, e.g. en, pt-BR")
-    # PostgreSQL only: `plain` as words and positions, kept by a trigger (core migration 0017)
+    # PostgreSQL only: `plain` as words and positions, kept by a trigger (core migration 0021)
     # under a GIN index, so a phrase is checked against stored positions rather than by
     # re-reading every candidate's text. Always null on SQLite.
     document = SearchVectorField(null=True, editable=False)

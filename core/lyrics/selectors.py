@@ -21,7 +21,7 @@ def lyrics_get(*, user, track_id: int) -> TrackLyrics:
 
 def tracks_matching_lyrics(tracks: models.QuerySet, phrase: str) -> models.QuerySet:
     """`tracks` whose lyrics contain `phrase`: its words in order, in any case, by PostgreSQL's
-    full-text search on the stored `document` (GIN index, core migration 0017); a substring
+    full-text search on the stored `document` (GIN index, core migration 0021); a substring
     match on SQLite."""
     phrase = " ".join(phrase.split())[:MAX_QUERY_CHARS]
     if not phrase:

@@ -9,7 +9,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
-from core.library.models import ExternalListen, Favorite, HistoryEntry, Play
+from core.library.models import (
+    AlbumFavorite,
+    ArtistFavorite,
+    ExternalListen,
+    Favorite,
+    HistoryEntry,
+    Play,
+)
 from core.playlists.models import Playlist, PlaylistItem
 
 Writer = Callable[[object, IO[bytes]], None]
@@ -60,6 +67,7 @@ def write_profile(user, out: IO[bytes]) -> None:
         "stats_public": user.stats_public,
         "date_joined": _iso(user.date_joined),
         "has_avatar": bool(user.avatar),
+        "favorite_genres": sorted(user.favorite_genres.values_list("name", flat=True)),
     }
     out.write(json.dumps(profile, ensure_ascii=False, indent=2).encode())
 
@@ -100,6 +108,49 @@ def write_favorites(user, out: IO[bytes]) -> None:
         out,
         (
             {"favorited_at": _iso(f.created_at), "track": _track(f.track)}
+            for f in favorites.iterator()
+        ),
+    )
+
+
+@section("album_favorites.json")
+def write_album_favorites(user, out: IO[bytes]) -> None:
+    favorites = (
+        AlbumFavorite.objects.filter(user=user)
+        .select_related("album", "album__artist")
+        .order_by("created_at", "id")
+    )
+    _json_array(
+        out,
+        (
+            {
+                "favorited_at": _iso(f.created_at),
+                "album": {
+                    "id": f.album.pk,
+                    "title": f.album.title,
+                    "artist": f.album.artist.name,
+                    "year": f.album.year,
+                },
+            }
+            for f in favorites.iterator()
+        ),
+    )
+
+
+@section("artist_favorites.json")
+def write_artist_favorites(user, out: IO[bytes]) -> None:
+    favorites = (
+        ArtistFavorite.objects.filter(user=user)
+        .select_related("artist")
+        .order_by("created_at", "id")
+    )
+    _json_array(
+        out,
+        (
+            {
+                "favorited_at": _iso(f.created_at),
+                "artist": {"id": f.artist.pk, "name": f.artist.name},
+            }
             for f in favorites.iterator()
         ),
     )

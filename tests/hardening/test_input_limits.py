@@ -135,6 +135,21 @@ def test_overlong_lists_are_refused(uploader, uploader_client):
     assert "genres" in assert_json_error(genres, 400, "invalid")["fields"]
 
 
+def test_more_than_20_favorite_genres_are_refused_before_any_is_looked_up(
+    alice, alice_client, django_assert_max_num_queries
+):
+    ids = [factories.GenreFactory().pk for _ in range(21)]
+
+    with django_assert_max_num_queries(5):
+        response = alice_client.patch("/api/me/", {"favorite_genres": ids}, format="json")
+
+    [message] = assert_json_error(response, 400, "invalid")["fields"]["favorite_genres"]
+    assert "20" in message
+    assert not alice.favorite_genres.exists()
+    ok = alice_client.patch("/api/me/", {"favorite_genres": ids[:20]}, format="json")
+    assert ok.status_code == 200 and alice.favorite_genres.count() == 20
+
+
 # drf-spectacular writes no maxItems for a list of objects (`many=True`): the serializers'
 # own caps, checked here instead.
 LIST_CAPS_NOT_IN_SCHEMA = {

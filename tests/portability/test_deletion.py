@@ -5,13 +5,22 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from core.accounts.models import AppPassword
 from core.catalog.models import Track
 from core.insights.models import ListenerQuarterHour, ListenerTrack
-from core.library.models import ExternalListen, Favorite, Play
+from core.library.models import (
+    AlbumFavorite,
+    ArtistFavorite,
+    ExternalListen,
+    Favorite,
+    Play,
+    PlayQueue,
+)
 from core.playlists.models import Playlist, PlaylistShare
 from core.portability.deletion import DELETE, KEEP, READ_ONLY, USER_KEYS
 from core.portability.models import DataExport
 from core.portability.services import export_run
+from core.recommendations.models import DailyMix, ListenerCandidate, RadioSeed, RadioSession
 from media_pipeline.storage import ObjectNotFound, get_storage
 from tests import factories
 from tests.history_import import files
@@ -47,11 +56,19 @@ def test_each_user_key_deletes_or_keeps_rows_as_the_registry_says(key):
 
 @pytest.fixture
 def everything(alice, alice_client, queen, uploader):
-    """Alice has history (streamed and imported), favorites, a shared playlist, a report,
-    a token, an export and an uploaded track; bob has history too."""
+    """Alice has history (streamed and imported), favorites (tracks, albums, artists, genres),
+    a shared playlist, a report, a token, an app password, a play queue, recommendations, an
+    export and an uploaded track; bob has history too."""
     own_track = factories.TrackFactory(uploaded_by=alice, title="Mine")
     listen(alice, queen, utc(2026, 1, 2, 10, 0))
     factories.FavoriteFactory(user=alice, track=queen)
+    AlbumFavorite.objects.create(user=alice, album=queen.album)
+    ArtistFavorite.objects.create(user=alice, artist=queen.artist)
+    alice.favorite_genres.add(factories.GenreFactory())
+    PlayQueue.objects.create(user=alice, track_ids=[queen.pk], current_track_id=queen.pk)
+    ListenerCandidate.objects.create(user=alice, track=own_track, score=1.0, because=queen)
+    DailyMix.objects.create(user=alice, number=1, title="Daily Mix 1")
+    RadioSession.objects.create(user=alice, seed_kind=RadioSeed.TRACK, seed_id=queen.pk)
     playlist = factories.PlaylistFactory(owner=alice)
     factories.PlaylistItemFactory(playlist=playlist, track=queen, position=1000)
     factories.PlaylistShareFactory(playlist=playlist)
@@ -61,6 +78,7 @@ def everything(alice, alice_client, queen, uploader):
         filename="l.jsonl",
     )
     alice_client.post("/api/me/tokens/", {"name": "player"})
+    assert alice_client.post("/api/me/app-passwords/", {"name": "phone"}).status_code == 201
     export_id = alice_client.post("/api/me/export/").json()["id"]
     export = DataExport.objects.get(pk=export_id)
     export_run(export_id=export.pk, token=str(export.token))
@@ -82,12 +100,20 @@ def test_deleting_the_account_deletes_its_personal_data(
         (Play, "user"),
         (ExternalListen, "user"),
         (Favorite, "user"),
+        (AlbumFavorite, "user"),
+        (ArtistFavorite, "user"),
+        (PlayQueue, "user"),
+        (AppPassword, "user"),
+        (ListenerCandidate, "user"),
+        (DailyMix, "user"),
+        (RadioSession, "user"),
         (Playlist, "owner"),
         (ListenerQuarterHour, "user"),
         (ListenerTrack, "user"),
     ):
         assert not model.objects.filter(**{f"{key}_id": alice.pk}).exists(), model
     assert PlaylistShare.objects.count() == 0
+    assert not get_user_model().favorite_genres.through.objects.filter(user_id=alice.pk).exists()
     assert Play.objects.filter(user=bob).count() == 1
     queen.refresh_from_db()
     assert queen.listen_count == 1

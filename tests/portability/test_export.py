@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from core.library.models import ExternalListen
+from core.library.models import AlbumFavorite, ArtistFavorite, ExternalListen
 from core.portability.models import DataExport
 from core.portability.sections import SECTIONS
 from core.portability.services import export_run
@@ -42,6 +42,9 @@ def full_account(alice, alice_client, queen):
     listen(alice, queen, utc(2026, 1, 2, 10, 0))
     listen(alice, other, utc(2026, 1, 2, 11, 0), seconds=20)  # not counted
     factories.FavoriteFactory(user=alice, track=other)
+    AlbumFavorite.objects.create(user=alice, album=queen.album)
+    ArtistFavorite.objects.create(user=alice, artist=queen.artist)
+    alice.favorite_genres.add(factories.GenreFactory(name="Rock"))
     playlist = factories.PlaylistFactory(owner=alice, name="Road")
     for position, track in ((2000, queen), (1000, other)):
         factories.PlaylistItemFactory(playlist=playlist, track=track, position=position)
@@ -83,6 +86,19 @@ def test_the_zip_holds_profile_history_favorites_and_playlists_in_order(full_acc
     assert history[0]["track"] is None and history[0]["external"]["title"] == "Song"
     assert [f["track"]["title"] for f in favorites] == ["Other"]
     assert [t["track"]["title"] for t in playlists[0]["tracks"]] == ["Other", "Bohemian Rhapsody"]
+
+
+def test_the_zip_holds_favorite_albums_artists_and_genres(full_account, alice_client, queen):
+    archive = _download(_export(alice_client))
+
+    albums = json.loads(archive.read("album_favorites.json"))
+    artists = json.loads(archive.read("artist_favorites.json"))
+    assert [a["album"] for a in albums] == [
+        {"id": queen.album_id, "title": "A Night at the Opera", "artist": "Queen", "year": 2020}
+    ]
+    assert [a["artist"] for a in artists] == [{"id": queen.artist_id, "name": "Queen"}]
+    assert albums[0]["favorited_at"] and artists[0]["favorited_at"]
+    assert json.loads(archive.read("profile.json"))["favorite_genres"] == ["Rock"]
 
 
 def test_listens_jsonl_is_the_counted_listens_in_listenbrainz_format(full_account, alice_client):
