@@ -52,6 +52,15 @@ USER_KEYS: dict[str, str] = {
     "core.Upload.user": DELETE,
     "core.ImportedFile.imported_by": KEEP,
     "core.Track.uploaded_by": KEEP,
+    "core.ArtistManager.user": DELETE,
+    "core.ArtistManager.added_by": KEEP,
+    "core.ArtistFollow.user": DELETE,
+    "core.UserFollow.follower": DELETE,
+    "core.UserFollow.followed": DELETE,
+    "core.FeedEntry.user": DELETE,
+    "core.ArtistProfileChange.user": KEEP,
+    "core.TrackRating.user": DELETE,
+    "core.AlbumRating.user": DELETE,
 }
 
 

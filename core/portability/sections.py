@@ -7,8 +7,10 @@ tests/portability/test_export.py checks the zip holds every registered section.
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from typing import IO
 
+from core.artists.models import ArtistFollow, UserFollow
 from core.library.models import (
     AlbumFavorite,
     ArtistFavorite,
@@ -18,6 +20,7 @@ from core.library.models import (
     Play,
 )
 from core.playlists.models import Playlist, PlaylistItem
+from core.ratings.models import AlbumRating, TrackRating
 
 Writer = Callable[[object, IO[bytes]], None]
 SECTIONS: dict[str, Writer] = {}
@@ -152,6 +155,70 @@ def write_artist_favorites(user, out: IO[bytes]) -> None:
                 "artist": {"id": f.artist.pk, "name": f.artist.name},
             }
             for f in favorites.iterator()
+        ),
+    )
+
+
+@section("ratings.json")
+def write_ratings(user, out: IO[bytes]) -> None:
+    tracks = (
+        TrackRating.objects.filter(user=user)
+        .select_related("track", "track__artist", "track__album")
+        .order_by("updated_at", "id")
+    )
+    albums = (
+        AlbumRating.objects.filter(user=user)
+        .select_related("album", "album__artist")
+        .order_by("updated_at", "id")
+    )
+    _json_array(
+        out,
+        chain(
+            (
+                {"rated_at": _iso(r.updated_at), "stars": r.stars, "track": _track(r.track)}
+                for r in tracks.iterator()
+            ),
+            (
+                {
+                    "rated_at": _iso(r.updated_at),
+                    "stars": r.stars,
+                    "album": {
+                        "id": r.album.pk,
+                        "title": r.album.title,
+                        "artist": r.album.artist.name,
+                        "year": r.album.year,
+                    },
+                }
+                for r in albums.iterator()
+            ),
+        ),
+    )
+
+
+@section("follows.json")
+def write_follows(user, out: IO[bytes]) -> None:
+    artists = (
+        ArtistFollow.objects.filter(user=user).select_related("artist").order_by("created_at", "id")
+    )
+    people = (
+        UserFollow.objects.filter(follower=user)
+        .select_related("followed")
+        .order_by("created_at", "id")
+    )
+    _json_array(
+        out,
+        chain(
+            (
+                {
+                    "followed_at": _iso(f.created_at),
+                    "artist": {"id": f.artist.pk, "name": f.artist.name},
+                }
+                for f in artists.iterator()
+            ),
+            (
+                {"followed_at": _iso(f.created_at), "user": {"username": f.followed.username}}
+                for f in people.iterator()
+            ),
         ),
     )
 

@@ -8,10 +8,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from core.artists.models import ArtistFollow, UserFollow
 from core.library.models import AlbumFavorite, ArtistFavorite, ExternalListen
 from core.portability.models import DataExport
 from core.portability.sections import SECTIONS
 from core.portability.services import export_run
+from core.ratings.services import set_rating
 from tests import factories
 from tests.history_import import files
 from tests.history_import.conftest import imported
@@ -99,6 +101,31 @@ def test_the_zip_holds_favorite_albums_artists_and_genres(full_account, alice_cl
     assert [a["artist"] for a in artists] == [{"id": queen.artist_id, "name": "Queen"}]
     assert albums[0]["favorited_at"] and artists[0]["favorited_at"]
     assert json.loads(archive.read("profile.json"))["favorite_genres"] == ["Rock"]
+
+
+def test_the_zip_holds_ones_ratings_and_follows_and_nobody_elses(
+    full_account, alice_client, queen, bob
+):
+    set_rating(user=full_account, item=queen, stars=4)
+    set_rating(user=full_account, item=queen.album, stars=5)
+    set_rating(user=bob, item=queen, stars=1)
+    ArtistFollow.objects.create(user=full_account, artist=queen.artist)
+    UserFollow.objects.create(follower=full_account, followed=bob)
+    UserFollow.objects.create(follower=bob, followed=full_account)
+
+    archive = _download(_export(alice_client))
+
+    ratings = json.loads(archive.read("ratings.json"))
+    follows = json.loads(archive.read("follows.json"))
+    assert [
+        (r["stars"], r.get("track", {}).get("title"), r.get("album", {}).get("title"))
+        for r in ratings
+    ] == [(4, "Bohemian Rhapsody", None), (5, None, "A Night at the Opera")]
+    assert [f.get("artist", f.get("user")) for f in follows] == [
+        {"id": queen.artist_id, "name": "Queen"},
+        {"username": bob.username},
+    ]
+    assert all(r["rated_at"] for r in ratings) and all(f["followed_at"] for f in follows)
 
 
 def test_listens_jsonl_is_the_counted_listens_in_listenbrainz_format(full_account, alice_client):
