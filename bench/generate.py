@@ -205,8 +205,9 @@ def _fill(cursor, s: Scale, plays: str = "uniform") -> None:
         [s.genres],
     )
     cursor.execute(
-        "INSERT INTO core_artist (name, created_at) "
-        "SELECT (%s::text[])[1 + i %% %s] || ' ' || i, now() FROM generate_series(1, %s) AS i",
+        "INSERT INTO core_artist (name, bio, created_at) "
+        "SELECT (%s::text[])[1 + i %% %s] || ' ' || i, '', now() "
+        "FROM generate_series(1, %s) AS i",
         [words, WORDS, s.artists],
     )
     cursor.execute(

@@ -2,7 +2,7 @@
 
 Other rooms (the Subsonic adapter among them) call `set_rating` and `clear_rating`."""
 
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 
 from core.api.errors import InvalidInput, NotFound
 from core.catalog.models import Album, Track
@@ -26,40 +26,40 @@ def _bump(item: Item, *, count: int, total: int) -> None:
     )
 
 
+def _lock(item: Item) -> None:
+    """Lock the rated item's row: one listener's concurrent rate, re-rate and clear of one item
+    then run one after another, so the rating row and the item's counters move together."""
+    list(type(item).objects.select_for_update().filter(pk=item.pk).values_list("pk"))
+
+
 @transaction.atomic
 def set_rating(*, user, item: Item, stars: int) -> int:
     """Rate `item` (a Track or an Album) with 1 to 5 stars, replacing one's earlier rating;
-    returns the stars. Concurrent calls for one listener and item never fail: the rating row
-    is locked (or its insert settled by the unique constraint) before the item's counters
-    move by the difference."""
+    returns the stars. Concurrent calls for one item never fail: they wait on the item's row
+    lock, then each finds the rating as the previous one left it and moves the counters by the
+    difference (the unique constraint stays the last word)."""
     if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
         raise InvalidInput("Give stars from 1 to 5.", field="stars")
     model, name = _rating_model(item)
     key = {"user": user, name: item}
-    for _ in range(2):
-        existing = model.objects.select_for_update().filter(**key).first()
-        if existing is not None:
-            if existing.stars != stars:
-                _bump(item, count=0, total=stars - existing.stars)
-                existing.stars = stars
-                existing.save(update_fields=["stars", "updated_at"])
-            return stars
-        try:
-            with transaction.atomic():
-                model.objects.create(**key, stars=stars)
-        except IntegrityError:
-            # A concurrent call inserted it first: lock that row and update it instead.
-            continue
+    _lock(item)
+    existing = model.objects.filter(**key).first()
+    if existing is None:
+        model.objects.create(**key, stars=stars)
         _bump(item, count=1, total=stars)
-        return stars
-    raise AssertionError("a rating row exists after a refused insert")
+    elif existing.stars != stars:
+        _bump(item, count=0, total=stars - existing.stars)
+        existing.stars = stars
+        existing.save(update_fields=["stars", "updated_at"])
+    return stars
 
 
 @transaction.atomic
 def clear_rating(*, user, item: Item) -> bool:
     """Remove one's rating of `item`; returns whether there was one."""
     model, name = _rating_model(item)
-    row = model.objects.select_for_update().filter(user=user, **{name: item}).first()
+    _lock(item)
+    row = model.objects.filter(user=user, **{name: item}).first()
     if row is None:
         return False
     row.delete()
