@@ -155,7 +155,12 @@ TYPES: dict[str, Type] = {
     ),
     "Lyrics": _t({"artist": STR, "title": STR}, text=STR),
     "LyricsList": _t(children={"structuredLyrics": "StructuredLyrics"}),
-    "StructuredLyrics": _t({"lang": STR, "synced": BOOL}, "lang synced"),
+    "StructuredLyrics": _t(
+        {"lang": STR, "synced": BOOL, "displayArtist": STR, "displayTitle": STR, "offset": INT},
+        "lang synced",
+        {"line": "Line"},
+    ),
+    "Line": _t({"start": INT}, text=STR),
     "ArtistInfo": _t(),
 }
 

@@ -6,6 +6,7 @@ import time
 import pytest
 
 from core.library.models import AlbumFavorite, ArtistFavorite, Favorite, Play
+from core.lyrics.models import LyricsSource, TrackLyrics
 from core.ratings.models import AlbumRating, TrackRating
 
 pytestmark = pytest.mark.django_db
@@ -159,10 +160,54 @@ def test_set_rating_refuses_artists_unknown_songs_and_stars_out_of_range(alice_s
     assert not TrackRating.objects.exists()
 
 
-def test_lyrics_and_similar_items_answer_empty(alice_sonic, library):
+def test_similar_items_answer_empty(alice_sonic, library):
     pk = str(library["tracks"]["help"].pk)
 
-    assert alice_sonic.ok("getLyrics", artist="x", title="y")["lyrics"] == {}
-    assert alice_sonic.ok("getLyricsBySongId", id=pk)["lyricsList"] == {"structuredLyrics": []}
     assert alice_sonic.ok("getSimilarSongs2", id=pk)["similarSongs2"] == {}
     assert alice_sonic.ok("getArtistInfo2", id="ar-1")["artistInfo2"] == {}
+
+
+def test_lyrics_come_from_the_lyrics_room_timed_or_plain(alice_sonic, library):
+    timed, plain = library["tracks"]["help"], library["tracks"]["money"]
+    TrackLyrics.objects.create(
+        track=timed,
+        plain="Help\nI need somebody",
+        synced=[{"time_ms": 1000, "text": "Help"}, {"time_ms": 2500, "text": "I need somebody"}],
+        source=LyricsSource.EDITED,
+        language="en",
+    )
+
+    by_id = alice_sonic.ok("getLyricsBySongId", id=str(timed.pk))["lyricsList"]
+    classic = alice_sonic.ok("getLyrics", artist=timed.artist.name, title=timed.title)["lyrics"]
+
+    [structured] = by_id["structuredLyrics"]
+    assert (structured["lang"], structured["synced"], structured["displayTitle"]) == (
+        "en",
+        True,
+        timed.title,
+    )
+    assert structured["line"] == [
+        {"start": 1000, "value": "Help"},
+        {"start": 2500, "value": "I need somebody"},
+    ]
+    assert classic == {
+        "artist": timed.artist.name,
+        "title": timed.title,
+        "value": "Help\nI need somebody",
+    }
+    assert alice_sonic.ok("getLyrics", artist="x", title="y")["lyrics"] == {}
+    # A song without lyrics: an empty list, as the extension says.
+    assert alice_sonic.ok("getLyricsBySongId", id=str(plain.pk))["lyricsList"] == {
+        "structuredLyrics": []
+    }
+
+
+def test_lyrics_of_a_hidden_song_are_not_told(alice_sonic, library):
+    track = library["tracks"]["help"]
+    TrackLyrics.objects.create(track=track, plain="Secret", source=LyricsSource.EDITED)
+    type(track).objects.filter(pk=track.pk).update(is_hidden=True)
+
+    assert alice_sonic.ok("getLyricsBySongId", id=str(track.pk))["lyricsList"] == {
+        "structuredLyrics": []
+    }
+    assert alice_sonic.ok("getLyrics", artist=track.artist.name, title=track.title)["lyrics"] == {}
