@@ -161,7 +161,7 @@ TYPES: dict[str, Type] = {
         {"line": "Line"},
     ),
     "Line": _t({"start": INT}, text=STR),
-    "ArtistInfo": _t(),
+    "ArtistInfo": _t(children={"similarArtist": "Artist"}),
 }
 
 

@@ -8,6 +8,7 @@ import pytest
 from core.library.models import AlbumFavorite, ArtistFavorite, Favorite, Play
 from core.lyrics.models import LyricsSource, TrackLyrics
 from core.ratings.models import AlbumRating, TrackRating
+from core.recommendations.models import ArtistNeighbour, TrackNeighbour
 
 pytestmark = pytest.mark.django_db
 
@@ -160,11 +161,33 @@ def test_set_rating_refuses_artists_unknown_songs_and_stars_out_of_range(alice_s
     assert not TrackRating.objects.exists()
 
 
-def test_similar_items_answer_empty(alice_sonic, library):
-    pk = str(library["tracks"]["help"].pk)
+def test_similar_songs_come_from_the_model_then_the_artist_never_hidden(alice_sonic, library):
+    tracks = library["tracks"]
+    TrackNeighbour.objects.create(
+        track=tracks["help"], neighbour=tracks["dancing_queen"], score=0.9
+    )
+    TrackNeighbour.objects.create(track=tracks["help"], neighbour=tracks["hidden"], score=0.8)
 
-    assert alice_sonic.ok("getSimilarSongs2", id=pk)["similarSongs2"] == {}
-    assert alice_sonic.ok("getArtistInfo2", id="ar-1")["artistInfo2"] == {}
+    songs = alice_sonic.ok("getSimilarSongs2", id=str(tracks["help"].pk), count=3)["similarSongs2"][
+        "song"
+    ]
+
+    titles = [song["title"] for song in songs]
+    assert titles[0] == "Dancing Queen"  # listened to by the same people
+    assert set(titles[1:]) <= {"Something", "Come Together"}  # then the same artist's
+    assert "Hidden Track" not in titles and len(titles) == 3
+
+
+def test_artist_info_lists_artists_listened_to_by_the_same_people(alice_sonic, library):
+    beatles, abba = library["artists"]["beatles"], library["artists"]["abba"]
+    ArtistNeighbour.objects.create(artist=beatles, neighbour=abba, score=0.7)
+
+    info = alice_sonic.ok("getArtistInfo2", id=f"ar-{beatles.pk}")["artistInfo2"]
+    songs = alice_sonic.ok("getSimilarSongs", id=f"ar-{beatles.pk}")["similarSongs"]["song"]
+
+    assert [artist["name"] for artist in info["similarArtist"]] == [abba.name]
+    assert {song["artist"] for song in songs} == {abba.name}
+    assert alice_sonic.json("getArtistInfo2", id="ar-999999")["error"]["code"] == 70
 
 
 def test_lyrics_come_from_the_lyrics_room_timed_or_plain(alice_sonic, library):
