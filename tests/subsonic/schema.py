@@ -92,7 +92,7 @@ TYPES: dict[str, Type] = {
             "lyricsList": "LyricsList",
             "similarSongs2": "Songs",
             "similarSongs": "Songs",
-            "artistInfo2": "ArtistInfo",
+            "artistInfo2": "ArtistInfo2",
             "artistInfo": "ArtistInfo",
         },
     ),
@@ -162,6 +162,7 @@ TYPES: dict[str, Type] = {
     ),
     "Line": _t({"start": INT}, text=STR),
     "ArtistInfo": _t(children={"similarArtist": "Artist"}),
+    "ArtistInfo2": _t(children={"similarArtist": "ArtistID3"}),
 }
 
 

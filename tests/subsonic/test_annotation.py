@@ -185,7 +185,10 @@ def test_artist_info_lists_artists_listened_to_by_the_same_people(alice_sonic, l
     info = alice_sonic.ok("getArtistInfo2", id=f"ar-{beatles.pk}")["artistInfo2"]
     songs = alice_sonic.ok("getSimilarSongs", id=f"ar-{beatles.pk}")["similarSongs"]["song"]
 
+    folder_form = alice_sonic.ok("getArtistInfo", id=f"ar-{beatles.pk}")["artistInfo"]
+
     assert [artist["name"] for artist in info["similarArtist"]] == [abba.name]
+    assert [artist["name"] for artist in folder_form["similarArtist"]] == [abba.name]
     assert {song["artist"] for song in songs} == {abba.name}
     assert alice_sonic.json("getArtistInfo2", id="ar-999999")["error"]["code"] == 70
 

@@ -60,7 +60,7 @@ def get_similar_songs(call: Call) -> dict:
     return {"similarSongs": {"song": _similar_songs(call)}}
 
 
-def _artist_info(call: Call) -> dict:
+def _artist_info(call: Call, render) -> dict:
     pk = ids.parse_kind(call.params.require("id"), "artist")
     count = call.params.get_int("count", 20, maximum=SIMILAR_MAX)
     artist = queries.artists(call.user).filter(pk=pk).first()
@@ -68,14 +68,14 @@ def _artist_info(call: Call) -> dict:
         raise SubsonicError(SubsonicError.NOT_FOUND, "Artist not found.")
     similar = [p.artist.pk for p in recommendations.similar_artists(artist=artist, limit=count)]
     by_id = queries.artists(call.user).in_bulk(similar)
-    return {"similarArtist": [payloads.artist(by_id[pk]) for pk in similar if pk in by_id]}
+    return {"similarArtist": [render(by_id[pk]) for pk in similar if pk in by_id]}
 
 
 @method("getArtistInfo2")
 def get_artist_info2(call: Call) -> dict:
-    return {"artistInfo2": _artist_info(call)}
+    return {"artistInfo2": _artist_info(call, payloads.artist)}
 
 
 @method("getArtistInfo")
 def get_artist_info(call: Call) -> dict:
-    return {"artistInfo": _artist_info(call)}
+    return {"artistInfo": _artist_info(call, payloads.artist_dir)}
