@@ -1,5 +1,7 @@
 """Ratings API: one's stars for a track or an album."""
 
+from collections.abc import Callable
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -40,10 +42,10 @@ def _state(item: Track | Album, mine: int | None) -> Response:
 
 
 class _RatingView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    """PUT and DELETE of one's rating; each subclass says which item `pk` names (`item`)."""
 
-    def item(self, request: Request, pk: int) -> Track | Album:
-        raise NotImplementedError
+    permission_classes = [permissions.IsAuthenticated]
+    item: Callable[[Request, int], Track | Album]
 
     def put(self, request: Request, pk: int) -> Response:
         data = RatingInputSerializer(data=request.data)
