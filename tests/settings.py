@@ -37,3 +37,8 @@ REST_FRAMEWORK = {
         scope: "100000/min" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     },
 }
+
+# Static files from the apps' folders, whatever a checkout's STATIC_ROOT holds: a `staticfiles/`
+# left by scripts/run.sh (collected before a static file was added) must not hide new files.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
