@@ -17,7 +17,7 @@ def search_lookup(term: str) -> str:
     return "icontains" if len(term) >= SEARCH_SUBSTRING_MIN else "istartswith"
 
 
-def _matching_ids(db: str, *querysets: models.QuerySet) -> tuple[list[int] | None, ...]:
+def matching_ids(db: str, *querysets: models.QuerySet) -> tuple[list[int] | None, ...]:
     """The ids each queryset matches, in one round trip; None for one that matches more than
     SEARCH_INLINE_IDS."""
     parts, params = [], []
@@ -46,7 +46,7 @@ class _EqualsAnyOf(models.Func):
         super().__init__(models.F(column), array)
 
 
-def _id_in(column: str, ids: list[int] | None, queryset: models.QuerySet) -> models.Q:
+def id_in(column: str, ids: list[int] | None, queryset: models.QuerySet) -> models.Q:
     """`column = ANY(the ids)` when they are known, else `column IN (subquery)`: either way
     PostgreSQL tests a row against a hash of the ids (docs/benchmarks.md)."""
     if ids is None:
@@ -141,13 +141,13 @@ class TrackQuerySet(models.QuerySet):
         artists = Artist.objects.filter(**{f"name__{lookup}": term}).values("pk")
         albums = Album.objects.filter(**{f"title__{lookup}": term}).values("pk")
         if connections[self.db].vendor == "postgresql":
-            artist_ids, album_ids = _matching_ids(self.db, artists, albums)
+            artist_ids, album_ids = matching_ids(self.db, artists, albums)
         else:
             artist_ids = album_ids = None
         return self.filter(
             models.Q(**{f"title__{lookup}": term})
-            | _id_in("artist_id", artist_ids, artists)
-            | _id_in("album_id", album_ids, albums)
+            | id_in("artist_id", artist_ids, artists)
+            | id_in("album_id", album_ids, albums)
         )
 
     def with_my_rating(self, user) -> "TrackQuerySet":

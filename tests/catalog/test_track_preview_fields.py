@@ -4,6 +4,8 @@ the track; a new start has the preview cut again."""
 import pytest
 
 from tests import factories
+from tests.artists.conftest import make_manager
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +34,17 @@ def test_the_uploader_and_moderators_set_the_preview_fields(request, own, who):
     assert (response.json()["preview_allowed"], response.json()["preview_start"]) == (False, 42.5)
     own.refresh_from_db()
     assert (own.preview_allowed, own.preview_start) == (False, 42.5)
+
+
+def test_the_artists_managers_set_the_preview_fields_of_its_tracks(own):
+    manager = client_for(make_manager(own.artist))
+    other_artists_manager = client_for(make_manager(factories.ArtistFactory()))
+
+    assert other_artists_manager.patch(detail(own), {"preview_allowed": False}).status_code == 403
+    response = manager.patch(detail(own), {"preview_allowed": False, "preview_start": 12})
+    assert response.status_code == 200, response.json()
+    own.refresh_from_db()
+    assert (own.preview_allowed, own.preview_start) == (False, 12)
 
 
 def test_another_listener_may_not_and_anonymous_must_sign_in(bob_client, api_client, own):

@@ -1,11 +1,13 @@
-"""/api/tracks/{id}/lyrics/: anyone who sees the track reads its lyrics; its uploader and
-moderators set them (plain or LRC, checked line by line) and clear them."""
+"""/api/tracks/{id}/lyrics/: anyone who sees the track reads its lyrics; its uploader, its
+artist's managers and moderators set them (plain or LRC, checked line by line) and clear them."""
 
 import pytest
 
 from core.lyrics.models import LyricsSource, TrackLyrics
 from core.lyrics.services import lyrics_from_tags
 from tests import factories
+from tests.artists.conftest import make_manager
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +72,18 @@ def test_moderators_edit_and_clear_lyrics_of_any_track(moderator_client, own):
     assert moderator_client.put(url(own), {"plain": "Fixed"}).status_code == 200
     assert moderator_client.delete(url(own)).status_code == 204
     assert moderator_client.get(url(own)).status_code == 404
+
+
+def test_the_artists_managers_edit_and_clear_its_tracks_lyrics(own):
+    manager = client_for(make_manager(own.artist))
+    other_artists_manager = client_for(make_manager(factories.ArtistFactory()))
+
+    assert other_artists_manager.put(url(own), {"plain": "Theirs"}).status_code == 403
+    response = manager.put(url(own), {"lrc": LRC, "language": "en"})
+    assert response.status_code == 200, response.json()
+    assert response.json()["source"] == "edited"
+    assert manager.delete(url(own)).status_code == 204
+    assert not TrackLyrics.objects.filter(track=own).exists()
 
 
 def test_another_listener_may_not_edit_or_clear(bob_client, uploader_client, own):

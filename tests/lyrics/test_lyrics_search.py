@@ -3,7 +3,9 @@ phrase search with an index; a substring match on SQLite)."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from core.catalog import querysets
 from core.catalog.models import Track, TrackStatus
 from core.lyrics.models import LyricsSource, TrackLyrics
 from core.lyrics.selectors import tracks_matching_lyrics
@@ -48,6 +50,50 @@ def test_hidden_tracks_are_not_found_by_listeners(api_client, moderator_client, 
     }
 
 
+def test_several_matches_come_newest_first_with_their_count(api_client, songs):
+    newer = factories.TrackFactory()
+    TrackLyrics.objects.create(
+        track=newer, plain="the morning light again", source=LyricsSource.EDITED
+    )
+
+    response = api_client.get("/api/tracks/", {"lyrics": "the morning"})
+
+    assert [track["id"] for track in response.json()["results"]] == [
+        newer.pk,
+        songs["city"].pk,
+        songs["river"].pk,
+    ]
+    assert response.json()["count"] == 3
+
+
+@pytest.mark.parametrize("inline_ids", [0, 1, 1000], ids=["subquery", "one", "many"])
+def test_the_same_tracks_in_the_same_order_however_many_match(
+    api_client, songs, monkeypatch, inline_ids
+):
+    """The matching ids are given to the list as constants up to a limit, and looked up by
+    the list's own statements beyond it: the page is the same either way."""
+    monkeypatch.setattr(querysets, "SEARCH_INLINE_IDS", inline_ids)
+
+    response = api_client.get("/api/tracks/", {"lyrics": "the morning", "page_size": 1})
+
+    assert [track["id"] for track in response.json()["results"]] == [songs["city"].pk]
+    assert response.json()["count"] == 2
+
+
+@pytest.mark.parametrize("page_size", [1, 50])
+def test_a_phrase_is_searched_once_per_request(api_client, songs, page_size):
+    """One statement reads the matching ids; the count, the page and the genres then look up
+    those ids instead of searching the lyrics again (a search of 10^6 tracks costs more than
+    the rest of the request)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get("/api/tracks/", {"lyrics": "the morning", "page_size": page_size})
+
+    assert response.json()["count"] == 2
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len(statements) == 4  # the ids, the count, the page, the page's genres
+    assert sum("core_tracklyrics" in sql for sql in statements) == 1
+
+
 @pytest.fixture
 def catalog_with_lyrics(songs):
     """Enough lyrics, all different, that reading every row costs more than the index, and
@@ -74,7 +120,12 @@ def catalog_with_lyrics(songs):
 
 
 def test_the_phrase_search_uses_the_full_text_index(catalog_with_lyrics):
-    plan = tracks_matching_lyrics(Track.objects.all(), "the river").explain()
+    with CaptureQueriesContext(connection) as queries:
+        tracks_matching_lyrics(Track.objects.all(), "the river")
+    (search,) = [query["sql"] for query in queries.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {search}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "core_tracklyrics_document_idx" in plan
 
