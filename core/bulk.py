@@ -113,3 +113,29 @@ def add_by_id(model: type[models.Model], names: Sequence[str], amounts: dict[int
                 f"UPDATE {table} SET {', '.join(sets)} WHERE {pk} IN ({marks})",  # noqa: S608 (names from the models; values bound)
                 [*params, *(item[0] for item in chunk)],
             )
+
+
+def values_where_in(
+    model: type[models.Model], names: Sequence[str], field: str, ids, **equal
+) -> list[tuple]:
+    """The values of the fields `names` of `model`'s rows whose `field` is one of `ids` (and
+    whose other fields equal `equal`). On PostgreSQL the ids go as one array (`= ANY(%s)`),
+    not as a placeholder each."""
+    ids = list(ids)
+    if not ids:
+        return []
+    if connection.vendor != "postgresql":
+        query = model._default_manager.filter(**{f"{field}__in": ids}, **equal)
+        return list(query.values_list(*names))
+    columns = ", ".join(_quote(f.column) for f in _columns(model, names))
+    where = [f"{_quote(_columns(model, [field])[0].column)} = ANY(%s)"]
+    params: list = [ids]
+    for name, value in equal.items():
+        where.append(f"{_quote(_columns(model, [name])[0].column)} = %s")
+        params.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {_quote(model._meta.db_table)} WHERE {' AND '.join(where)}",  # noqa: S608 (names from the models; values bound)
+            params,
+        )
+        return cursor.fetchall()

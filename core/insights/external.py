@@ -167,17 +167,19 @@ def _add_listens(
         tracks.setdefault((listen.user_id, track_id), _Sum()).add(ms, at)
     # Pairs of (listener, track) seen before: a new pair is one more listener of the track.
     # Read by the unique index (user, track); the caller holds the listener's lock.
-    known = set(
-        ListenerTrack.objects.filter(
-            user_id__in={user_id for user_id, _ in tracks},
-            track_id__in={track_id for _, track_id in tracks},
-        ).values_list("user_id", "track_id")
-    )
+    track_ids = {track_id for _, track_id in tracks}
+    known = {
+        pair
+        for user_id in {user_id for user_id, _ in tracks}
+        for pair in bulk.values_where_in(
+            ListenerTrack, ("user", "track"), "track", track_ids, user=user_id
+        )
+    }
     labels = {
         pk: (artist_id, album_id)
-        for pk, artist_id, album_id in ListenedTrack.objects.filter(
-            pk__in={track_id for _, track_id in tracks}
-        ).values_list("pk", "artist_id", "album_id")
+        for pk, artist_id, album_id in bulk.values_where_in(
+            ListenedTrack, ("track_id", "artist_id", "album_id"), "track_id", track_ids
+        )
     }
     _upsert(
         ListenerQuarterHour,
