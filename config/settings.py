@@ -247,6 +247,11 @@ PLAY_PROGRESS_TOLERANCE_SECONDS = env_int("PLAY_PROGRESS_TOLERANCE_SECONDS", 5, 
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024**2, minimum=1)
 IMPORT_BATCH_ROWS = env_int("IMPORT_BATCH_ROWS", 5000, minimum=1)
 IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 300, minimum=10)
+# ListenBrainz's API (/1/): requests per window for a valid token and per address without one,
+# ListenBrainz's own defaults (core/history_import/ratelimit.py).
+LISTENBRAINZ_RATELIMIT_PER_TOKEN = env_int("LISTENBRAINZ_RATELIMIT_PER_TOKEN", 50, minimum=1)
+LISTENBRAINZ_RATELIMIT_PER_IP = env_int("LISTENBRAINZ_RATELIMIT_PER_IP", 30, minimum=1)
+LISTENBRAINZ_RATELIMIT_WINDOW = env_int("LISTENBRAINZ_RATELIMIT_WINDOW", 10, minimum=1)
 EXPORT_URL_EXPIRY_SECONDS = env_int("EXPORT_URL_EXPIRY_SECONDS", 600, minimum=1)
 
 # Listening insights: the time zone of listeners who have not chosen one, and how long a

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 
+from core import bulk
 from core.api.errors import Forbidden, InvalidInput, NotFound
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.signals import tracks_hidden
@@ -288,15 +289,8 @@ def track_delete(*, user, track_id: int) -> None:
 
 def track_listen_counts_add(deltas: dict[int, int]) -> None:
     """Add to tracks' all-time `listen_count`: `deltas` maps track ids to counted listens to
-    add (or take away); deleted tracks are left alone. One query per 500 tracks."""
-    items = [(pk, delta) for pk, delta in deltas.items() if delta]
-    for start in range(0, len(items), 500):
-        chunk = dict(items[start : start + 500])
-        change = models.Case(
-            *(models.When(pk=pk, then=models.Value(delta)) for pk, delta in chunk.items()),
-            output_field=models.IntegerField(),
-        )
-        Track.objects.filter(pk__in=chunk).update(listen_count=models.F("listen_count") + change)
+    add (or take away); deleted tracks are left alone. Set-based (core.bulk)."""
+    bulk.add_by_id(Track, ("listen_count",), {pk: (delta,) for pk, delta in deltas.items()})
 
 
 def track_listen_counts_set(counts: models.QuerySet) -> None:

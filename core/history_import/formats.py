@@ -418,22 +418,43 @@ def detect(stream: BinaryIO) -> tuple[Format, str | None] | None:
     return None
 
 
-def _records(stream: BinaryIO, fmt: Format, prefix: str | None) -> Iterator[Item]:
+_COUNTED = Skip("counted only")
+
+
+def _counted(record: dict) -> Item:
+    return _COUNTED
+
+
+def _lastfm_counted(record: dict) -> Item | None:
+    playing = str((record.get("@attr") or {}).get("nowplaying", "")).lower() == "true"
+    return None if playing else _COUNTED
+
+
+# Readers that only tell whether a record is a row (every record is, but Last.fm's playing now).
+_COUNTERS = {fmt: _counted for fmt in _READERS} | {LASTFM_JSON: _lastfm_counted}
+
+
+def _records(
+    stream: BinaryIO, fmt: Format, prefix: str | None, *, count_only: bool = False
+) -> Iterator[Item]:
     if fmt is LASTFM_CSV:
         return _lastfm_csv(stream)
     if prefix is None:
         return _json_lines(stream)
-    return _rows(ijson.items(stream, prefix, use_float=True), _READERS[fmt])
+    readers = _COUNTERS if count_only else _READERS
+    return _rows(ijson.items(stream, prefix, use_float=True), readers[fmt])
 
 
-def read_file(stream: BinaryIO) -> Iterator[tuple[Format, Item]]:
+def read_file(stream: BinaryIO, *, count_only: bool = False) -> Iterator[tuple[Format, Item]]:
     """Every row of a history file or of each history file in a zip, in file order.
+    `count_only`: as many items, in a JSON file not read into rows (a first pass that checks
+    the file whole and counts its rows, at half the cost).
 
     Raises UnreadableFile for a file that is none of the formats, or is cut short."""
     head = stream.read(4)
     stream.seek(0)
     if head.startswith(b"PK\x03\x04"):
-        yield from _read_zip(stream)
+        yield from _read_zip(stream, count_only=count_only)
         return
     found = detect(stream)
     if found is None:
@@ -441,7 +462,7 @@ def read_file(stream: BinaryIO) -> Iterator[tuple[Format, Item]]:
             "The file is not a listening history Tonearm can read (Spotify, Last.fm or "
             "ListenBrainz)."
         )
-    yield from _guarded(found[0], _records(stream, *found))
+    yield from _guarded(found[0], _records(stream, *found, count_only=count_only))
 
 
 def _guarded(fmt: Format, items: Iterator[Item]) -> Iterator[tuple[Format, Item]]:
@@ -454,7 +475,7 @@ def _guarded(fmt: Format, items: Iterator[Item]) -> Iterator[tuple[Format, Item]
         raise UnreadableFile("The file is not UTF-8 text.") from None
 
 
-def _read_zip(stream: BinaryIO) -> Iterator[tuple[Format, Item]]:
+def _read_zip(stream: BinaryIO, *, count_only: bool) -> Iterator[tuple[Format, Item]]:
     try:
         archive = zipfile.ZipFile(stream)
         members = [m for m in archive.infolist() if not m.is_dir()]
@@ -472,7 +493,7 @@ def _read_zip(stream: BinaryIO) -> Iterator[tuple[Format, Item]]:
                     continue
                 found_any = True
                 buffered.commit()
-                yield from _guarded(found[0], _records(buffered, *found))
+                yield from _guarded(found[0], _records(buffered, *found, count_only=count_only))
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
             raise UnreadableFile("The zip file is damaged.") from None
     if not found_any:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.history_import.ratelimit import rate_limited, request_token
 from core.history_import.scrobbles import (
     MAX_PAYLOAD_BYTES,
     SubmissionError,
@@ -24,19 +25,13 @@ def _error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"code": status, "error": message}, status=status)
 
 
-def _token(request: HttpRequest) -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "token" else ""
-
-
 @csrf_exempt
+@rate_limited
 @require_POST
 def submit_listens(request: HttpRequest) -> JsonResponse:
     if not request.headers.get("Authorization"):
         return _error(401, "You need to provide an Authorization header.")
-    token = _token(request)
-    user = scrobble_token_user(token) if token else None
+    user = request.scrobble_user
     if user is None:
         return _error(401, "Invalid authorization token.")
     # Read past Django's in-memory limit, up to ListenBrainz's own (MAX_PAYLOAD_BYTES).
@@ -51,12 +46,13 @@ def submit_listens(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@rate_limited
 @require_GET
 def validate_token(request: HttpRequest) -> JsonResponse:
-    token = _token(request) or request.GET.get("token", "")
+    token = request_token(request) or request.GET.get("token", "")
     if not token:
         return _error(400, "You need to provide an Authorization token.")
-    user = scrobble_token_user(token)
+    user = request.scrobble_user if request_token(request) else scrobble_token_user(token)
     if user is None:
         return JsonResponse({"code": 200, "message": "Token invalid.", "valid": False})
     return JsonResponse(

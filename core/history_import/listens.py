@@ -4,10 +4,12 @@ transaction."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core import bulk
 from core.history_import.formats import Row
 from core.history_import.matching import CatalogIndex
 from core.insights.external import insights_record_external_listens
@@ -16,13 +18,34 @@ from core.library.models import ExternalListen, ListenSource
 from core.library.services import COUNTED_MIN_DURATION_SECONDS, is_counted_listen
 
 
+@dataclass(slots=True)
+class Listen:
+    """A listen about to be stored: ExternalListen's values, without a model instance's cost
+    (an import makes a million of them)."""
+
+    user_id: int
+    source: str
+    listened_at: datetime
+    artist: str
+    title: str
+    album: str
+    artist_key: str
+    title_key: str
+    album_key: str
+    track_id: int | None
+    matched: bool
+    duration_ms: int | None
+    played_ms: int | None
+    counted: bool
+
+
 @dataclass
 class StoreResult:
     imported: int = 0
     duplicates: int = 0
     matched: int = 0
     unmatched: int = 0
-    listens: list[ExternalListen] = field(default_factory=list)
+    listens: list[Listen] = field(default_factory=list)
 
 
 def _counted(source: str, played_ms: int | None, duration_ms: int | None) -> bool:
@@ -35,15 +58,15 @@ def _counted(source: str, played_ms: int | None, duration_ms: int | None) -> boo
     return is_counted_listen(duration=duration_ms / 1000, played_seconds=played_ms / 1000)
 
 
-def listen_from_row(*, user, source: str, row: Row, index: CatalogIndex) -> ExternalListen:
+def listen_from_row(*, user, source: str, row: Row, index: CatalogIndex) -> Listen:
     artist_key, title_key = matching.artist_key(row.artist), matching.title_key(row.title)
     album_key = matching.album_key(row.album)
     track_id = index.match(artist_key, title_key, album_key=album_key, duration_ms=row.duration_ms)
     duration = row.duration_ms
     if duration is None and track_id is not None:
         duration = index.durations.get(track_id)
-    return ExternalListen(
-        user=user,
+    return Listen(
+        user_id=user.pk,
         source=source,
         listened_at=row.listened_at,
         artist=row.artist,
@@ -60,6 +83,43 @@ def listen_from_row(*, user, source: str, row: Row, index: CatalogIndex) -> Exte
     )
 
 
+_COLUMNS = (
+    "user",
+    "source",
+    "listened_at",
+    "artist",
+    "title",
+    "album",
+    "artist_key",
+    "title_key",
+    "album_key",
+    "track",
+    "matched",
+    "duration_ms",
+    "played_ms",
+    "counted",
+)
+
+
+def _values(listen: Listen) -> tuple:
+    return (
+        listen.user_id,
+        listen.source,
+        listen.listened_at,
+        listen.artist,
+        listen.title,
+        listen.album,
+        listen.artist_key,
+        listen.title_key,
+        listen.album_key,
+        listen.track_id,
+        listen.matched,
+        listen.duration_ms,
+        listen.played_ms,
+        listen.counted,
+    )
+
+
 def listens_store(*, user, source: str, rows: Sequence[Row], index: CatalogIndex) -> StoreResult:
     """Store the rows not already stored (the same listener, source, time, artist and title)
     and count them in the insights rollups. Nothing stored is changed. Runs in one transaction,
@@ -71,7 +131,7 @@ def listens_store(*, user, source: str, rows: Sequence[Row], index: CatalogIndex
         # Serialises one listener's writers (imports, scrobbles): the de-duplication below
         # reads what is stored, then inserts.
         get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk").first()
-        candidates: dict[tuple, ExternalListen] = {}
+        candidates: dict[tuple, Listen] = {}
         for row in rows:
             listen = listen_from_row(user=user, source=source, row=row, index=index)
             key = (listen.listened_at, listen.artist_key, listen.title_key)
@@ -87,7 +147,7 @@ def listens_store(*, user, source: str, rows: Sequence[Row], index: CatalogIndex
         )
         fresh = [listen for key, listen in candidates.items() if key not in stored]
         result.duplicates += len(candidates) - len(fresh)
-        ExternalListen.objects.bulk_create(fresh, batch_size=5000)
+        bulk.insert_rows(ExternalListen, _COLUMNS, [_values(listen) for listen in fresh])
         insights_record_external_listens(listens=fresh)
     result.imported = len(fresh)
     result.matched = sum(1 for listen in fresh if listen.matched)

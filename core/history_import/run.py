@@ -89,7 +89,7 @@ def _inspect(path: Path) -> tuple[int, str]:
     rows = 0
     names: list[str] = []
     with path.open("rb") as stream:
-        for fmt, _ in read_file(stream):
+        for fmt, _ in read_file(stream, count_only=True):
             rows += 1
             if fmt.name not in names:
                 names.append(fmt.name)

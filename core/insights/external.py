@@ -12,15 +12,15 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from django.db import connection, models
 
+from core import bulk
 from core.catalog import services as catalog_services
 from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
 from core.insights.services import bucket_of, listened_tracks_create
 from core.library.models import ExternalListen
-
-_CHUNK = 1000
 
 
 def _negative_id(*parts: str) -> int:
@@ -41,14 +41,33 @@ def external_album_id(artist_key: str, album_key: str) -> int | None:
     return _negative_id("album", artist_key, album_key) if album_key else None
 
 
-def listen_ms(listen: ExternalListen) -> int:
+class HeardListen(Protocol):
+    """What the rollups read of a listen from elsewhere: an ExternalListen, or the lighter
+    values an import stores it from."""
+
+    user_id: int
+    listened_at: datetime
+    artist: str
+    title: str
+    album: str
+    artist_key: str
+    title_key: str
+    album_key: str
+    track_id: int | None
+    matched: bool
+    duration_ms: int | None
+    played_ms: int | None
+    counted: bool
+
+
+def listen_ms(listen: HeardListen) -> int:
     """Played time a listen adds: what the source says was played, else its duration, else 0."""
     if listen.played_ms is not None:
         return listen.played_ms
     return listen.duration_ms or 0
 
 
-def rollup_track_id(listen: ExternalListen) -> int | None:
+def rollup_track_id(listen: HeardListen) -> int | None:
     """The track a counted listen counts under; None for one matched to a track since deleted
     (its listens stay in that track's rows, as a deleted track's streams do)."""
     if listen.track_id is not None:
@@ -70,78 +89,69 @@ class _Sum:
         self.first_at = at if self.first_at is None else min(self.first_at, at)
 
 
-def _ensure_listened_tracks(listens: Sequence[ExternalListen]) -> None:
+_LISTENED_TRACK_COLUMNS = (
+    "track_id",
+    "title",
+    "artist_id",
+    "artist_name",
+    "album_id",
+    "album_title",
+    "listens",
+    "listeners",
+)
+
+
+def _ensure_listened_tracks(listens: Sequence[HeardListen]) -> None:
     listened_tracks_create(sorted({listen.track_id for listen in listens if listen.track_id}))
-    ListenedTrack.objects.bulk_create(
-        [
-            ListenedTrack(
-                track_id=external_track_id(listen.artist_key, listen.title_key),
-                title=listen.title[:300],
-                artist_id=external_artist_id(listen.artist_key),
-                artist_name=listen.artist[:200],
-                album_id=external_album_id(listen.artist_key, listen.album_key),
-                album_title=listen.album[:200],
-            )
-            for listen in listens
-            if listen.track_id is None and not listen.matched
-        ],
-        ignore_conflicts=True,
-        batch_size=_CHUNK,
+    unmatched: dict[int, tuple] = {}
+    for listen in listens:
+        if listen.track_id is None and not listen.matched:
+            track_id = external_track_id(listen.artist_key, listen.title_key)
+            if track_id not in unmatched:
+                unmatched[track_id] = (
+                    track_id,
+                    listen.title[:300],
+                    external_artist_id(listen.artist_key),
+                    listen.artist[:200],
+                    external_album_id(listen.artist_key, listen.album_key),
+                    listen.album[:200],
+                    0,
+                    0,
+                )
+    bulk.insert_rows(
+        ListenedTrack,
+        _LISTENED_TRACK_COLUMNS,
+        list(unmatched.values()),
+        on_conflict="ON CONFLICT (track_id) DO NOTHING",
     )
 
 
 def _upsert(model: type[models.Model], key: tuple[str, ...], rows: list[tuple]) -> None:
-    """Add `rows` (key columns, artist_id, album_id, listens, ms, first_at) to `model`'s rows,
-    creating the missing ones: one INSERT ... ON CONFLICT per chunk, on PostgreSQL and SQLite."""
+    """Add `rows` (key fields, artist_id, album_id, listens, ms, first_at) to `model`'s rows,
+    creating the missing ones: INSERT ... ON CONFLICT DO UPDATE, on PostgreSQL and SQLite."""
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = [*key, "artist_id", "album_id", "listens", "ms", "first_at"]
-    column_names = [model._meta.get_field(c.removesuffix("_id")).column for c in key]
-    names = ", ".join([*column_names, "artist_id", "album_id", "listens", "ms", "first_at"])
+    columns = [model._meta.get_field(name).column for name in key]
     least = "LEAST" if connection.vendor == "postgresql" else "MIN"
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     on_conflict = (
-        f"ON CONFLICT ({', '.join(column_names)}) DO UPDATE SET "
+        f"ON CONFLICT ({', '.join(columns)}) DO UPDATE SET "
         f"listens = {table}.listens + excluded.listens, ms = {table}.ms + excluded.ms, "
         f"first_at = {least}({table}.first_at, excluded.first_at)"
     )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start : start + _CHUNK]
-            values = ", ".join([placeholders] * len(chunk))
-            sql = f"INSERT INTO {table} ({names}) VALUES {values} {on_conflict}"  # noqa: S608 (names from the models; values bound)
-            cursor.execute(
-                sql,
-                [_adapt(value) for row in chunk for value in row],
-            )
-
-
-def _adapt(value):
-    # Raw SQL skips the fields' own conversion: SQLite stores datetimes as naive UTC text.
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    return value
-
-
-def _case(chunk: list[int], amounts: dict[int, int]) -> models.Case:
-    return models.Case(
-        *(models.When(pk=pk, then=models.Value(amounts.get(pk, 0))) for pk in chunk),
-        output_field=models.IntegerField(),
-    )
+    names = (*key, "artist_id", "album_id", "listens", "ms", "first_at")
+    bulk.insert_rows(model, names, rows, on_conflict=on_conflict)
 
 
 def _bump(listens: dict[int, int], listeners: dict[int, int]) -> None:
-    """Add to listened tracks' all-time listens and listeners; one UPDATE per 500 tracks."""
-    ids = sorted(listens)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        ListenedTrack.objects.filter(pk__in=chunk).update(
-            listens=models.F("listens") + _case(chunk, listens),
-            listeners=models.F("listeners") + _case(chunk, listeners),
-        )
+    """Add to listened tracks' all-time listens and listeners, set-based."""
+    bulk.add_by_id(
+        ListenedTrack,
+        ("listens", "listeners"),
+        {pk: (listens.get(pk, 0), listeners.get(pk, 0)) for pk in listens.keys() | listeners},
+    )
 
 
 def _add_listens(
-    listens: Sequence[ExternalListen],
+    listens: Sequence[HeardListen],
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Add counted `listens` to the listeners' rollup rows; returns, per track id, the listens
     added and the listeners new to it."""
@@ -157,26 +167,28 @@ def _add_listens(
         tracks.setdefault((listen.user_id, track_id), _Sum()).add(ms, at)
     # Pairs of (listener, track) seen before: a new pair is one more listener of the track.
     # Read by the unique index (user, track); the caller holds the listener's lock.
-    known = set(
-        ListenerTrack.objects.filter(
-            user_id__in={user_id for user_id, _ in tracks},
-            track_id__in={track_id for _, track_id in tracks},
-        ).values_list("user_id", "track_id")
-    )
+    track_ids = {track_id for _, track_id in tracks}
+    known = {
+        pair
+        for user_id in {user_id for user_id, _ in tracks}
+        for pair in bulk.values_where_in(
+            ListenerTrack, ("user", "track"), "track", track_ids, user=user_id
+        )
+    }
     labels = {
         pk: (artist_id, album_id)
-        for pk, artist_id, album_id in ListenedTrack.objects.filter(
-            pk__in={track_id for _, track_id in tracks}
-        ).values_list("pk", "artist_id", "album_id")
+        for pk, artist_id, album_id in bulk.values_where_in(
+            ListenedTrack, ("track_id", "artist_id", "album_id"), "track_id", track_ids
+        )
     }
     _upsert(
         ListenerQuarterHour,
-        ("user_id", "bucket", "track_id"),
+        ("user", "bucket", "track"),
         [(*key, *labels[key[2]], s.listens, s.ms, s.first_at) for key, s in quarters.items()],
     )
     _upsert(
         ListenerTrack,
-        ("user_id", "track_id"),
+        ("user", "track"),
         [(*key, *labels[key[1]], s.listens, s.ms, s.first_at) for key, s in tracks.items()],
     )
     listens: dict[int, int] = {}
@@ -189,7 +201,7 @@ def _add_listens(
     return listens, listeners
 
 
-def insights_record_external_listens(*, listens: Sequence[ExternalListen]) -> None:
+def insights_record_external_listens(*, listens: Sequence[HeardListen]) -> None:
     """Bring the rollups up to date with newly stored listens from elsewhere; call it once per
     listen, in the transaction that stored them (stored listens never change)."""
     counted = [listen for listen in listens if listen.counted]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Least
 
+from core import bulk
 from core.catalog import selectors as catalog_selectors
 from core.catalog import services as catalog_services
 from core.insights.models import (
@@ -67,7 +68,8 @@ def _add(
 
 def listened_tracks_create(track_ids: list[int]) -> None:
     """Record the identity of each track of `track_ids` the catalog has and insights lack."""
-    known = set(ListenedTrack.objects.filter(pk__in=track_ids).values_list("pk", flat=True))
+    stored = bulk.values_where_in(ListenedTrack, ("track_id",), "track_id", track_ids)
+    known = {pk for (pk,) in stored}
     missing = [pk for pk in track_ids if pk not in known]
     if not missing:
         return

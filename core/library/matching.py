@@ -3,6 +3,7 @@ case, accents, "feat." credits, and remaster, live and similar version suffixes 
 
 import re
 import unicodedata
+from functools import lru_cache
 
 KEY_LENGTH = 200
 
@@ -26,11 +27,14 @@ def _fold(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", bare.casefold()).split())[:KEY_LENGTH]
 
 
+# Imports and scrobbles name the same artists and titles over and over.
+@lru_cache(maxsize=65536)
 def artist_key(name: str) -> str:
     """The artist as matched: the main credit only, folded."""
     return _fold(_FEATURING.sub("", name)) or _fold(name)
 
 
+@lru_cache(maxsize=65536)
 def title_key(title: str) -> str:
     """The title as matched: without credits and version suffixes, folded."""
     stripped = _VERSION.sub("", _FEATURING.sub("", title))

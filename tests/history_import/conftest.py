@@ -1,6 +1,7 @@
 """Fixtures for imports: a file through the whole API flow, and the background run."""
 
 import pytest
+from django.core.cache import cache
 
 from core.history_import.matching import forget_shared_index
 from core.history_import.models import HistoryImport
@@ -51,7 +52,10 @@ def queen(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_catalog_index():
-    """Scrobbles match against an index kept a minute per process: none across tests."""
+    """Scrobbles match against an index kept a minute per process, and ListenBrainz's API
+    counts requests in the cache for a window: neither carries across tests."""
     forget_shared_index()
+    cache.clear()
     yield
     forget_shared_index()
+    cache.clear()

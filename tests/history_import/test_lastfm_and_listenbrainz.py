@@ -59,6 +59,7 @@ def test_recent_tracks_pages_skip_what_is_playing_now(alice_client):
     job = imported(alice_client, files.json_bytes(pages))
 
     assert (job.status, job.format, job.imported, job.skipped) == ("done", "lastfm_json", 2, 0)
+    assert (job.rows_total, job.rows_done) == (2, 2)  # what is playing now is no row
     assert sorted(ExternalListen.objects.values_list("title", flat=True)) == ["One", "Two"]
 
 

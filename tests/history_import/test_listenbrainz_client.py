@@ -65,3 +65,46 @@ def test_the_client_gets_the_error_of_a_refused_listen(client_and_user):
 
     assert refused.value.status_code == 400
     assert "too high" in refused.value.message
+
+
+def _refusals(caplog) -> int:
+    return sum(
+        1
+        for record in caplog.records
+        if record.name == "django.request" and getattr(record, "status_code", None) == 429
+    )
+
+
+def test_the_client_waits_out_the_window_when_the_headers_say_none_remain(
+    client_and_user, settings, caplog
+):
+    client, user = client_and_user
+    settings.LISTENBRAINZ_RATELIMIT_PER_TOKEN = 2
+    settings.LISTENBRAINZ_RATELIMIT_WINDOW = 2
+    now = int(time.time())
+
+    for i in range(5):
+        assert client.submit_single_listen(_listen(f"Paced {i}", now - 100 - i)) == {"status": "ok"}
+
+    assert _refusals(caplog) == 0  # it read X-RateLimit-Remaining: 0 and slept to the reset
+    assert ExternalListen.objects.filter(user=user, title__startswith="Paced").count() == 5
+
+
+def test_the_client_retries_a_429_after_the_window_and_its_listen_is_stored(
+    client_and_user, settings, caplog
+):
+    client, user = client_and_user
+    settings.LISTENBRAINZ_RATELIMIT_PER_TOKEN = 1
+    settings.LISTENBRAINZ_RATELIMIT_WINDOW = 2
+    fresh = liblistenbrainz.ListenBrainz(api_base_url=client.api_base_url)
+    fresh._auth_token = client._auth_token  # a second player, knowing nothing of the window
+    now = int(time.time())
+    client.submit_single_listen(_listen("First", now - 100))
+
+    assert fresh.submit_single_listen(_listen("Second", now - 50)) == {"status": "ok"}
+
+    assert _refusals(caplog) >= 1
+    assert set(ExternalListen.objects.filter(user=user).values_list("title", flat=True)) == {
+        "First",
+        "Second",
+    }
