@@ -3,7 +3,7 @@ ordering by rating."""
 
 import json
 
-from tests.deploy.conftest import manage, production_env, run_python
+from tests.deploy.conftest import migrated_sqlite, run_python
 
 SCRIPT = """
 import json, django
@@ -41,14 +41,7 @@ print(json.dumps({
 
 
 def test_follows_the_feed_and_ratings_on_sqlite(tmp_path):
-    env = production_env(
-        tmp_path,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'tonearm.sqlite3'}",
-        REDIS_URL="",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-    )
-    assert manage("migrate", "--no-input", env=env).returncode == 0
+    env = migrated_sqlite(tmp_path)
 
     result = run_python(SCRIPT, env)
 

@@ -55,3 +55,18 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
     )
+
+
+def migrated_sqlite(tmp_path: Path) -> dict[str, str]:
+    """The embedded default's environment (SQLite, local storage, no Redis), its database
+    migrated: what a fresh `scripts/run.sh` serves."""
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'tonearm.sqlite3'}",
+        REDIS_URL="",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="false",
+    )
+    migrated = manage("migrate", "--no-input", env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    return env

@@ -3,7 +3,7 @@ database: the stream's history entry, the short search and the items page read w
 
 import json
 
-from tests.deploy.conftest import manage, production_env, run_python
+from tests.deploy.conftest import migrated_sqlite, run_python
 
 SCRIPT = """
 import json, django
@@ -57,15 +57,7 @@ print(json.dumps({
 
 
 def test_streams_and_searches_on_sqlite(tmp_path):
-    env = production_env(
-        tmp_path,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'tonearm.sqlite3'}",
-        REDIS_URL="",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-    )
-    migrated = manage("migrate", "--no-input", env=env)
-    assert migrated.returncode == 0, migrated.stderr
+    env = migrated_sqlite(tmp_path)
 
     result = run_python(SCRIPT, env)
 
@@ -105,14 +97,7 @@ print(json.dumps({
 
 
 def test_ids_beyond_64_bits_are_refused_on_sqlite_before_they_overflow_it(tmp_path):
-    env = production_env(
-        tmp_path,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'tonearm.sqlite3'}",
-        REDIS_URL="",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-    )
-    assert manage("migrate", "--no-input", env=env).returncode == 0
+    env = migrated_sqlite(tmp_path)
 
     result = run_python(HUGE_IDS_SCRIPT, env)
 

@@ -5,7 +5,7 @@ rollups that a rebuild from the listens reproduces."""
 
 import json
 
-from tests.deploy.conftest import manage, production_env, run_python
+from tests.deploy.conftest import migrated_sqlite, run_python
 
 SCRIPT = """
 import json, django
@@ -54,15 +54,7 @@ print(json.dumps({
 
 
 def test_history_imports_write_the_same_rows_on_sqlite(tmp_path):
-    env = production_env(
-        tmp_path,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'tonearm.sqlite3'}",
-        REDIS_URL="",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-    )
-    migrated = manage("migrate", "--no-input", env=env)
-    assert migrated.returncode == 0, migrated.stderr
+    env = migrated_sqlite(tmp_path)
 
     result = run_python(SCRIPT, env)
 
