@@ -13,6 +13,8 @@ from core.history_import.models import HistoryImport, ScrobbleToken
 from core.insights.models import (
     ListenedTrack,
     ListenedTrackGenre,
+    ListenerGenreSpan,
+    ListenerMonth,
     ListenerQuarterHour,
     ListenerTrack,
 )
@@ -66,6 +68,8 @@ __all__ = [
     "ListenedTrack",
     "ListenedTrackGenre",
     "ListenerCandidate",
+    "ListenerGenreSpan",
+    "ListenerMonth",
     "ListenerQuarterHour",
     "ListenerTrack",
     "Play",

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from django.db import connection, models
-
 from core import bulk
 from core.catalog import services as catalog_services
 from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
-from core.insights.services import bucket_of, listened_tracks_create
+from core.insights.services import bucket_of, listened_tracks_create, spans_add, upsert_sums
 from core.library.models import ExternalListen
 
 
@@ -126,21 +124,6 @@ def _ensure_listened_tracks(listens: Sequence[HeardListen]) -> None:
     )
 
 
-def _upsert(model: type[models.Model], key: tuple[str, ...], rows: list[tuple]) -> None:
-    """Add `rows` (key fields, artist_id, album_id, listens, ms, first_at) to `model`'s rows,
-    creating the missing ones: INSERT ... ON CONFLICT DO UPDATE, on PostgreSQL and SQLite."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = [model._meta.get_field(name).column for name in key]
-    least = "LEAST" if connection.vendor == "postgresql" else "MIN"
-    on_conflict = (
-        f"ON CONFLICT ({', '.join(columns)}) DO UPDATE SET "
-        f"listens = {table}.listens + excluded.listens, ms = {table}.ms + excluded.ms, "
-        f"first_at = {least}({table}.first_at, excluded.first_at)"
-    )
-    names = (*key, "artist_id", "album_id", "listens", "ms", "first_at")
-    bulk.insert_rows(model, names, rows, on_conflict=on_conflict)
-
-
 def _bump(listens: dict[int, int], listeners: dict[int, int]) -> None:
     """Add to listened tracks' all-time listens and listeners, set-based."""
     bulk.add_by_id(
@@ -181,12 +164,12 @@ def _add_listens(
             ListenedTrack, ("track_id", "artist_id", "album_id"), "track_id", track_ids
         )
     }
-    _upsert(
-        ListenerQuarterHour,
-        ("user", "bucket", "track"),
-        [(*key, *labels[key[2]], s.listens, s.ms, s.first_at) for key, s in quarters.items()],
-    )
-    _upsert(
+    quarter_rows = [
+        (*key, *labels[key[2]], s.listens, s.ms, s.first_at) for key, s in quarters.items()
+    ]
+    upsert_sums(ListenerQuarterHour, ("user", "bucket", "track"), quarter_rows)
+    spans_add(quarter_rows)
+    upsert_sums(
         ListenerTrack,
         ("user", "track"),
         [(*key, *labels[key[1]], s.listens, s.ms, s.first_at) for key, s in tracks.items()],

@@ -108,6 +108,7 @@ class ListenerTrack(models.Model):
 
     class Meta:
         constraints = [
+            # Covering on PostgreSQL (migration 0026), as listener_quarter_unique.
             models.UniqueConstraint(fields=["user", "track"], name="listener_track_unique"),
             models.CheckConstraint(
                 condition=models.Q(ms__gte=0), name="listener_track_ms_non_negative"
@@ -116,6 +117,71 @@ class ListenerTrack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ▶ {self.track_id}: {self.listens}"
+
+
+class ListenerMonth(models.Model):
+    """One listener's counted listens of one track that started in one UTC calendar month: the
+    sum of the month's ListenerQuarterHour rows. A long period reads these for the whole UTC
+    months strictly inside it and quarter-hour rows at its edges, so that it stays exact in
+    every time zone (selectors.Spans)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField(help_text="First day of the UTC month")
+    track = models.ForeignKey(ListenedTrack, on_delete=models.CASCADE, related_name="+")
+    artist_id = models.BigIntegerField(help_text="The track's, as on ListenerQuarterHour")
+    album_id = models.BigIntegerField(null=True, blank=True)
+    listens = models.PositiveIntegerField()
+    ms = models.BigIntegerField()
+    first_at = models.DateTimeField(help_text="When the earliest of these listens started")
+
+    class Meta:
+        constraints = [
+            # Covering on PostgreSQL (migration 0026), as listener_quarter_unique.
+            models.UniqueConstraint(
+                fields=["user", "month", "track"], name="listener_month_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ms__gte=0), name="listener_month_ms_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ▶ {self.track_id}: {self.listens} in {self.month:%Y-%m}"
+
+
+class ListenerGenreSpan(models.Model):
+    """One listener's counted listens of one genre in one UTC day or UTC month (a listen counts
+    once for each genre of its track): top genres read a few of these rows per genre instead
+    of every listened track's genres."""
+
+    DAY = "d"
+    MONTH = "m"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    span = models.CharField(max_length=1, choices=[(DAY, "UTC day"), (MONTH, "UTC month")])
+    start = models.DateField(help_text="The UTC day, or the first day of the UTC month")
+    genre_id = models.BigIntegerField()
+    listens = models.PositiveIntegerField()
+    ms = models.BigIntegerField()
+    first_at = models.DateTimeField(help_text="When the earliest of these listens started")
+
+    class Meta:
+        constraints = [
+            # Covering on PostgreSQL (migration 0026), as listener_quarter_unique.
+            models.UniqueConstraint(
+                fields=["user", "span", "start", "genre_id"], name="listener_genre_span_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ms__gte=0), name="listener_genre_span_ms_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ▶ genre {self.genre_id}: {self.listens} ({self.span} {self.start})"
 
 
 class ChartSnapshot(models.Model):

@@ -76,3 +76,46 @@ def window_for(
 
 def year_window(year: int, tz: ZoneInfo) -> Window:
     return Window(first=date(year, 1, 1), last=date(year, 12, 31), tz=tz)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Spans:
+    """The instants [start, end) cut into what the rollups hold whole: UTC months strictly
+    inside (`months`, first days, end exclusive), whole UTC days around them (`days`, date
+    ranges, end exclusive) and quarter hours at the edges (`quarters`, UTC instants). Every
+    time zone's local day boundary is a quarter hour, so the cut is exact in every zone."""
+
+    start: datetime
+    end: datetime
+    months: tuple[date, date] | None
+    days: tuple[tuple[date, date], ...]
+    quarters: tuple[tuple[datetime, datetime], ...]
+
+    def outside_months(self) -> tuple[tuple[datetime, datetime], ...]:
+        """The instants not covered by `months`: what rows finer than a month must give."""
+        if self.months is None:
+            return ((self.start, self.end),)
+        first = datetime.combine(self.months[0], time(), UTC)
+        after = datetime.combine(self.months[1], time(), UTC)
+        return tuple((a, b) for a, b in ((self.start, first), (after, self.end)) if a < b)
+
+
+def spans_of(start: datetime, end: datetime) -> Spans:
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    first_day = start.date() if start.time() == time() else start.date() + timedelta(days=1)
+    end_day = end.date()
+    if first_day >= end_day:
+        return Spans(start, end, None, (), ((start, end),) if start < end else ())
+    first_month = first_day if first_day.day == 1 else _next_month(first_day)
+    end_month = end_day.replace(day=1)
+    day_start = datetime.combine(first_day, time(), UTC)
+    day_end = datetime.combine(end_day, time(), UTC)
+    quarters = tuple((a, b) for a, b in ((start, day_start), (day_end, end)) if a < b)
+    if first_month >= end_month:
+        return Spans(start, end, None, ((first_day, end_day),), quarters)
+    days = tuple((a, b) for a, b in ((first_day, first_month), (end_month, end_day)) if a < b)
+    return Spans(start, end, (first_month, end_month), days, quarters)

@@ -11,7 +11,13 @@ from django.db.models.functions import Coalesce, Floor
 from core.catalog import selectors as catalog_selectors
 from core.catalog import services as catalog_services
 from core.insights.external import rebuild_external_listens
-from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
+from core.insights.models import (
+    ListenedTrack,
+    ListenerGenreSpan,
+    ListenerMonth,
+    ListenerQuarterHour,
+    ListenerTrack,
+)
 from core.insights.services import bucket_of, listened_tracks_create, played_ms
 from core.library.models import Play
 
@@ -41,6 +47,64 @@ WHERE play.counted AND play.user_id = ANY(%s)
 GROUP BY 1, 2, 3, 4
 RETURNING listens
 """
+
+
+# The month rows and genre spans are sums of the quarter-hour rows (services.spans_add), so a
+# rebuild derives them from those, deleted tracks' kept rows included. {month} and {day} are
+# the UTC month's first day and the UTC day of `bucket`, per database.
+_MONTHS_SQL = """
+INSERT INTO core_listenermonth
+    (user_id, month, track_id, artist_id, album_id, listens, ms, first_at)
+SELECT user_id, {month}, track_id, max(artist_id), max(album_id), sum(listens), sum(ms),
+    min(first_at)
+FROM core_listenerquarterhour {where}
+GROUP BY user_id, {month}, track_id
+"""
+_GENRE_SPANS_SQL = """
+INSERT INTO core_listenergenrespan (user_id, span, start, genre_id, listens, ms, first_at)
+SELECT q.user_id, '{span}', {start}, g.genre_id, sum(q.listens), sum(q.ms), min(q.first_at)
+FROM core_listenerquarterhour q JOIN core_listenedtrackgenre g ON g.track_id = q.track_id
+{where}
+GROUP BY q.user_id, {start}, g.genre_id
+"""
+_SPAN_STARTS = {
+    "postgresql": {
+        "month": "CAST(date_trunc('month', {bucket} AT TIME ZONE 'UTC') AS date)",
+        "day": "CAST({bucket} AT TIME ZONE 'UTC' AS date)",
+    },
+    # Django stores SQLite datetimes as UTC text, 'YYYY-MM-DD HH:MM:SS'.
+    "sqlite": {
+        "month": "substr({bucket}, 1, 7) || '-01'",
+        "day": "substr({bucket}, 1, 10)",
+    },
+}
+
+
+def rebuild_spans(user_ids: list[int] | None = None) -> None:
+    """Recompute the month rows and genre spans (of `user_ids`, default everyone's) from the
+    quarter-hour rows: what they hold after any sequence of incremental updates."""
+    starts = _SPAN_STARTS["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+    months = ListenerMonth.objects.all()
+    spans = ListenerGenreSpan.objects.all()
+    where, params = "", []
+    if user_ids is not None:
+        months, spans = months.filter(user_id__in=user_ids), spans.filter(user_id__in=user_ids)
+        marks = ", ".join(["%s"] * len(user_ids))
+        where, params = f"WHERE user_id IN ({marks})", list(user_ids)
+    months.delete()
+    spans.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MONTHS_SQL.format(month=starts["month"].format(bucket="bucket"), where=where),
+            params,
+        )
+        for span, grain in ((ListenerGenreSpan.DAY, "day"), (ListenerGenreSpan.MONTH, "month")):
+            statement = _GENRE_SPANS_SQL.format(
+                span=span,
+                start=starts[grain].format(bucket="q.bucket"),
+                where=where.replace("user_id", "q.user_id"),
+            )
+            cursor.execute(statement, params)
 
 
 @dataclass
@@ -186,6 +250,7 @@ def rebuild_insights(
         else:
             _rebuild_in_python(user_ids, progress, result)
         result.listens += rebuild_external_listens()
+        rebuild_spans()
         _recount_tracks()
         Play.objects.exclude(rolled_up_ms=None).filter(counted=False).update(rolled_up_ms=None)
         counted.update(rolled_up_ms=Floor(models.F("played_seconds") * 1000 + 0.5))

@@ -11,8 +11,13 @@ from django.db.models import F
 from django.db.models.functions import ExtractHour, TruncDate
 
 from core.catalog import selectors as catalog_selectors
-from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
-from core.insights.periods import Window, window_for, year_window
+from core.insights.models import (
+    ListenedTrack,
+    ListenerGenreSpan,
+    ListenerQuarterHour,
+    ListenerTrack,
+)
+from core.insights.periods import Window, spans_of, window_for, year_window
 
 RECAP_TOP = 5
 RECAP_NEW_ARTISTS = 50
@@ -30,12 +35,101 @@ def share(count: int, total: int) -> float:
     return round(count * 100 / total, 1) if total else 0.0
 
 
-def _rows(user_id: int, window: Window | None) -> models.QuerySet:
-    """The listener's rollup rows of `window`; all-time ones (a row per track) for None."""
-    if window is None:
-        return ListenerTrack.objects.filter(user_id=user_id)
+def _quarters(user_id: int, window: Window) -> models.QuerySet:
+    """The listener's quarter-hour rows of `window`."""
     return ListenerQuarterHour.objects.filter(
         user_id=user_id, bucket__gte=window.start, bucket__lt=window.end
+    )
+
+
+def _instant(value) -> object:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _day(value) -> object:
+    return connection.ops.adapt_datefield_value(value)
+
+
+_TRACK_COLUMNS = "track_id, listens, ms, artist_id, album_id"
+
+
+def _per_track_sql(user_id: int, window: Window | None) -> tuple[str, tuple]:
+    """Per listened track of `window` (all time for None): track_id, count, played, artist,
+    album. A window sums the month rows of the whole UTC months inside it and the quarter-hour
+    rows of the rest (periods.Spans), each an index range of the listener's rows."""
+    if window is None:
+        return (
+            "SELECT track_id, listens AS count, ms AS played, artist_id AS artist, "
+            "album_id AS album FROM core_listenertrack WHERE user_id = %s",
+            (user_id,),
+        )
+    spans = spans_of(window.start, window.end)
+    parts, params = [], []
+    for start, end in spans.outside_months():
+        parts.append(
+            f"SELECT {_TRACK_COLUMNS} FROM core_listenerquarterhour "  # noqa: S608 (fixed names)
+            "WHERE user_id = %s AND bucket >= %s AND bucket < %s"
+        )
+        params += [user_id, _instant(start), _instant(end)]
+    if spans.months is not None:
+        parts.append(
+            f"SELECT {_TRACK_COLUMNS} FROM core_listenermonth "  # noqa: S608 (fixed names)
+            "WHERE user_id = %s AND month >= %s AND month < %s"
+        )
+        params += [user_id, _day(spans.months[0]), _day(spans.months[1])]
+    rows = " UNION ALL ".join(parts)
+    return (
+        "SELECT track_id, sum(listens) AS count, sum(ms) AS played, "  # noqa: S608 (fixed names)
+        f"max(artist_id) AS artist, max(album_id) AS album FROM ({rows}) listened "
+        "GROUP BY track_id",
+        tuple(params),
+    )
+
+
+def _per_genre_sql(user_id: int, window: Window | None) -> tuple[str, tuple]:
+    """Per genre of `window` (all time for None): genre_id, count, played, a listen counting
+    once for each genre of its track. From the genre spans of its whole UTC months and days,
+    and the quarter-hour rows of its partial UTC days joined to their tracks' genres."""
+    if window is None:
+        return (
+            "SELECT genre_id, sum(listens) AS count, sum(ms) AS played "
+            "FROM core_listenergenrespan WHERE user_id = %s AND span = %s GROUP BY genre_id",
+            (user_id, ListenerGenreSpan.MONTH),
+        )
+    spans = spans_of(window.start, window.end)
+    parts, params = [], []
+    span_rows = (
+        "SELECT genre_id, listens, ms FROM core_listenergenrespan "
+        "WHERE user_id = %s AND span = %s AND start >= %s AND start < %s"
+    )
+    if spans.months is not None:
+        parts.append(span_rows)
+        params += [user_id, ListenerGenreSpan.MONTH, *map(_day, spans.months)]
+    for first, end in spans.days:
+        parts.append(span_rows)
+        params += [user_id, ListenerGenreSpan.DAY, _day(first), _day(end)]
+    for start, end in spans.quarters:
+        parts.append(
+            "SELECT genre.genre_id, quarter.listens, quarter.ms "
+            "FROM core_listenerquarterhour quarter JOIN core_listenedtrackgenre genre "
+            "ON genre.track_id = quarter.track_id "
+            "WHERE quarter.user_id = %s AND quarter.bucket >= %s AND quarter.bucket < %s"
+        )
+        params += [user_id, _instant(start), _instant(end)]
+    rows = " UNION ALL ".join(parts)
+    return (
+        "SELECT genre_id, sum(listens) AS count, sum(ms) AS played "  # noqa: S608 (fixed names)
+        f"FROM ({rows}) listened GROUP BY genre_id",
+        tuple(params),
+    )
+
+
+def _period_ctes(user_id: int, window: Window | None) -> tuple[str, tuple]:
+    per_track, track_params = _per_track_sql(user_id, window)
+    per_genre, genre_params = _per_genre_sql(user_id, window)
+    return (
+        f"WITH per_track AS ({per_track}), per_genre AS ({per_genre}) ",
+        (*track_params, *genre_params),
     )
 
 
@@ -47,7 +141,7 @@ ZERO_TOTALS = {"listens": 0, "minutes": 0.0, "tracks": 0, "artists": 0, "albums"
 # docs/architecture.md#insights has the plans.
 _ORDER = "count DESC, played DESC, key"
 _PERIOD_SQL = """
-WITH per_track AS ({per_track})
+{ctes}
 SELECT * FROM (
     SELECT 'tracks' AS kind, track_id AS key, count, played, artist, album, 0 AS artists,
         0 AS albums FROM per_track ORDER BY {order} LIMIT %s) tracks
@@ -60,10 +154,8 @@ UNION ALL SELECT * FROM (
         {none}, 0, 0
     FROM per_track WHERE album IS NOT NULL GROUP BY album ORDER BY {order} LIMIT %s) albums
 UNION ALL SELECT * FROM (
-    SELECT 'genres', genre.genre_id AS key, sum(per_track.count) AS count,
-        sum(per_track.played) AS played, {none}, {none}, 0, 0
-    FROM per_track {genre_join}
-    GROUP BY genre.genre_id ORDER BY {order} LIMIT %s) genres
+    SELECT 'genres', genre_id AS key, count, played, {none}, {none}, 0, 0
+    FROM per_genre ORDER BY {order} LIMIT %s) genres
 UNION ALL
 SELECT 'totals', count(*), coalesce(sum(count), 0), coalesce(sum(played), 0), {none}, {none},
     count(DISTINCT artist), count(DISTINCT album)
@@ -103,41 +195,13 @@ _RANKS_SQL = {
     "albums": "SELECT 'albums' AS kind, album AS key, row_number() OVER "
     "(ORDER BY sum(count) DESC, sum(played) DESC, album) AS rank FROM per_track "
     "WHERE album IS NOT NULL GROUP BY album",
-    "genres": "SELECT 'genres' AS kind, genre.genre_id AS key, row_number() OVER (ORDER BY "
-    "sum(per_track.count) DESC, sum(per_track.played) DESC, genre.genre_id) AS rank "
-    "FROM per_track {genre_join} GROUP BY genre.genre_id",
+    "genres": "SELECT 'genres' AS kind, genre_id AS key, row_number() OVER "
+    "(ORDER BY count DESC, played DESC, genre_id) AS rank FROM per_genre",
 }
 _TOTALS_SQL = """
 SELECT 'totals', count(*), 0, coalesce(sum(count), 0), coalesce(sum(played), 0),
     count(DISTINCT artist), count(DISTINCT album) FROM per_track
 """
-
-
-def _genre_join() -> str:
-    """Each summed track's genres. On PostgreSQL a lateral subquery that the planner may not
-    flatten (OFFSET 0): one index lookup per listened track of the period, where a join would
-    hash the genres of every listened track in the catalog."""
-    if connection.vendor == "postgresql":
-        return (
-            "CROSS JOIN LATERAL (SELECT g.genre_id FROM core_listenedtrackgenre g "
-            "WHERE g.track_id = per_track.track_id OFFSET 0) genre"
-        )
-    return "JOIN core_listenedtrackgenre genre ON genre.track_id = per_track.track_id"
-
-
-def _per_track_sql(rows: models.QuerySet) -> tuple[str, tuple]:
-    per_track = (
-        rows.values("track_id")
-        .annotate(
-            count=models.Sum("listens"),
-            played=models.Sum("ms"),
-            artist=models.Max("artist_id"),
-            album=models.Max("album_id"),
-        )
-        .order_by()
-    )
-    sql, params = per_track.query.sql_with_params()
-    return sql, tuple(params)
 
 
 def _totals(row) -> dict:
@@ -157,22 +221,24 @@ class PreviousFigures:
     ranks: dict[str, dict[int, int]]
 
 
-def previous_figures(rows: models.QuerySet, *, shown: dict[str, list[int]]) -> PreviousFigures:
-    """The totals of `rows` and the rank there of each item of `shown` (kind -> ids) that has
-    one. One query."""
-    per_track, params = _per_track_sql(rows)
+def previous_figures(
+    user_id: int, window: Window, *, shown: dict[str, list[int]]
+) -> PreviousFigures:
+    """The totals of the listener's `window` and the rank there of each item of `shown`
+    (kind -> ids) that has one. One query."""
+    ctes, params = _period_ctes(user_id, window)
     parts, keys = [], []
     for kind, ids in shown.items():
         if not ids:
             continue
         marks = ", ".join(["%s"] * len(ids))
-        ranked = _RANKS_SQL[kind].format(genre_join=_genre_join())
+        ranked = _RANKS_SQL[kind]
         parts.append(
             f"SELECT kind, key, rank, 0, 0, 0, 0 FROM ({ranked}) {kind} "  # noqa: S608
             f"WHERE key IN ({marks})"
         )
         keys.extend(ids)
-    statement = f"WITH per_track AS ({per_track}) " + " UNION ALL ".join([*parts, _TOTALS_SQL])
+    statement = ctes + " UNION ALL ".join([*parts, _TOTALS_SQL])
     ranks: dict[str, dict[int, int]] = {kind: {} for kind in shown}
     totals = ZERO_TOTALS
     with connection.cursor() as cursor:
@@ -191,13 +257,14 @@ class PeriodFigures:
     top: dict[str, list[dict]]
 
 
-def period_figures(rows: models.QuerySet, *, limits: dict[str, int], labels: bool) -> PeriodFigures:
-    """The totals of `rows` and each kind's first `limits[kind]`, best first: most listens,
-    then most time, then lowest id; with their labels if `labels`. One query."""
-    sql, params = _per_track_sql(rows)
-    statement = _PERIOD_SQL.format(
-        per_track=sql, order=_ORDER, none="CAST(NULL AS bigint)", genre_join=_genre_join()
-    )
+def period_figures(
+    user_id: int, window: Window | None, *, limits: dict[str, int], labels: bool
+) -> PeriodFigures:
+    """The totals of the listener's `window` (all time for None) and each kind's first
+    `limits[kind]`, best first: most listens, then most time, then lowest id; with their
+    labels if `labels`. One query."""
+    ctes, params = _period_ctes(user_id, window)
+    statement = _PERIOD_SQL.format(ctes=ctes, order=_ORDER, none="CAST(NULL AS bigint)")
     if labels:
         statement = _LABELS_SQL.format(ranked=statement)
     with connection.cursor() as cursor:
@@ -299,15 +366,15 @@ def listener_stats(*, user_id: int, query: StatsQuery) -> dict:
     """Totals and top lists of a period, beside those of the period of the same length before."""
     if query.period == "all":
         window = window_for("all", tz=query.tz, first=first_listen_day(user_id, query.tz))
-        rows, previous = _rows(user_id, None), None
+        source, previous = None, None
     else:
         window = window_for(query.period, tz=query.tz, first=query.first, last=query.last)
-        rows, previous = _rows(user_id, window), _rows(user_id, window.previous())
+        source, previous = window, window.previous()
     limits = dict.fromkeys(TOP_KINDS, query.limit)
-    current = period_figures(rows, limits=limits, labels=True)
+    current = period_figures(user_id, source, limits=limits, labels=True)
     before = None
     if previous is not None:
-        before = previous_figures(previous, shown=shown_keys(current))
+        before = previous_figures(user_id, previous, shown=shown_keys(current))
     return {
         "period": {"from": window.first, "to": window.last},
         "totals": current.totals,
@@ -320,7 +387,7 @@ def _activity_cells(user_id: int, window: Window) -> list[dict]:
     """Listens and milliseconds per local day and hour of the window."""
     tz = window.tz
     return list(
-        _rows(user_id, window)
+        _quarters(user_id, window)
         .annotate(day=TruncDate("bucket", tzinfo=tz), hour=ExtractHour("bucket", tzinfo=tz))
         .values("day", "hour")
         .annotate(listens=models.Sum("listens"), ms=models.Sum("ms"))
@@ -402,15 +469,20 @@ def _new_artists(user_id: int, window: Window) -> dict:
 def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
     """A year in review, in the listener's time zone."""
     window = year_window(year, tz)
-    rows = _rows(user_id, window)
     limits = {**dict.fromkeys(TOP_KINDS, RECAP_TOP), "genres": RECAP_GENRES}
-    current = period_figures(rows, limits=limits, labels=True)
-    before = previous_figures(_rows(user_id, year_window(year - 1, tz)), shown=shown_keys(current))
+    current = period_figures(user_id, window, limits=limits, labels=True)
+    before = previous_figures(user_id, year_window(year - 1, tz), shown=shown_keys(current))
     lists = top_lists(current, before)
     top = {kind: entries[:RECAP_TOP] for kind, entries in lists.items()}
     activity = _activity(_activity_cells(user_id, window), window)
     months = activity["by_month"]
-    first = rows.order_by("first_at", "track_id").values("first_at", "track_id").first()
+    # The earliest listen started in the earliest quarter hour: read in the index's order.
+    first = (
+        _quarters(user_id, window)
+        .order_by("bucket", "first_at", "track_id")
+        .values("first_at", "track_id")
+        .first()
+    )
     return {
         "year": year,
         "totals": current.totals,

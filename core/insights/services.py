@@ -2,11 +2,10 @@
 
 import math
 from collections.abc import Callable
-from datetime import UTC, datetime
-from functools import cache
+from datetime import UTC, date, datetime
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Least
 
 from core import bulk
@@ -16,6 +15,8 @@ from core.insights.models import (
     BUCKET_MINUTES,
     ListenedTrack,
     ListenedTrackGenre,
+    ListenerGenreSpan,
+    ListenerMonth,
     ListenerQuarterHour,
     ListenerTrack,
     PendingListen,
@@ -36,6 +37,102 @@ def bucket_of(instant: datetime) -> datetime:
     """The start of the UTC quarter hour holding `instant`."""
     utc = instant.astimezone(UTC)
     return utc.replace(minute=utc.minute - utc.minute % BUCKET_MINUTES, second=0, microsecond=0)
+
+
+def month_of(bucket: datetime) -> date:
+    """The first day of the UTC month holding `bucket`."""
+    return bucket.astimezone(UTC).date().replace(day=1)
+
+
+# What a statement upserting rollup sums does with a row that exists: add to it.
+_ADD_SUMS = (
+    "ON CONFLICT ({key}) DO UPDATE SET listens = {table}.listens + excluded.listens, "
+    "ms = {table}.ms + excluded.ms, first_at = {least}({table}.first_at, excluded.first_at)"
+)
+
+
+def upsert_sums(model: type[models.Model], key: tuple[str, ...], rows: list[tuple]) -> None:
+    """Add `rows` (the key fields, then any labels, then listens, ms, first_at, each key once)
+    to `model`'s rollup rows, creating the missing ones with their labels: one
+    INSERT ... ON CONFLICT DO UPDATE, on PostgreSQL and SQLite. Labels of existing rows stay."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+    # The row's fields in `rows` order: the key, the labels, the sums.
+    sums = ("listens", "ms", "first_at")
+    labels = [name for name in names if name not in key and name not in sums]
+    fields = [model._meta.get_field(name) for name in (*key, *labels, *sums)]
+    on_conflict = _ADD_SUMS.format(
+        key=", ".join(model._meta.get_field(name).column for name in key),
+        table=table,
+        least="LEAST" if connection.vendor == "postgresql" else "MIN",
+    )
+    if len(rows) > _VALUES_ROWS:
+        bulk.insert_rows(model, [f.name for f in fields], sorted(rows), on_conflict=on_conflict)
+        return
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [
+        f.get_db_prep_value(value, connection)
+        for row in sorted(rows)
+        for f, value in zip(fields, row, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))} {on_conflict}",  # noqa: S608 (names from the models; values bound)
+            params,
+        )
+
+
+# Above this many rows upsert_sums stages them (COPY on PostgreSQL) instead of one VALUES list.
+_VALUES_ROWS = 200
+
+# A quarter-hour rollup delta: (user_id, bucket, track_id, artist_id, album_id, listens, ms,
+# first_at), as ListenerQuarterHour rows gain it.
+QuarterDelta = tuple[int, datetime, int, int, int | None, int, int, datetime]
+
+
+def spans_add(deltas: list[QuarterDelta], genres: dict[int, list[int]] | None = None) -> None:
+    """Add what quarter-hour rows gained to the month rows and genre spans above them.
+    `genres`: each track's genre ids, read from ListenedTrackGenre when not given."""
+    if not deltas:
+        return
+    if genres is None:
+        genres = {}
+        pairs = bulk.values_where_in(
+            ListenedTrackGenre,
+            ("track_id", "genre_id"),
+            "track_id",
+            sorted({d[2] for d in deltas}),
+        )
+        for track_id, genre_id in pairs:
+            genres.setdefault(track_id, []).append(genre_id)
+    months: dict[tuple, list] = {}
+    spans: dict[tuple, list] = {}
+
+    def add(into: dict, key: tuple, labels: tuple, listens: int, ms: int, at: datetime) -> None:
+        row = into.get(key)
+        if row is None:
+            into[key] = [*labels, listens, ms, at]
+        else:
+            row[-3] += listens
+            row[-2] += ms
+            row[-1] = min(row[-1], at)
+
+    for user_id, bucket, track_id, artist_id, album_id, listens, ms, at in deltas:
+        month = month_of(bucket)
+        add(months, (user_id, month, track_id), (artist_id, album_id), listens, ms, at)
+        day = bucket.astimezone(UTC).date()
+        for genre_id in genres.get(track_id, ()):
+            add(spans, (user_id, ListenerGenreSpan.DAY, day, genre_id), (), listens, ms, at)
+            add(spans, (user_id, ListenerGenreSpan.MONTH, month, genre_id), (), listens, ms, at)
+    upsert_sums(ListenerMonth, ("user", "month", "track"), [(*k, *v) for k, v in months.items()])
+    upsert_sums(
+        ListenerGenreSpan,
+        ("user", "span", "start", "genre_id"),
+        [(*k, *v) for k, v in spans.items()],
+    )
 
 
 def _add(
@@ -143,10 +240,17 @@ def insights_apply_listen(*, play_id: int) -> None:
         ListenedTrack.objects.filter(pk=track_id).update(listens=models.F("listens") + 1)
         catalog_services.track_listen_counts_add({track_id: 1})
 
-    @cache
+    # What the rollup rows copy from the track, and its genres, in one query.
+    found = list(
+        ListenedTrack.objects.filter(pk=track_id)
+        .values_list("artist_id", "album_id", "genres__genre_id")
+        .order_by()
+    )
+    artist_id, album_id = found[0][:2]
+    genres = {track_id: [genre_id for *_, genre_id in found if genre_id is not None]}
+
     def labels() -> dict:
-        """What the rollup rows copy from the track; read only when one is created."""
-        return ListenedTrack.objects.filter(pk=track_id).values("artist_id", "album_id").get()
+        return {"artist_id": artist_id, "album_id": album_id}
 
     amounts = {"listens": listens, "ms": delta_ms, "at": at, "labels": labels}
     bucket = bucket_of(at)
@@ -155,6 +259,9 @@ def insights_apply_listen(*, play_id: int) -> None:
     )
     if _add(ListenerTrack, {"user_id": user_id, "track_id": track_id}, **amounts):
         ListenedTrack.objects.filter(pk=track_id).update(listeners=models.F("listeners") + 1)
+    spans_add(
+        [(user_id, bucket, track_id, artist_id, album_id, listens, delta_ms, at)], genres=genres
+    )
     Play.objects.filter(pk=play_id).update(rolled_up_ms=ms)
 
 
@@ -172,6 +279,8 @@ def insights_forget_listener(*, user) -> None:
     )
     catalog_services.track_listen_counts_add({pk: -count for pk, count in counts.items()})
     ListenerQuarterHour.objects.filter(user=user).delete()
+    ListenerMonth.objects.filter(user=user).delete()
+    ListenerGenreSpan.objects.filter(user=user).delete()
     mine.delete()
 
 

@@ -46,6 +46,8 @@ USER_KEYS: dict[str, str] = {
     "core.ReportingBan.banned_by": KEEP,
     "core.ListenerQuarterHour.user": DELETE,
     "core.ListenerTrack.user": DELETE,
+    "core.ListenerMonth.user": DELETE,
+    "core.ListenerGenreSpan.user": DELETE,
     "core.ListenerCandidate.user": DELETE,
     "core.DailyMix.user": DELETE,
     "core.RadioSession.user": DELETE,

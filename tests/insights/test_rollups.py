@@ -11,6 +11,8 @@ from core.insights import rebuild as rebuild_module
 from core.insights.models import (
     ListenedTrack,
     ListenedTrackGenre,
+    ListenerGenreSpan,
+    ListenerMonth,
     ListenerQuarterHour,
     ListenerTrack,
 )
@@ -45,6 +47,23 @@ def snapshot() -> dict:
         "tracks": sorted(
             ListenerTrack.objects.values_list(
                 "user_id", "track_id", "artist_id", "album_id", "listens", "ms", "first_at"
+            )
+        ),
+        "months": sorted(
+            ListenerMonth.objects.values_list(
+                "user_id",
+                "month",
+                "track_id",
+                "artist_id",
+                "album_id",
+                "listens",
+                "ms",
+                "first_at",
+            )
+        ),
+        "genre_spans": sorted(
+            ListenerGenreSpan.objects.values_list(
+                "user_id", "span", "start", "genre_id", "listens", "ms", "first_at"
             )
         ),
         "listened": sorted(
@@ -183,6 +202,8 @@ def test_deferred_rollups_wait_for_apply_listens_then_equal_the_inline_ones(
         listen(alice if n % 2 else bob, catalog[n % 3], start + timedelta(minutes=9 * n))
     inline = snapshot()
     ListenerQuarterHour.objects.all().delete()
+    ListenerMonth.objects.all().delete()
+    ListenerGenreSpan.objects.all().delete()
     ListenerTrack.objects.all().delete()
     ListenedTrack.objects.all().delete()
     Track.objects.update(listen_count=0)
