@@ -1,12 +1,14 @@
 """The artist admin, extended: managers inline (moderators add and remove them), follower
 counts, a link to the artist's tracks, and the audit of profile changes."""
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from core.artists.links import LinkRejected, clean_links
 from core.artists.models import ArtistManager, ArtistProfileChange
 from core.catalog.admin import ArtistAdmin as CatalogArtistAdmin
 from core.catalog.models import Artist
@@ -41,11 +43,27 @@ class ArtistProfileChangeInline(admin.TabularInline):
         return False
 
 
+class ArtistAdminForm(forms.ModelForm):
+    """Links typed here obey the same allowlist as the API's (core/artists/links.py)."""
+
+    class Meta:
+        model = Artist
+        fields = ["name", "bio", "links"]
+
+    def clean_links(self) -> list[str]:
+        links = self.cleaned_data.get("links")
+        try:
+            return clean_links([] if links in (None, "") else links)
+        except LinkRejected as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
 admin.site.unregister(Artist)
 
 
 @admin.register(Artist)
 class ArtistAdmin(CatalogArtistAdmin):
+    form = ArtistAdminForm
     list_display = ["name", "track_count", "follower_count", "tracks_link", "created_at"]
     readonly_fields = ["follower_count", "tracks_link"]
     fields = ["name", "bio", "links", "follower_count", "tracks_link"]

@@ -140,7 +140,7 @@ class FeedItem:
 
 
 def _releases(user, cursor: Cursor | None, limit: int) -> list[FeedItem]:
-    playable = models.Q(track__isnull=True) | models.Q(
+    playable = models.Q(track__isnull=True, album__is_hidden=False) | models.Q(
         track__status="ready", track__is_hidden=False
     )
     rows = (

@@ -18,7 +18,7 @@ def artist_payload(*, user, artist_id: int) -> dict:
             {"track": payload, "listens": listens}
             for payload, (_, listens) in zip(payloads, top, strict=True)
         ],
-        "albums": list(selectors.artist_albums(artist_id)),
+        "albums": list(selectors.artist_albums(user=user, artist_id=artist_id)),
         "can_manage": bool(user.is_authenticated and can_manage_artist(user, artist_id)),
     }
     return ArtistDetailOutputSerializer(artist, context=context).data

@@ -8,7 +8,7 @@ from core.api.errors import NotFound
 from core.artists.models import ArtistFollow, ArtistManager, UserFollow
 from core.catalog import selectors as catalog_selectors
 from core.catalog.models import Album, Artist
-from core.catalog.querysets import playable_track_count
+from core.catalog.querysets import albums_visible_to, playable_track_count
 from core.insights.artists import artist_top_track_ids
 
 TOP_TRACKS = 10
@@ -48,9 +48,10 @@ def artist_get(*, user, artist_id: int) -> Artist:
     return artist
 
 
-def artist_albums(artist_id: int) -> models.QuerySet[Album]:
+def artist_albums(*, user, artist_id: int) -> models.QuerySet[Album]:
+    """The artist's albums `user` may see (hidden ones to its managers, moderators, staff)."""
     return (
-        Album.objects.filter(artist_id=artist_id)
+        albums_visible_to(Album.objects.filter(artist_id=artist_id), user)
         .annotate(track_count=playable_track_count())
         .order_by(models.F("year").desc(nulls_last=True), "title", "id")
     )

@@ -27,10 +27,24 @@ _IMAGE_URLS = serializers.DictField(
 
 class ArtistAlbumOutputSerializer(serializers.ModelSerializer):
     track_count = serializers.IntegerField(read_only=True, help_text="Playable tracks.")
+    is_hidden = serializers.BooleanField(
+        read_only=True,
+        help_text="Hidden from listeners: only its artist's managers, moderators and staff "
+        "see such an album here.",
+    )
 
     class Meta:
         model = Album
-        fields = ["id", "title", "year", "artwork", "track_count"]
+        fields = ["id", "title", "year", "artwork", "track_count", "is_hidden"]
+        read_only_fields = fields
+
+
+class AlbumManagerOutputSerializer(AlbumOutputSerializer):
+    """An album as its artist's managers, moderators and staff see it: whether it is hidden,
+    and whose hide it is."""
+
+    class Meta(AlbumOutputSerializer.Meta):
+        fields = [*AlbumOutputSerializer.Meta.fields, "is_hidden", "hidden_role"]
         read_only_fields = fields
 
 
@@ -127,6 +141,12 @@ class AlbumUpdateInputSerializer(serializers.Serializer):
         required=False,
         help_text="Every track id of the album once, in their new order: their track numbers "
         "become 1 to n.",
+    )
+    is_hidden = serializers.BooleanField(
+        required=False,
+        help_text="Hide the album from listeners (lists, its page, the artist's page, feeds; "
+        "its tracks keep their own state) or show it again. A hide by a moderator or staff is "
+        "lifted only by a moderator or staff (403 `hidden_by_moderation`).",
     )
 
 

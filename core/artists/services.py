@@ -4,9 +4,7 @@ The release feed's writes (fan-out to followers): feed.py."""
 
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -16,8 +14,10 @@ from core.accounts.avatars import AVATAR_EXTENSION, image_reencode
 from core.accounts.usernames import username_key
 from core.api.errors import Conflict, InvalidInput, NotFound
 from core.artists import feed
+from core.artists.links import LinkRejected, clean_links
 from core.artists.models import ArtistFollow, ArtistManager, ArtistProfileChange, UserFollow
 from core.artists.permissions import can_manage_artist
+from core.catalog.hiding import hide_change
 from core.catalog.models import Album, Artist, Track
 from core.roles import can_moderate
 
@@ -25,7 +25,6 @@ KEEP: Any = object()
 """Marks a field the caller did not give."""
 
 IMAGE_SIDES = (64, 256, 512)
-MAX_LINKS = 10
 
 
 def _user_by_name(username: str):
@@ -86,29 +85,10 @@ def manager_remove(*, by, artist_id: int, username: str) -> None:
 
 
 def _clean_links(links: list[str]) -> list[str]:
-    if len(links) > MAX_LINKS:
-        raise InvalidInput(f"Give at most {MAX_LINKS} links.", field="links")
-    allowed = [host.lower().strip(".") for host in settings.ARTIST_LINK_HOSTS]
-    cleaned = []
-    for link in links:
-        try:
-            parts = urlsplit(link.strip())
-            host = (parts.hostname or "").lower()
-            plain = parts.scheme == "https" and not (parts.username or parts.password or parts.port)
-        except ValueError:  # a malformed netloc: "https://[", a port that is not a number
-            plain = False
-        if not plain:
-            raise InvalidInput(f"Links must be plain https URLs: {link[:100]!r}.", field="links")
-        if not any(host == name or host.endswith("." + name) for name in allowed):
-            raise InvalidInput(
-                f"{host or link[:100]!r} is not on the list of sites artists may link to "
-                f"({', '.join(allowed)}).",
-                field="links",
-                code="link_not_allowed",
-            )
-        if link.strip() not in cleaned:
-            cleaned.append(link.strip())
-    return cleaned
+    try:
+        return clean_links(links)
+    except LinkRejected as error:
+        raise InvalidInput(error.message, field="links", code=error.code) from None
 
 
 def _store_image(artist: Artist, upload) -> dict[str, str]:
@@ -179,14 +159,19 @@ def album_update(
     year: int | None = KEEP,
     artwork=KEEP,
     track_order: list[int] = KEEP,
+    is_hidden: bool = KEEP,
 ) -> Album:
     """Edit an album (its artist's managers, moderators, staff): title, year, artwork (checked
-    and re-encoded by Pillow) and the order of its tracks (their track numbers, 1 to n)."""
+    and re-encoded by Pillow), the order of its tracks (their track numbers, 1 to n), and
+    hiding it (core/catalog/hiding.py: a manager never lifts moderation's hide)."""
     # Row lock: concurrent edits of one album apply one after the other.
     album = Album.objects.select_for_update().filter(pk=album_id).first()
     if album is None or not can_manage_artist(user, album.artist_id):
         raise NotFound("Album not found.")
     changed = []
+    if is_hidden is not KEEP:
+        hiding = hide_change(user=user, obj=album, is_hidden=is_hidden, kind="album")
+        changed += hiding.apply(album) if hiding else []
     if title is not KEEP:
         album.title = title.strip()
         changed.append("title")

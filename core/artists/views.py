@@ -4,7 +4,7 @@ of artists and people; the release feed."""
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import permissions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -12,13 +12,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.ints import parse_int
-from core.api.errors import InvalidInput
+from core.api.errors import InvalidInput, NotFound
 from core.api.pagination import PageNumberPagination
 from core.api.parsers import JSONParser
 from core.api.schema import error_responses
 from core.artists import feed, selectors, services, stats
 from core.artists.payloads import artist_payload, feed_payloads
+from core.artists.permissions import can_manage_artist
 from core.artists.serializers import (
+    AlbumManagerOutputSerializer,
     AlbumUpdateInputSerializer,
     ArtistDetailOutputSerializer,
     ArtistStatsOutputSerializer,
@@ -99,16 +101,25 @@ class AlbumDetailView(APIView):
     def _payload(self, request: Request, pk: int) -> dict:
         album = catalog_selectors.album_list(request.user).filter(pk=pk).first()
         if album is None:
-            from core.api.errors import NotFound
-
             raise NotFound("Album not found.")
-        return AlbumOutputSerializer(album, context={"request": request}).data
+        manages = request.user.is_authenticated and can_manage_artist(request.user, album.artist_id)
+        serializer = AlbumManagerOutputSerializer if manages else AlbumOutputSerializer
+        return serializer(album, context={"request": request}).data
 
     @extend_schema(
         tags=["albums"],
         operation_id="albums_retrieve",
         summary="An album",
-        responses={200: AlbumOutputSerializer, **error_responses(404)},
+        description="A hidden album is a 404 but for its artist's managers, moderators and "
+        "staff, who also see `is_hidden` and `hidden_role`.",
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="AlbumPayload",
+                serializers=[AlbumOutputSerializer, AlbumManagerOutputSerializer],
+                resource_type_field_name=None,
+            ),
+            **error_responses(404),
+        },
     )
     def get(self, request: Request, pk: int) -> Response:
         return Response(self._payload(request, pk))
@@ -116,13 +127,14 @@ class AlbumDetailView(APIView):
     @extend_schema(
         tags=["albums"],
         operation_id="albums_partial_update",
-        summary="Edit an album: title, year, artwork, the order of its tracks",
-        description="The album's artist's managers, moderators and staff; 404 for anyone else.",
+        summary="Edit an album: title, year, artwork, the order of its tracks, hiding",
+        description="The album's artist's managers, moderators and staff; 404 for anyone else. "
+        "A manager cannot lift a hide by a moderator or staff (403).",
         request={
             "application/json": AlbumUpdateInputSerializer,
             "multipart/form-data": AlbumUpdateInputSerializer,
         },
-        responses={200: AlbumOutputSerializer, **error_responses(400, 401, 404)},
+        responses={200: AlbumManagerOutputSerializer, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request: Request, pk: int) -> Response:
         _refuse_oversized_body(request, "artwork")

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
 from core.catalog import admin_media
+from core.catalog.hiding import UNHIDDEN, moderation_hide_fields
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.services import schedule_stored_object_deletion
 from core.catalog.signals import tracks_hidden
@@ -36,11 +37,19 @@ class ArtistAdmin(admin.ModelAdmin):
 
 @admin.register(Album)
 class AlbumAdmin(admin.ModelAdmin):
-    list_display = ["title", "artist", "year", "track_count", "created_at"]
-    list_filter = ["year"]
+    list_display = ["title", "artist", "year", "track_count", "is_hidden", "created_at"]
+    list_filter = ["year", "is_hidden"]
     list_select_related = ["artist"]
     search_fields = ["title", "artist__name"]
     autocomplete_fields = ["artist"]
+    readonly_fields = ["hidden_role", "hidden_by", "rating_count", "rating_total"]
+
+    def save_model(self, request: HttpRequest, obj: Album, form, change: bool) -> None:
+        if "is_hidden" in form.changed_data:
+            hiding = moderation_hide_fields(request.user) if obj.is_hidden else UNHIDDEN
+            for name, value in hiding.items():
+                setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(track_count=Count("tracks"))
@@ -111,13 +120,18 @@ class TrackAdmin(admin.ModelAdmin):
         "checksum_sha256",
         "duration",
         "uploaded_by",
+        "hidden_role",
+        "hidden_by",
         "created_at",
         "updated_at",
     ]
     fieldsets = [
         ("Listen", {"fields": ["player", "waveform", "loudness", "variants"]}),
         (None, {"fields": ["title", "artist", "album", "genres", "track_number", "year"]}),
-        ("Moderation", {"fields": ["is_hidden", "status", "failure_reason"]}),
+        (
+            "Moderation",
+            {"fields": ["is_hidden", "hidden_role", "hidden_by", "status", "failure_reason"]},
+        ),
         (
             "Processing",
             {"fields": ["processing", "processing_error", "filled_in_automatically"]},
@@ -198,16 +212,20 @@ class TrackAdmin(admin.ModelAdmin):
     @admin.action(description="Hide selected tracks from listeners", permissions=["moderate"])
     def hide_tracks(self, request: HttpRequest, queryset: QuerySet) -> None:
         track_ids = list(queryset.values_list("pk", flat=True))
-        count = queryset.update(is_hidden=True)
+        count = queryset.update(**moderation_hide_fields(request.user))
         tracks_hidden.send(sender=Track, track_ids=track_ids, by=request.user)
         self.message_user(request, f"Hid {count} {_tracks(count)}.", messages.SUCCESS)
 
     @admin.action(description="Unhide selected tracks", permissions=["moderate"])
     def unhide_tracks(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.update(is_hidden=False)
+        count = queryset.update(**UNHIDDEN)
         self.message_user(request, f"Unhid {count} {_tracks(count)}.", messages.SUCCESS)
 
     def save_model(self, request: HttpRequest, obj: Track, form, change: bool) -> None:
+        if "is_hidden" in form.changed_data:
+            hiding = moderation_hide_fields(request.user) if obj.is_hidden else UNHIDDEN
+            for name, value in hiding.items():
+                setattr(obj, name, value)
         super().save_model(request, obj, form, change)
         if "is_hidden" in form.changed_data and obj.is_hidden:
             tracks_hidden.send(sender=Track, track_ids=[obj.pk], by=request.user)

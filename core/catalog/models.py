@@ -43,6 +43,35 @@ def album_artwork_path(album: "Album", filename: str) -> str:
     return f"artwork/albums/{album.pk}/{filename}"
 
 
+class HiddenRole(models.TextChoices):
+    """Who hid a track or an album: a hide is lifted only by the same kind of hand or a
+    stronger one (core/catalog/hiding.py)."""
+
+    MANAGER = "manager", "The artist's manager"
+    MODERATOR = "moderator", "A moderator"
+    STAFF = "staff", "Staff"
+
+
+def _hidden_by_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who hid it (null once their account is deleted)",
+    )
+
+
+def _hidden_role_field() -> models.CharField:
+    return models.CharField(
+        max_length=20,
+        choices=HiddenRole.choices,
+        blank=True,
+        help_text="Whose hide it is; a hidden row without one counts as a moderator's",
+    )
+
+
 class Album(models.Model):
     title = models.CharField(max_length=200, validators=[validate_name])
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="albums")
@@ -52,6 +81,11 @@ class Album(models.Model):
         default=0, help_text="Listeners' ratings, kept by core/ratings' services"
     )
     rating_total = models.PositiveIntegerField(default=0, help_text="Sum of their stars")
+    is_hidden = models.BooleanField(
+        default=False, help_text="Left out of listings, pages and feeds (its tracks keep theirs)"
+    )
+    hidden_role = _hidden_role_field()
+    hidden_by = _hidden_by_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -100,7 +134,11 @@ class Track(models.Model):
         help_text='Fields registration filled in because the uploader left them out ("title", '
         '"artist"); the file\'s tags may replace these, never what the uploader typed',
     )
-    is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator")
+    is_hidden = models.BooleanField(
+        default=False, help_text="Hidden from listeners (by a moderator or the artist's managers)"
+    )
+    hidden_role = _hidden_role_field()
+    hidden_by = _hidden_by_field()
     preview_allowed = models.BooleanField(
         default=True, help_text="Anonymous visitors may hear a 30-second preview"
     )

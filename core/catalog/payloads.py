@@ -214,15 +214,22 @@ def track_rows(queryset: models.QuerySet) -> models.QuerySet | None:
     plans = track_plans()
     if plans is None:
         return None
-    columns = dict.fromkeys([*plans[1].columns, *plans[0].columns, "uploaded_by_id"])
+    columns = dict.fromkeys(
+        [*plans[1].columns, *plans[0].columns, "uploaded_by_id", *_managed_flag(queryset)]
+    )
     rows = queryset.prefetch_related(None).values(*columns)
     rows.counted_as = queryset  # see CappedCountPaginator.count
     return rows
 
 
+def _managed_flag(queryset: models.QuerySet) -> tuple[str, ...]:
+    return ("is_managed",) if "is_managed" in queryset.query.annotations else ()
+
+
 def track_row_payloads(rows: Iterable[Row], user) -> list[dict]:
-    """Payloads of a page of `track_rows`: the owner one for the track's uploader, moderators
-    and staff, the public one else (as serializers.track_payloads chooses)."""
+    """Payloads of a page of `track_rows`: the owner one for the track's uploader, its artist's
+    managers, moderators and staff, the public one else (as serializers.track_payloads
+    chooses)."""
     rows = list(rows)
     plans = track_plans()
     assert plans is not None, "track_rows gave rows, so the plans exist"
@@ -231,7 +238,11 @@ def track_row_payloads(rows: Iterable[Row], user) -> list[dict]:
     moderator = can_moderate(user)
     own_id = user.pk if user.is_authenticated else None
     return [
-        (owner if moderator or row["uploaded_by_id"] == own_id else public).build(row, context)
+        (
+            owner
+            if moderator or row["uploaded_by_id"] == own_id or row.get("is_managed")
+            else public
+        ).build(row, context)
         for row in rows
     ]
 

@@ -156,6 +156,16 @@ class TrackQuerySet(models.QuerySet):
 
         return self.annotate(my_rating=my_track_rating(user))
 
+    def with_managed_flag(self, user) -> "TrackQuerySet":
+        """Annotate `is_managed`: `user` manages the track's artist (who then gets the owner
+        payload, with `is_hidden` and who hid it), in the same query."""
+        if user is None or not user.is_authenticated:
+            return self.annotate(is_managed=models.Value(False, output_field=models.BooleanField()))
+        from core.artists.models import ArtistManager
+
+        managers = ArtistManager.objects.filter(user=user, artist_id=models.OuterRef("artist_id"))
+        return self.annotate(is_managed=models.Exists(managers))
+
     def with_uploader(self) -> "TrackQuerySet":
         """Join the uploader, shown in owner and staff payloads."""
         return self.select_related("uploaded_by")
@@ -168,6 +178,19 @@ def playable_track_count(prefix: str = "tracks") -> models.Count:
         filter=models.Q(**{f"{prefix}__status": "ready", f"{prefix}__is_hidden": False}),
         distinct=True,
     )
+
+
+def albums_visible_to(albums: models.QuerySet, user) -> models.QuerySet:
+    """Albums `user` may see: all for moderators and staff; those not hidden plus the albums
+    of the artists one manages otherwise."""
+    if can_moderate(user):
+        return albums
+    if user is not None and user.is_authenticated:
+        from core.artists.models import ArtistManager
+
+        managed = ArtistManager.objects.filter(user=user).values("artist_id")
+        return albums.filter(models.Q(is_hidden=False) | models.Q(artist_id__in=managed))
+    return albums.filter(is_hidden=False)
 
 
 def rating_value() -> models.Expression:

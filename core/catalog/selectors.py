@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from core.api.errors import NotFound
 from core.catalog.models import Album, Artist, Genre, Track
-from core.catalog.querysets import TrackQuerySet, playable_track_count
+from core.catalog.querysets import TrackQuerySet, albums_visible_to, playable_track_count
 
 
 def track_list(*, user, detail: bool = False) -> TrackQuerySet:
@@ -17,6 +17,7 @@ def track_list(*, user, detail: bool = False) -> TrackQuerySet:
         Track.objects.visible_to(user)
         .for_listing(detail=detail)
         .with_uploader()
+        .with_managed_flag(user)
         .with_favorite_flag(user)
         .with_my_rating(user)
         .order_by("-created_at", "-id")
@@ -57,14 +58,15 @@ def artist_list(user=None) -> QuerySet[Artist]:
 
 
 def album_list(user=None) -> QuerySet[Album]:
-    """Albums with their playable tracks' count and all-time counted listens, in the same
-    query (both aggregate the one join on tracks), whether `user` made them a favorite and
-    `user`'s stars (`my_rating`)."""
+    """Albums `user` may see (hidden ones only to moderators, staff and the artist's managers)
+    with their playable tracks' count and all-time counted listens, in the same query (both
+    aggregate the one join on tracks), whether `user` made them a favorite and `user`'s stars
+    (`my_rating`)."""
     from core.ratings.selectors import my_album_rating
 
     playable = Q(tracks__status="ready", tracks__is_hidden=False)
     return (
-        Album.objects.select_related("artist")
+        albums_visible_to(Album.objects.select_related("artist"), user)
         .annotate(
             track_count=playable_track_count(),
             listen_count=Coalesce(Sum("tracks__listen_count", filter=playable), 0),

@@ -242,6 +242,7 @@ class TrackOwnerOutputSerializer(TrackOutputSerializer):
             "status",
             "failure_reason",
             "is_hidden",
+            "hidden_role",
             "storage_key",
             "checksum",
             "uploaded_by",
@@ -259,7 +260,13 @@ class TrackOwnerDetailOutputSerializer(TrackDetailFieldsMixin, TrackOwnerOutputS
 
 
 def _sees_owner_payload(track: Track, user) -> bool:
-    return can_moderate(user) or (user.is_authenticated and track.uploaded_by_id == user.pk)
+    """The track's uploader, moderators, staff, and the managers of its artist (as
+    `with_managed_flag` annotates)."""
+    return (
+        can_moderate(user)
+        or (user.is_authenticated and track.uploaded_by_id == user.pk)
+        or getattr(track, "is_managed", False)
+    )
 
 
 def track_payload(track: Track, user) -> dict:
@@ -275,13 +282,8 @@ def track_payloads(tracks, user) -> list[dict]:
     building each serializer's fields once (per-track serializers rebuilt them for every
     track: most of a page's cost, see docs/benchmarks.md)."""
     public, owner = TrackOutputSerializer(), TrackOwnerOutputSerializer()
-    moderator = can_moderate(user)
     return [
-        (
-            owner
-            if moderator or (user.is_authenticated and track.uploaded_by_id == user.pk)
-            else public
-        ).to_representation(track)
+        (owner if _sees_owner_payload(track, user) else public).to_representation(track)
         for track in tracks
     ]
 
@@ -431,7 +433,11 @@ class TrackRegisterInputSerializer(_TrackMetadataInputSerializer):
 
 class TrackUpdateInputSerializer(_TrackMetadataInputSerializer):
     title = serializers.CharField(max_length=300, required=False, validators=[validate_name])
-    is_hidden = serializers.BooleanField(required=False, help_text="Moderators only.")
+    is_hidden = serializers.BooleanField(
+        required=False,
+        help_text="Moderators, staff and the artist's managers; a hide by a moderator or staff is "
+        "lifted only by a moderator or staff (403 `hidden_by_moderation`).",
+    )
     preview_allowed = serializers.BooleanField(
         required=False, help_text="False: no anonymous preview, no player on public pages."
     )

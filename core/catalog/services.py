@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 
 from core import bulk
 from core.api.errors import Forbidden, InvalidInput, NotFound
+from core.catalog.hiding import hide_change
 from core.catalog.models import Album, Artist, Genre, Track, TrackStatus
 from core.catalog.signals import tracks_hidden
 from core.processing.selectors import derived_keys
@@ -151,16 +152,6 @@ def can_edit_track(user, track: Track) -> bool:
     )
 
 
-def _check_hiding(user, track: Track, is_hidden: bool) -> None:
-    """Moderators hide and unhide; the artist's managers may hide, not unhide, so that a
-    moderator's hiding is never undone by the artist."""
-    from core.artists.permissions import manages_artist
-
-    if can_moderate(user) or (is_hidden and manages_artist(user, track.artist_id)):
-        return
-    raise Forbidden("Only moderators (and, to hide, the artist's managers) may hide tracks.")
-
-
 def can_delete_track(user, track: Track) -> bool:
     return user.is_authenticated and (user.is_staff or track.uploaded_by_id == user.pk)
 
@@ -192,7 +183,8 @@ def track_update(
     preview_allowed: bool = UNSET,
     preview_start: float | None = UNSET,
 ) -> Track:
-    """Edit a track's metadata (its uploader, moderators, staff); hiding is for moderators.
+    """Edit a track's metadata (its uploader, its artist's managers, moderators, staff);
+    hiding and unhiding follow core/catalog/hiding.py.
     A new `preview_start` has the preview cut again once the edit commits."""
     # Row lock: two concurrent edits apply one after the other instead of losing one.
     track = _locked_visible_track(user=user, track_id=track_id)
@@ -200,8 +192,9 @@ def track_update(
         raise Forbidden(
             "Only the track's uploader, its artist's managers, moderators and staff may edit it."
         )
+    hiding = None
     if is_hidden is not UNSET:
-        _check_hiding(user, track, is_hidden)
+        hiding = hide_change(user=user, obj=track, is_hidden=is_hidden)
 
     changed: list[str] = []
     if title is not UNSET:
@@ -230,7 +223,6 @@ def track_update(
     edits = (
         ("track_number", track_number),
         ("year", year),
-        ("is_hidden", is_hidden),
         ("preview_allowed", preview_allowed),
     )
     if preview_start is not UNSET and preview_start != track.preview_start:
@@ -241,6 +233,8 @@ def track_update(
         if value is not UNSET:
             setattr(track, name, value)
             changed.append(name)
+    if hiding is not None:
+        changed += hiding.apply(track)
     if genre_names is not UNSET:
         track.genres.set([genre_get_or_create(name=name) for name in genre_names])
     if changed or genre_names is not UNSET:

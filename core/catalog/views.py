@@ -117,7 +117,10 @@ class TrackDetailView(generics.GenericAPIView):
     @extend_schema(
         operation_id="tracks_partial_update",
         summary="Edit a track",
-        description="The track's uploader, moderators and staff; `is_hidden` is for moderators.",
+        description="The track's uploader, its artist's managers, moderators and staff. "
+        "`is_hidden` hides or unhides it: moderators, staff and the artist's managers, but a "
+        "hide by a moderator or staff is lifted only by a moderator or staff; `hidden_role` "
+        "says whose hide it is.",
         request=TrackUpdateInputSerializer,
         responses={200: TrackOwnerDetailOutputSerializer, **error_responses(400, 401, 403, 404)},
     )

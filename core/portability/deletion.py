@@ -54,6 +54,8 @@ USER_KEYS: dict[str, str] = {
     "core.Upload.user": DELETE,
     "core.ImportedFile.imported_by": KEEP,
     "core.Track.uploaded_by": KEEP,
+    "core.Track.hidden_by": KEEP,
+    "core.Album.hidden_by": KEEP,
     "core.ArtistManager.user": DELETE,
     "core.ArtistManager.added_by": KEEP,
     "core.ArtistFollow.user": DELETE,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from core.api.errors import DomainError, NotFound
+from core.catalog.hiding import moderation_hide_fields
 from core.catalog.models import Track
 from core.playlists.models import Playlist, new_snapshot_id
 from core.reports.models import Report, ReportingBan, ReportKind, ReportStatus
@@ -81,7 +82,9 @@ def reports_resolve_hidden_tracks(sender=None, *, track_ids: Iterable[int], by=N
 def reported_item_hide(*, kind: str, item_id: int, by) -> int:
     """Hide a track, or make a playlist private; its open reports become actioned."""
     if kind == ReportKind.TRACK:
-        Track.objects.filter(pk=item_id).update(is_hidden=True, updated_at=timezone.now())
+        Track.objects.filter(pk=item_id).update(
+            **moderation_hide_fields(by), updated_at=timezone.now()
+        )
     else:
         # A new snapshot: clients holding the old one see the playlist has changed.
         Playlist.objects.filter(pk=item_id).update(

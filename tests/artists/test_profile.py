@@ -128,7 +128,14 @@ def test_the_page_shows_counts_albums_with_years_and_top_tracks_of_30_days(api_c
         (other.pk, 1),
     ]
     assert payload["albums"] == [
-        {"id": album.pk, "title": "Pastel Blues", "year": 1965, "artwork": None, "track_count": 2}
+        {
+            "id": album.pk,
+            "title": "Pastel Blues",
+            "year": 1965,
+            "artwork": None,
+            "track_count": 2,
+            "is_hidden": False,
+        }
     ]
     assert (payload["follower_count"], payload["is_following"]) == (0, False)
     assert payload["can_manage"] is False

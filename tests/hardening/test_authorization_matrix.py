@@ -362,6 +362,102 @@ CALLS: dict[tuple[str, str], Call] = {
 }
 
 
+def _hidden(w: World, obj, role: str):
+    """`obj` (the world's track or album) hidden by its artist's manager or by moderation."""
+    by = _artist_manager(w) if role == "manager" else factories.ModeratorFactory(username="hider")
+    type(obj).objects.filter(pk=obj.pk).update(is_hidden=True, hidden_role=role, hidden_by=by)
+
+
+def _hidden_track(role: str) -> Callable[[World], str]:
+    def path(w: World) -> str:
+        _hidden(w, w.track, role)
+        return _track(w)
+
+    return path
+
+
+def _hidden_album(role: str) -> Callable[[World], str]:
+    def path(w: World) -> str:
+        _hidden(w, w.album, role)
+        return f"/api/albums/{w.album.pk}/"
+
+    return path
+
+
+def _hide(hidden: bool) -> Callable[[World], dict]:
+    return lambda w: {"is_hidden": hidden}
+
+
+# Hiding and unhiding go through the routes' PATCH above; a row per case of who hid it, as the
+# answer depends on it. For all of them owner is a manager of the artist, other another
+# artist's manager.
+HIDING_CALLS: dict[tuple[str, str, str], Call] = {
+    ("api/tracks/<id:pk>/", "patch", "hide"): ArtistCall(_track, _hide(True)),
+    ("api/tracks/<id:pk>/", "patch", "unhide a manager's hide"): ArtistCall(
+        _hidden_track("manager"), _hide(False)
+    ),
+    ("api/tracks/<id:pk>/", "patch", "unhide a moderator's hide"): ArtistCall(
+        _hidden_track("moderator"), _hide(False)
+    ),
+    ("api/tracks/<id:pk>/", "get", "hidden by a manager"): ArtistCall(_hidden_track("manager")),
+    ("api/albums/<id:pk>/", "patch", "hide"): ArtistCall(
+        lambda w: f"/api/albums/{w.album.pk}/", _hide(True)
+    ),
+    ("api/albums/<id:pk>/", "patch", "unhide a manager's hide"): ArtistCall(
+        _hidden_album("manager"), _hide(False)
+    ),
+    ("api/albums/<id:pk>/", "patch", "unhide a moderator's hide"): ArtistCall(
+        _hidden_album("moderator"), _hide(False)
+    ),
+    ("api/albums/<id:pk>/", "get", "hidden by a manager"): ArtistCall(_hidden_album("manager")),
+}
+
+#   anonymous listener other owner uploader moderator staff
+HIDING_EXPECTED: dict[tuple[str, str, str], tuple[int, ...]] = {
+    ("api/tracks/<id:pk>/", "patch", "hide"): (401, 403, 403, 200, 403, 200, 200),
+    # Those who may not see a hidden track get the 404 of an unknown one.
+    ("api/tracks/<id:pk>/", "patch", "unhide a manager's hide"): (
+        401,
+        404,
+        404,
+        200,
+        404,
+        200,
+        200,
+    ),
+    ("api/tracks/<id:pk>/", "patch", "unhide a moderator's hide"): (
+        401,
+        404,
+        404,
+        403,
+        404,
+        200,
+        200,
+    ),
+    ("api/tracks/<id:pk>/", "get", "hidden by a manager"): (404, 404, 404, 200, 404, 200, 200),
+    ("api/albums/<id:pk>/", "patch", "hide"): (401, 404, 404, 200, 404, 200, 200),
+    ("api/albums/<id:pk>/", "patch", "unhide a manager's hide"): (
+        401,
+        404,
+        404,
+        200,
+        404,
+        200,
+        200,
+    ),
+    ("api/albums/<id:pk>/", "patch", "unhide a moderator's hide"): (
+        401,
+        404,
+        404,
+        403,
+        404,
+        200,
+        200,
+    ),
+    ("api/albums/<id:pk>/", "get", "hidden by a manager"): (404, 404, 404, 200, 404, 200, 200),
+}
+
+
 def _routes(patterns=None, prefix: str = "") -> list[tuple[str, object]]:
     """(route, callback) of every URL pattern, routes as written in the URL conf."""
     found = []
@@ -552,6 +648,23 @@ def test_each_role_gets_the_expected_status(route_method, role, world):
     response = _send(_client(role, world, call), method, call, world)
 
     assert response.status_code == EXPECTED[route_method][ROLES.index(role)], response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "case", list(HIDING_EXPECTED), ids=[f"{m} {r} {c}" for r, m, c in HIDING_EXPECTED]
+)
+def test_each_role_hides_and_unhides_as_expected(case, role, world):
+    call = HIDING_CALLS[case]
+    response = _send(_client(role, world, call), case[1], call, world)
+
+    assert response.status_code == HIDING_EXPECTED[case][ROLES.index(role)], response.content
+
+
+def test_hiding_rows_are_on_routes_of_the_matrix():
+    assert set(HIDING_CALLS) == set(HIDING_EXPECTED)
+    assert {(route, method) for route, method, _ in HIDING_EXPECTED} <= set(EXPECTED)
 
 
 def test_every_url_pattern_and_api_method_has_a_row():
