@@ -91,3 +91,21 @@ def followed_users(user) -> models.QuerySet[UserFollow]:
 
 def follower_count(artist_id: int) -> int:
     return Artist.objects.filter(pk=artist_id).values_list("follower_count", flat=True).first() or 0
+
+
+def follows_artist(user, artist_ref) -> models.Expression:
+    """An annotation: whether `user` follows the artist `artist_ref` points at (an OuterRef or
+    F of an artist id)."""
+    if user is None or not user.is_authenticated:
+        return models.Value(False, output_field=models.BooleanField())
+    return models.Exists(ArtistFollow.objects.filter(user=user, artist_id=artist_ref))
+
+
+def followed_artist_ids(user) -> models.QuerySet:
+    """Ids of the artists `user` follows, as a subquery (`artist_id`)."""
+    return ArtistFollow.objects.filter(user=user).values("artist_id")
+
+
+def artist_follow_rows(*, chunk_size: int = 50_000):
+    """Every artist follow as (user id, artist id), streamed (recommendations training)."""
+    return ArtistFollow.objects.values_list("user_id", "artist_id").iterator(chunk_size=chunk_size)

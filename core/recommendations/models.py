@@ -53,6 +53,9 @@ class ReasonKind(models.TextChoices):
     LISTENED = "listened", "Because you listened to"
     FAVORITED = "favorited", "Because you liked"
     PLAYLISTED = "playlisted", "Because you added to a playlist"
+    RATED = "rated", "Because you rated highly"
+    FOLLOWED = "followed", "New from an artist you follow"
+    NEW_IN_GENRE = "new_in_genre", "New in a genre you listen to"
 
 
 class ListenerCandidate(models.Model):
@@ -68,6 +71,10 @@ class ListenerCandidate(models.Model):
         "core.Track", on_delete=models.CASCADE, related_name="+", null=True, blank=True
     )
     because_kind = models.CharField(max_length=16, choices=ReasonKind.choices, blank=True)
+    # The genre a "new in a genre you listen to" candidate was picked for.
+    because_genre = models.ForeignKey(
+        "core.Genre", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         constraints = [

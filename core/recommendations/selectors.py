@@ -11,8 +11,10 @@ from datetime import timedelta
 from django.db import models
 from django.utils import timezone
 
+from core.artists.selectors import follows_artist
 from core.catalog.models import Artist, Genre, Track
 from core.library.models import Play
+from core.ratings.selectors import badly_rated_album_ids, badly_rated_track_ids
 from core.recommendations.models import (
     ArtistNeighbour,
     DailyMix,
@@ -33,7 +35,10 @@ REASON_TEXT = {
     ReasonKind.LISTENED: "Because you listened to {title} by {artist}",
     ReasonKind.FAVORITED: "Because you liked {title} by {artist}",
     ReasonKind.PLAYLISTED: "Because you added {title} by {artist} to a playlist",
+    ReasonKind.RATED: "Because you rated {title} by {artist} highly",
 }
+FOLLOWED = "New from {artist}, whom you follow"
+NEW_IN_GENRE = "New in {genre}, a genre you listen to"
 FROM_YOUR_LISTENING = "Picked from your listening"
 POPULAR = "Among the most played on Tonearm"
 FAVORITE_GENRE = "Popular in {genre}, a genre you like"
@@ -51,7 +56,17 @@ class Pick:
 
 
 def _listing(user) -> "models.QuerySet[Track]":
-    return Track.objects.playable().for_listing().with_favorite_flag(user)
+    return Track.objects.playable().for_listing().with_favorite_flag(user).with_my_rating(user)
+
+
+def without_badly_rated(
+    rows: models.QuerySet, user, *, track: str = "pk", album: str = "album_id"
+) -> models.QuerySet:
+    """`rows` minus the tracks the listener rated 1 or 2 stars and the tracks of albums they
+    rated so; `track` and `album` name the rows' track id and album id."""
+    return rows.exclude(**{f"{track}__in": badly_rated_track_ids(user)}).exclude(
+        **{f"{album}__in": badly_rated_album_ids(user)}
+    )
 
 
 def with_tracks(picks: list[Pick], user) -> list[dict]:
@@ -102,6 +117,10 @@ def _capped(rows: list[dict], limit: int, caps: Caps) -> list[dict]:
 
 def _reason(row: dict) -> str:
     kind = row["because_kind"]
+    if kind == ReasonKind.FOLLOWED:
+        return FOLLOWED.format(artist=row["artist_name"])
+    if kind == ReasonKind.NEW_IN_GENRE and row["genre_name"]:
+        return NEW_IN_GENRE.format(genre=row["genre_name"])
     if not row["because_playable"] or kind not in REASON_TEXT:
         # The track that led here is hidden or gone now: say what is still true, name nothing.
         return FROM_YOUR_LISTENING
@@ -112,16 +131,23 @@ def recommended_tracks(*, user, limit: int) -> list[Pick]:
     """The listener's candidates, minus recent plays and unplayable tracks, capped for
     diversity; topped up with charts of their favorite genres, then what is most played."""
     recent = recently_played(user)
+    candidates = ListenerCandidate.objects.filter(
+        user=user, track__status="ready", track__is_hidden=False
+    ).exclude(track_id__in=recent)
+    candidates = without_badly_rated(candidates, user, track="track_id", album="track__album_id")
+    # A "new from Z" candidate stays only while the listener follows Z.
+    candidates = candidates.annotate(
+        following=follows_artist(user, models.OuterRef("track__artist_id"))
+    ).exclude(because_kind=ReasonKind.FOLLOWED, following=False)
     rows = list(
-        ListenerCandidate.objects.filter(user=user, track__status="ready", track__is_hidden=False)
-        .exclude(track_id__in=recent)
-        .order_by("-score", "track_id")
-        .values(
+        candidates.order_by("-score", "track_id").values(
             "track_id",
             "score",
             "because_kind",
             artist_id=models.F("track__artist_id"),
             album_id=models.F("track__album_id"),
+            artist_name=models.F("track__artist__name"),
+            genre_name=models.F("because_genre__name"),
             because_title=models.F("because__title"),
             because_artist=models.F("because__artist__name"),
             because_playable=models.Q(because__status="ready", because__is_hidden=False),
@@ -149,7 +175,7 @@ def cold_start(
     favorite genres (a profile setting), then the most played of all."""
     caps = caps or Caps()
     exclude = {p.track_id for p in taken}
-    base = Track.objects.playable().exclude(pk__in=exclude)
+    base = without_badly_rated(Track.objects.playable().exclude(pk__in=exclude), user)
     if recent is not None:
         base = base.exclude(pk__in=recent)
     genres = list(getattr(user, "favorite_genres", Genre.objects.none()).values("id", "name"))
@@ -234,7 +260,12 @@ def mixes_of(user) -> "models.QuerySet[DailyMix]":
     """The listener's daily mixes with their playable tracks in order, in two queries."""
     from core.recommendations.models import DailyMixItem
 
-    items = DailyMixItem.objects.filter(track__in=Track.objects.playable()).order_by("position")
+    items = without_badly_rated(
+        DailyMixItem.objects.filter(track__in=Track.objects.playable()),
+        user,
+        track="track_id",
+        album="track__album_id",
+    ).order_by("position")
     return (
         DailyMix.objects.filter(user=user)
         .select_related("genre")

@@ -19,7 +19,7 @@ from core.recommendations.models import (
     RadioTrack,
     TrackNeighbour,
 )
-from core.recommendations.selectors import Pick
+from core.recommendations.selectors import Pick, without_badly_rated
 
 # The last this many tracks a session gave (and were not skipped) steer what comes next.
 RADIO_STEER = 10
@@ -108,8 +108,9 @@ def radio_next(*, session: RadioSession, count: int) -> list[Pick]:
     for track, score in _neighbour_scores(list(skipped)).items():
         scores[track] = scores.get(track, 0.0) - 2 * score
     skipped_artists = set(Track.objects.filter(pk__in=skipped).values_list("artist_id", flat=True))
+    user = session.user_id
     candidates = (
-        Track.objects.playable()
+        without_badly_rated(Track.objects.playable(), user)
         .filter(pk__in=[t for t, s in scores.items() if s > 0])
         .exclude(pk__in=given)
         .exclude(artist_id__in=skipped_artists)
@@ -120,7 +121,7 @@ def radio_next(*, session: RadioSession, count: int) -> list[Pick]:
     if len(picks) < count:
         # Too little data near the seed: the most played tracks, skipped artists left out.
         filler = (
-            Track.objects.playable()
+            without_badly_rated(Track.objects.playable(), user)
             .exclude(pk__in=[*given, *ordered])
             .exclude(artist_id__in=skipped_artists)
             .order_by("-listen_count", "-id")
@@ -144,8 +145,9 @@ def mix_save(*, user, mix_id: int) -> Playlist:
     if mix is None:
         raise NotFound("Mix not found.")
     playlist = playlist_create(owner=user, name=mix.title)
+    items = mix.items.filter(track__in=Track.objects.playable())
     track_ids = list(
-        mix.items.filter(track__in=Track.objects.playable())
+        without_badly_rated(items, user, track="track_id", album="track__album_id")
         .order_by("position")
         .values_list("track_id", flat=True)
     )

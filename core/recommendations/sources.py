@@ -6,9 +6,10 @@ Each source reads events from its own room's tables and says what role they play
 - EXCLUDE_TRACKS events take tracks out of that listener's candidates (skips).
 - EXCLUDE_ARTISTS events take all of an artist's tracks out (their `tracks` hold artist ids).
 
-Adding a signal is one function and one `register` call. Two are expected from the artists
-room: ratings (a bad rating as EXCLUDE_ARTISTS, a good one as INTERACTION on the artist's
-tracks) and follows (candidates "New from Z, whom you follow", see `FOLLOWED_ARTISTS`).
+Adding a signal is one function and one `register` call. Ratings come from the ratings room
+(a track rated 4 or 5 stars is an INTERACTION, a track rated 1 or 2 and every track of an album
+rated 1 or 2 EXCLUDE_TRACKS); follows from the artists room (`FOLLOWED_ARTISTS`: their artists'
+candidates are boosted and their new tracks proposed, "New from Z, whom you follow").
 """
 
 import enum
@@ -25,6 +26,7 @@ from core.recommendations.weights import (
     FAVORITE_WEIGHT,
     LISTEN_HALF_LIFE_DAYS,
     PLAYLIST_ADD_WEIGHT,
+    RATING_WEIGHTS,
 )
 
 CHUNK = 50_000
@@ -47,7 +49,7 @@ class Source:
 SOURCES: list[Source] = []
 
 # Artists each listener follows, as (user ids, artist ids), for "New from Z, whom you follow"
-# candidates; empty until the artists room registers its reader here.
+# candidates (see the end of this module).
 FOLLOWED_ARTISTS: list[Callable[[], tuple[np.ndarray, np.ndarray]]] = []
 
 
@@ -120,3 +122,52 @@ register(Source("listens", Role.INTERACTION, read_listens, ReasonKind.LISTENED))
 register(Source("favorites", Role.INTERACTION, read_favorites, ReasonKind.FAVORITED))
 register(Source("playlist adds", Role.INTERACTION, read_playlist_adds, ReasonKind.PLAYLISTED))
 register(Source("skips", Role.EXCLUDE_TRACKS, read_skips))
+
+
+def read_good_ratings(now: datetime) -> Events:
+    """Tracks rated 4 or 5 stars, weighted by their stars (RATING_WEIGHTS)."""
+    from core.ratings.selectors import track_rating_rows
+
+    rows, stars = [], []
+    for user_id, track_id, given, when in track_rating_rows(chunk_size=CHUNK):
+        if given in RATING_WEIGHTS:
+            rows.append((user_id, track_id, when))
+            stars.append(RATING_WEIGHTS[given])
+    weights = np.array(stars, dtype=np.float32)
+    return _events(rows, lambda t: weights)
+
+
+def read_bad_ratings(now: datetime) -> Events:
+    """Tracks rated 1 or 2 stars, and every track of an album rated 1 or 2 stars."""
+    from core.catalog.models import Track
+    from core.ratings.selectors import BAD_STARS, album_rating_rows, track_rating_rows
+
+    rows = [
+        (user_id, track_id, when)
+        for user_id, track_id, given, when in track_rating_rows(chunk_size=CHUNK)
+        if given <= BAD_STARS
+    ]
+    by_album: dict[int, list[tuple[int, datetime]]] = {}
+    for user_id, album_id, when in album_rating_rows(chunk_size=CHUNK):
+        by_album.setdefault(album_id, []).append((user_id, when))
+    if by_album:
+        album_tracks = Track.objects.filter(album_id__in=list(by_album)).values_list(
+            "pk", "album_id"
+        )
+        for track_id, album_id in album_tracks.iterator(chunk_size=CHUNK):
+            rows += [(user_id, track_id, when) for user_id, when in by_album[album_id]]
+    return _events(rows, lambda t: np.ones(len(t)))
+
+
+def read_follows() -> tuple[np.ndarray, np.ndarray]:
+    from core.artists.selectors import artist_follow_rows
+
+    pairs = list(artist_follow_rows(chunk_size=CHUNK))
+    users = np.array([u for u, _ in pairs], dtype=np.int64)
+    artists = np.array([a for _, a in pairs], dtype=np.int64)
+    return users, artists
+
+
+register(Source("good ratings", Role.INTERACTION, read_good_ratings, ReasonKind.RATED))
+register(Source("bad ratings", Role.EXCLUDE_TRACKS, read_bad_ratings))
+FOLLOWED_ARTISTS.append(read_follows)

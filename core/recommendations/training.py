@@ -17,10 +17,12 @@ from core.recommendations.models import (
     DailyMix,
     DailyMixItem,
     ListenerCandidate,
+    ReasonKind,
     TrackNeighbour,
     TrainingRun,
 )
-from core.recommendations.sources import SOURCES, Role
+from core.recommendations.sources import FOLLOWED_ARTISTS, SOURCES, Role
+from core.recommendations.weights import FOLLOW_BOOST
 
 TRACK_NEIGHBOURS = 50
 ARTIST_NEIGHBOURS = 20
@@ -28,6 +30,13 @@ CANDIDATES = 200
 MIXES = 3
 MIX_MIN, MIX_MAX = 25, 50
 USER_BLOCK = 500
+# A track uploaded in the last NEW_DAYS is new: the newest NEW_PER_ARTIST of each followed
+# artist go to their followers, the newest NEW_PER_GENRE of each genre to the listeners who
+# play that genre most (their NEW_GENRES first genres).
+NEW_DAYS = 30
+NEW_PER_ARTIST = 3
+NEW_PER_GENRE = 3
+NEW_GENRES = 3
 
 Say = Callable[[str], None]
 
@@ -110,6 +119,7 @@ def train(*, say: Say = lambda _: None, progress: model.Progress | None = None) 
 
     done = _timed(summary, "candidates", say)
     candidates = _candidates(matrix, neighbours, found, interactions, artist_of)
+    candidates = _with_new_tracks(candidates, matrix, found, artist_of, genres)
     done()
 
     done = _timed(summary, "daily mixes", say)
@@ -138,6 +148,7 @@ class Candidate:
     score: float
     because_id: int | None
     because_kind: str
+    because_genre_id: int | None = None
 
 
 def _candidates(matrix, neighbours, found, interactions, artist_of) -> list[Candidate]:
@@ -183,6 +194,110 @@ def _candidates(matrix, neighbours, found, interactions, artist_of) -> list[Cand
                 Candidate(user, track, score, reason if reason >= 0 else None, reason_kind or "")
             )
     return result
+
+
+def _new_tracks() -> list[tuple[int, int]]:
+    """(track id, artist id) of the playable tracks uploaded in the last NEW_DAYS, newest first."""
+    from datetime import timedelta
+
+    from core.catalog.models import Track
+
+    since = timezone.now() - timedelta(days=NEW_DAYS)
+    return list(
+        Track.objects.playable()
+        .filter(created_at__gte=since)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "artist_id")
+        .iterator(chunk_size=50_000)
+    )
+
+
+def _top_genres(matrix, genres) -> dict[int, list[int]]:
+    """Each listener's NEW_GENRES most played genres, by summed weight."""
+    values = matrix.values
+    result = {}
+    for row, user_id in enumerate(matrix.user_ids.tolist()):
+        start, end = values.indptr[row], values.indptr[row + 1]
+        weight: dict[int, float] = defaultdict(float)
+        items = matrix.item_ids[values.indices[start:end]].tolist()
+        for track, w in zip(items, values.data[start:end].tolist(), strict=True):
+            for genre in genres.get(track, []):
+                weight[genre] += w
+        result[user_id] = sorted(weight, key=lambda g: (-weight[g], g))[:NEW_GENRES]
+    return result
+
+
+def _with_new_tracks(
+    candidates: list[Candidate], matrix, found, artist_of, genres
+) -> list[Candidate]:
+    """Follows and new tracks: candidates of a followed artist score FOLLOW_BOOST times more;
+    a followed artist's new tracks go to the follower ("New from Z, whom you follow") at the
+    top of their list; each genre's new tracks go to the listeners who play that genre most,
+    halfway down. Never a track the listener already has or excluded."""
+    follows: dict[int, set[int]] = defaultdict(set)
+    for read in FOLLOWED_ARTISTS:
+        users, artists = read()
+        for user_id, artist_id in zip(users.tolist(), artists.tolist(), strict=True):
+            follows[user_id].add(artist_id)
+    new = _new_tracks()
+    if not follows and not new:
+        return candidates
+    excluded: set[int] = set()
+    for _, events in found[Role.EXCLUDE_TRACKS]:
+        excluded.update(_pairs(events.users, events.tracks).tolist())
+    by_user: dict[int, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        if c.user_id in follows and artist_of.get(c.track_id) in follows[c.user_id]:
+            c = Candidate(
+                c.user_id, c.track_id, c.score * FOLLOW_BOOST, c.because_id, c.because_kind
+            )
+        by_user[c.user_id].append(c)
+    new_by_artist: dict[int, list[int]] = defaultdict(list)
+    new_by_genre: dict[int, list[int]] = defaultdict(list)
+    for track_id, artist_id in new:
+        if len(new_by_artist[artist_id]) < NEW_PER_ARTIST:
+            new_by_artist[artist_id].append(track_id)
+        for genre in genres.get(track_id, []):
+            if len(new_by_genre[genre]) < NEW_PER_GENRE:
+                new_by_genre[genre].append(track_id)
+    top_genres = _top_genres(matrix, genres) if new_by_genre else {}
+    row_of = {u: i for i, u in enumerate(matrix.user_ids.tolist())}
+    values = matrix.values
+    result = []
+    for user_id in sorted(set(by_user) | set(follows) | set(top_genres)):
+        own = by_user.get(user_id, [])
+        taken = {c.track_id for c in own}
+        if user_id in row_of:
+            row = row_of[user_id]
+            taken |= set(
+                matrix.item_ids[
+                    values.indices[values.indptr[row] : values.indptr[row + 1]]
+                ].tolist()
+            )
+        scores = sorted((c.score for c in own), reverse=True)
+        top = scores[0] if scores else 1.0
+        middle = scores[len(scores) // 2] if scores else 0.5
+        added = []
+        for artist_id in sorted(follows.get(user_id, ())):
+            for track_id in new_by_artist.get(artist_id, []):
+                if track_id not in taken and _pair(user_id, track_id) not in excluded:
+                    added.append(Candidate(user_id, track_id, top, None, ReasonKind.FOLLOWED.value))
+                    taken.add(track_id)
+        for genre in top_genres.get(user_id, []):
+            for track_id in new_by_genre.get(genre, []):
+                if track_id not in taken and _pair(user_id, track_id) not in excluded:
+                    added.append(
+                        Candidate(
+                            user_id, track_id, middle, None, ReasonKind.NEW_IN_GENRE.value, genre
+                        )
+                    )
+                    taken.add(track_id)
+        result += own + added
+    return result
+
+
+def _pair(user_id: int, track_id: int) -> int:
+    return user_id * (2**32) + track_id
 
 
 def _mixes(matrix, candidates: list[Candidate], genres) -> dict[int, list[tuple[int, list[int]]]]:
@@ -267,8 +382,11 @@ def _replace_neighbours(table_model, column: str, neighbours: model.Neighbours) 
 
 def _replace_candidates(candidates: list[Candidate]) -> int:
     ListenerCandidate.objects.all().delete()
-    rows = [(c.user_id, c.track_id, c.score, c.because_id, c.because_kind) for c in candidates]
-    columns = ("user_id", "track_id", "score", "because_id", "because_kind")
+    rows = [
+        (c.user_id, c.track_id, c.score, c.because_id, c.because_kind, c.because_genre_id)
+        for c in candidates
+    ]
+    columns = ("user_id", "track_id", "score", "because_id", "because_kind", "because_genre_id")
     _copy(ListenerCandidate._meta.db_table, columns, rows)
     return len(rows)
 
