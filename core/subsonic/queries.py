@@ -17,6 +17,7 @@ def songs(user) -> QuerySet[Track]:
     return (
         Track.objects.playable()
         .for_listing()
+        .with_my_rating(user)
         .annotate(starred_at=favorite_since(user, "track"))
         .order_by("-created_at", "-id")
     )

@@ -121,6 +121,7 @@ def get_music_directory(call: Call) -> dict:
             "parent": ids.artist_id(album.artist_id),
             "name": album.title,
             "starred": album.starred_at,
+            **payloads.ratings(album),
             "child": _album_songs(call, album.pk),
         }
     else:
