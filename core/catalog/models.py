@@ -61,6 +61,12 @@ class Album(models.Model):
                 "artist", Lower("title"), name="album_title_unique_per_artist_ci"
             )
         ]
+        indexes = [
+            # Album lists in these orders read the index and stop at the page (Subsonic's
+            # getAlbumList2 newest and alphabeticalByName).
+            models.Index(fields=["-created_at", "-id"], name="album_recent_idx"),
+            models.Index(fields=["title", "id"], name="album_title_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.artist})"

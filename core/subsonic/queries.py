@@ -2,13 +2,14 @@
 list costs a constant number of queries, and lists of albums and artists read the playable
 totals the database keeps (AlbumPlayable, ArtistPlayable; migration 0040)."""
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core.catalog import selectors as catalog
 from core.catalog.models import Album, Artist, Genre, Track
 from core.library.favorites import favorite_since
-from core.library.models import Play
+from core.library.models import ArtistFavorite, Play
 from core.ratings.selectors import my_album_rating
 
 _PLAYABLE = Q(tracks__status="ready", tracks__is_hidden=False)
@@ -108,3 +109,20 @@ def last_played_on_album(user) -> Subquery:
 def album_ids_of_genre(name: str) -> QuerySet:
     """Ids of the albums with a playable track of the genre `name`, for a subquery."""
     return Track.objects.playable().filter(genres__name__iexact=name).values("album_id")
+
+
+def artist_index_version() -> int | None:
+    """Where the artist index stands (PostgreSQL: a sequence the database moves whenever an
+    artist or its playable totals change, migration 0041); None where there is none (SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value, is_called FROM core_artist_index_version")
+        value, called = cursor.fetchone()
+    return value if called else 0
+
+
+def starred_artists(user) -> list[tuple[int, str]]:
+    """(artist id, when) of `user`'s favorite artists, in id order."""
+    rows = ArtistFavorite.objects.filter(user=user).order_by("artist_id")
+    return [(pk, when.isoformat()) for pk, when in rows.values_list("artist_id", "created_at")]

@@ -65,7 +65,10 @@ def _album_list(call: Call):
     else:  # byGenre
         genre = params.require("genre")
         albums = albums.filter(pk__in=queries.album_ids_of_genre(genre)).order_by("title", "id")
-    return albums[offset : offset + size]
+    # The page's ids first (its ordering and filters only), then its rows with their payloads'
+    # annotations: the per-album subqueries run for the page alone.
+    ids = list(albums.values_list("pk", flat=True)[offset : offset + size])
+    return queries.in_order(queries.albums(call.user), ids)
 
 
 @method("getAlbumList2")

@@ -2,7 +2,8 @@
 listened to by the same people, topped up by the same artist and genre), with the artist's
 biography and images from its profile (core/artists)."""
 
-from core.artists import selectors as artists_selectors
+from django.core.files.storage import default_storage
+
 from core.catalog.models import Album, Track
 from core.recommendations import selectors as recommendations
 from core.subsonic import ids, payloads, queries
@@ -65,9 +66,10 @@ def get_similar_songs(call: Call) -> dict:
 def _profile(call: Call, artist) -> dict:
     """The artist's profile as its managers wrote it (core/artists): the biography, and its
     image's smallest, middle and largest sides as absolute URLs."""
-    urls = artists_selectors.image_urls(artist.image_files) or {}
+    files = artist.image_files or {}
     by_side = [
-        TextElement(call.request.build_absolute_uri(urls[side])) for side in sorted(urls, key=int)
+        TextElement(call.request.build_absolute_uri(default_storage.url(files[side])))
+        for side in sorted(files, key=int)
     ]
     images = (
         {
