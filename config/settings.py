@@ -356,6 +356,10 @@ if not APP_PASSWORD_KEYS:
             hashlib.sha256(b"tonearm app passwords\0" + SECRET_KEY.encode()).digest()
         ).decode()
     ]
+# Seconds a process remembers a successful app password check (0: never): apps call many
+# times a minute. Revoking forgets at once in the process that revokes; other processes within
+# these seconds (docs/operations.md).
+APP_PASSWORD_CACHE_SECONDS = env_int("APP_PASSWORD_CACHE_SECONDS", 60, minimum=0)
 # The Subsonic API's stream and download: "redirect" answers 302 to a presigned URL;
 # "accel" answers X-Accel-Redirect for an nginx in front that fetches from storage itself.
 SUBSONIC_STREAM_MODE = env_choice("SUBSONIC_STREAM_MODE", "redirect", ("redirect", "accel"))

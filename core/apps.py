@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.core.signals import request_started
-from django.db.models.signals import post_migrate, pre_delete
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 
 
 class CoreConfig(AppConfig):
@@ -9,7 +9,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from config.connections import drop_closed_connections
-        from core.accounts.models import User
+        from core.accounts import app_passwords
+        from core.accounts.models import AppPassword, User
         from core.artists.feed import on_track_ready
         from core.artists.services import follows_forget_deleted_account
         from core.catalog.signals import track_ready, tracks_hidden
@@ -31,3 +32,8 @@ class CoreConfig(AppConfig):
         # Likewise its follows and ratings leave the counters kept on artists, tracks, albums.
         pre_delete.connect(follows_forget_deleted_account, sender=User)
         pre_delete.connect(ratings_forget_deleted_account, sender=User)
+        # Successful app password checks are remembered briefly in the process: revoking one,
+        # deactivating or deleting the account forgets them at once (core/accounts/app_passwords).
+        post_delete.connect(app_passwords.forget_on_app_password_delete, sender=AppPassword)
+        post_save.connect(app_passwords.forget_on_account_save, sender=User)
+        pre_delete.connect(app_passwords.forget_on_account_delete, sender=User)

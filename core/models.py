@@ -8,7 +8,7 @@ from core.artists.models import (
     FeedEntry,
     UserFollow,
 )
-from core.catalog.models import Album, Artist, Genre, Track
+from core.catalog.models import Album, AlbumPlayable, Artist, ArtistPlayable, Genre, Track
 from core.history_import.models import HistoryImport, ScrobbleToken
 from core.insights.models import (
     ListenedTrack,
@@ -47,6 +47,7 @@ from core.uploads.models import ImportedFile, ImportFailure, Upload
 __all__ = [
     "Album",
     "AlbumFavorite",
+    "AlbumPlayable",
     "AlbumRating",
     "AppPassword",
     "Artist",
@@ -54,6 +55,7 @@ __all__ = [
     "ArtistFollow",
     "ArtistManager",
     "ArtistNeighbour",
+    "ArtistPlayable",
     "ArtistProfileChange",
     "DailyMix",
     "DailyMixItem",

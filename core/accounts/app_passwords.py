@@ -6,12 +6,20 @@ keyed hash (HMAC-SHA256 under a key derived from each Fernet key), so that a dat
 yields neither a password nor a way to test guesses. Every check goes through the login lockout
 (core.accounts.lockout): failures count per username and address, and a locked pair or address
 is refused before any secret is compared.
+
+A successful check is remembered in the process for APP_PASSWORD_CACHE_SECONDS (apps call many
+times a minute; each check costs a query and, for tokens, a decryption per app password): the
+lockout is still asked on every call, and revoking an app password, deactivating or deleting the
+account forgets what this process remembers at once (other processes within those seconds,
+docs/operations.md).
 """
 
 import functools
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from datetime import timedelta
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -36,6 +44,51 @@ _GROUPS, _GROUP_LENGTH = 5, 4
 _LAST_USED_GRANULARITY = timedelta(minutes=1)
 # The lockout's username for keys sent without one (apiKey): failures still count per address.
 _API_KEY_USERNAME = "\0apiKey"
+# Remembered successful checks: key -> (monotonic expiry, user, the app passwords it opened,
+# each with its secret for the token mode). Bounded; emptied when full.
+_REMEMBERED: dict[tuple, tuple[float, User, list[tuple[AppPassword, str | None]]]] = {}
+_REMEMBERED_MAX = 10_000
+_REMEMBERED_LOCK = threading.Lock()
+
+
+def forget_on_app_password_delete(sender, instance: AppPassword, **kwargs) -> None:
+    """post_delete of an app password, however it goes (a revocation, the admin, a queryset)."""
+    app_passwords_forget(user_id=instance.user_id)
+
+
+def forget_on_account_save(sender, instance: User, **kwargs) -> None:
+    """post_save of an account: a deactivated one is forgotten."""
+    if not instance.is_active:
+        app_passwords_forget(user_id=instance.pk)
+
+
+def forget_on_account_delete(sender, instance: User, **kwargs) -> None:
+    app_passwords_forget(user_id=instance.pk)
+
+
+def _recall(key: tuple) -> tuple[User, list[tuple[AppPassword, str | None]]] | None:
+    entry = _REMEMBERED.get(key)
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1], entry[2]
+
+
+def _remember(key: tuple, user: User, opened: list[tuple[AppPassword, str | None]]) -> None:
+    seconds = settings.APP_PASSWORD_CACHE_SECONDS
+    if seconds <= 0:
+        return
+    with _REMEMBERED_LOCK:
+        if len(_REMEMBERED) >= _REMEMBERED_MAX:
+            _REMEMBERED.clear()
+        _REMEMBERED[key] = (time.monotonic() + seconds, user, opened)
+
+
+def app_passwords_forget(*, user_id: int) -> None:
+    """Forget this process's remembered checks of the account (its app password revoked, the
+    account deactivated or deleted): its next call is checked against the database."""
+    with _REMEMBERED_LOCK:
+        for key in [k for k, entry in _REMEMBERED.items() if entry[1].pk == user_id]:
+            del _REMEMBERED[key]
 
 
 @functools.lru_cache(maxsize=4)
@@ -108,6 +161,7 @@ def app_password_revoke(*, user: User, app_password_id: int) -> None:
     deleted, _ = AppPassword.objects.filter(user=user, pk=app_password_id).delete()
     if not deleted:
         raise NotFound("App password not found.")
+    app_passwords_forget(user_id=user.pk)
 
 
 @transaction.atomic
@@ -139,14 +193,23 @@ def _used(app_password: AppPassword) -> None:
     AppPassword.objects.filter(pk=app_password.pk).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - _LAST_USED_GRANULARITY)
     ).update(last_used_at=now)
+    app_password.last_used_at = now  # a remembered copy writes again a minute later, not now
 
 
-def _checked(request: HttpRequest | None, username: str, match) -> User:
-    """Run `match` (user -> AppPassword | None) under the lockout for `username`."""
+def _checked(request: HttpRequest | None, username: str, key: tuple, match) -> User:
+    """Run `match` (user, remembered app passwords or None -> AppPassword | None) under the
+    lockout for `username`; a success is remembered under `key`."""
     ip = request_ip(request)
     lockout.ensure_not_locked(username=username, ip=ip)
+    remembered = _recall(key)
+    if remembered is not None:
+        user, opened = remembered
+        app_password = match(user, opened)
+        if app_password is not None:
+            _used(app_password)
+            return user
     user = User.objects.filter(username_key=username_key(username), is_active=True).first()
-    app_password = match(user) if user is not None else None
+    app_password = match(user, None) if user is not None else None
     if app_password is None:
         lockout.record_failure(username=username, ip=ip)
         raise _refused()
@@ -156,21 +219,31 @@ def _checked(request: HttpRequest | None, username: str, match) -> User:
 
 def check_password(*, request: HttpRequest | None, username: str, password: str) -> User:
     """The active account whose app password this is (the `u` and `p` of Subsonic)."""
+    hashes = lookup_hashes(password)
+    key = ("password", username_key(username), hashes[0])
 
-    def match(user: User) -> AppPassword | None:
-        hashes = lookup_hashes(password)
-        return AppPassword.objects.filter(user=user, lookup_hash__in=hashes).first()
+    def match(user: User, opened) -> AppPassword | None:
+        if opened is not None:
+            return opened[0][0]
+        app_password = AppPassword.objects.filter(user=user, lookup_hash__in=hashes).first()
+        if app_password is not None:
+            _remember(key, user, [(app_password, None)])
+        return app_password
 
-    return _checked(request, username, match)
+    return _checked(request, username, key, match)
 
 
 def check_token(*, request: HttpRequest | None, username: str, token: str, salt: str) -> User:
-    """The active account one of whose app passwords gives md5(password + salt) == token."""
+    """The active account one of whose app passwords gives md5(password + salt) == token. Apps
+    send a new salt on each call: what is remembered is the account's app passwords, readable."""
     token = token.lower()
+    key = ("token", username_key(username))
 
-    def match(user: User) -> AppPassword | None:
-        for app_password in AppPassword.objects.filter(user=user):
-            secret = reveal(app_password)
+    def match(user: User, opened) -> AppPassword | None:
+        if opened is None:
+            opened = [(p, reveal(p)) for p in AppPassword.objects.filter(user=user)]
+            _remember(key, user, opened)
+        for app_password, secret in opened:
             if secret is None:
                 continue
             expected = hashlib.md5((secret + salt).encode(), usedforsecurity=False).hexdigest()
@@ -178,20 +251,27 @@ def check_token(*, request: HttpRequest | None, username: str, token: str, salt:
                 return app_password
         return None
 
-    return _checked(request, username, match)
+    return _checked(request, username, key, match)
 
 
 def check_api_key(*, request: HttpRequest | None, api_key: str) -> User:
     """The active account whose app password is `api_key` (OpenSubsonic's apiKey, no user)."""
     ip = request_ip(request)
     lockout.ensure_not_locked(username=_API_KEY_USERNAME, ip=ip)
+    hashes = lookup_hashes(api_key)
+    key = ("apiKey", hashes[0])
+    if (remembered := _recall(key)) is not None:
+        user, [(app_password, _)] = remembered
+        _used(app_password)
+        return user
     app_password = (
-        AppPassword.objects.filter(lookup_hash__in=lookup_hashes(api_key), user__is_active=True)
+        AppPassword.objects.filter(lookup_hash__in=hashes, user__is_active=True)
         .select_related("user")
         .first()
     )
     if app_password is None:
         lockout.record_failure(username=_API_KEY_USERNAME, ip=ip)
         raise _refused()
+    _remember(key, app_password.user, [(app_password, None)])
     _used(app_password)
     return app_password.user

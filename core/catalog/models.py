@@ -95,6 +95,12 @@ class Album(models.Model):
                 "artist", Lower("title"), name="album_title_unique_per_artist_ci"
             )
         ]
+        indexes = [
+            # Album lists in these orders read the index and stop at the page (Subsonic's
+            # getAlbumList2 newest and alphabeticalByName).
+            models.Index(fields=["-created_at", "-id"], name="album_recent_idx"),
+            models.Index(fields=["title", "id"], name="album_title_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.artist})"
@@ -194,3 +200,33 @@ class Track(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} — {self.artist}"
+
+
+class AlbumPlayable(models.Model):
+    """Totals of an album's playable tracks (ready, not hidden), kept by database triggers on
+    core_track whatever route changes a track (migration 0040): lists of albums page these
+    rows instead of totalling every album's tracks first. Listen counts are not kept here: a
+    counted listen would then lock its album's row too."""
+
+    album = models.OneToOneField(
+        Album, on_delete=models.CASCADE, primary_key=True, related_name="playable_totals"
+    )
+    track_count = models.IntegerField(default=0)
+    duration = models.FloatField(default=0, help_text="Seconds")
+
+    def __str__(self) -> str:
+        return f"album {self.album_id}: {self.track_count} playable"
+
+
+class ArtistPlayable(models.Model):
+    """An artist's playable tracks and the albums (of that artist) holding one, kept by the
+    same triggers (migration 0040)."""
+
+    artist = models.OneToOneField(
+        Artist, on_delete=models.CASCADE, primary_key=True, related_name="playable_totals"
+    )
+    track_count = models.IntegerField(default=0)
+    album_count = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"artist {self.artist_id}: {self.track_count} playable"

@@ -1,8 +1,9 @@
 """The `subsonic-response` envelope in XML (the default), JSON or JSONP.
 
 Payloads are plain dicts: a scalar value is an XML attribute (a JSON member), a dict a child
-element, a list repeated child elements (of scalars: elements holding text), and the key
-"value" an element's text (OpenSubsonic's JSON spelling). None is left out.
+element, a list repeated child elements (of scalars: elements holding text), a TextElement an
+element holding its text (a plain string in JSON), and the key "value" an element's text
+(OpenSubsonic's JSON spelling). None is left out.
 """
 
 import json
@@ -41,6 +42,11 @@ class SubsonicError(Exception):
         self.retry_after = retry_after
 
 
+class TextElement(str):
+    """A string the spec writes in XML as a child element holding it, not as an attribute
+    (artistInfo's biography and image URLs); in JSON a plain member."""
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -62,6 +68,8 @@ def _fill(element: Element, payload: dict[str, Any]) -> None:
             continue
         if key == "value":
             element.text = _text(value)
+        elif isinstance(value, TextElement):
+            SubElement(element, key).text = value
         elif isinstance(value, dict):
             _fill(SubElement(element, key), value)
         elif isinstance(value, list):

@@ -4,12 +4,21 @@ forms of albums and artists (getMusicDirectory, getAlbumList, search2)."""
 from typing import Any
 
 from core.catalog.models import Album, Artist, Track
+from core.catalog.serializers import rating_average
 from core.subsonic import ids
 from media_pipeline.audio.formats import extension
 
 
 def _seconds(value: float | None) -> int:
     return round(value) if value else 0
+
+
+def ratings(item: Track | Album) -> dict[str, Any]:
+    """The caller's stars (`my_rating`, from the ratings room) and everyone's average."""
+    return {
+        "userRating": getattr(item, "my_rating", None),
+        "averageRating": rating_average(count=item.rating_count, total=item.rating_total),
+    }
 
 
 def song(track: Track) -> dict[str, Any]:
@@ -45,6 +54,7 @@ def song(track: Track) -> dict[str, Any]:
         "mediaType": "song",
         "isVideo": False,
         "genres": [{"name": name} for name in genres],
+        **ratings(track),
     }
     if media is not None and media.replay_gain_db is not None:
         payload["replayGain"] = {
@@ -70,6 +80,7 @@ def album(album: Album) -> dict[str, Any]:
         "created": album.created_at,
         "starred": getattr(album, "starred_at", None),
         "year": album.year,
+        "userRating": getattr(album, "my_rating", None),
     }
 
 
@@ -88,6 +99,7 @@ def album_dir(album: Album) -> dict[str, Any]:
         "playCount": album.listen_count,
         "created": album.created_at,
         "starred": getattr(album, "starred_at", None),
+        **ratings(album),
     }
 
 

@@ -1,13 +1,16 @@
 """The reads the Subsonic methods share, built on the catalog's and library's QuerySets: each
-list costs a constant number of queries."""
+list costs a constant number of queries, and lists of albums and artists read the playable
+totals the database keeps (AlbumPlayable, ArtistPlayable; migration 0040)."""
 
-from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core.catalog import selectors as catalog
 from core.catalog.models import Album, Artist, Genre, Track
 from core.library.favorites import favorite_since
-from core.library.models import Play
+from core.library.models import ArtistFavorite, Play
+from core.ratings.selectors import my_album_rating
 
 _PLAYABLE = Q(tracks__status="ready", tracks__is_hidden=False)
 
@@ -17,48 +20,72 @@ def songs(user) -> QuerySet[Track]:
     return (
         Track.objects.playable()
         .for_listing()
+        .with_my_rating(user)
         .annotate(starred_at=favorite_since(user, "track"))
         .order_by("-created_at", "-id")
     )
 
 
-def albums(user) -> QuerySet[Album]:
-    """Albums with at least one playable track, ready for an album payload."""
-    return (
-        catalog.album_list(user=user)
-        .annotate(
-            duration=Coalesce(
-                Sum("tracks__duration", filter=_PLAYABLE), 0.0, output_field=FloatField()
-            ),
-            starred_at=favorite_since(user, "album"),
-        )
-        .filter(track_count__gt=0)
-    )
-
-
-def _album_count() -> Subquery:
-    """The outer artist's albums with a playable track, as a subquery: joining them beside
-    the artist's tracks would multiply the rows."""
-    albums = (
-        Album.objects.filter(artist=OuterRef("pk"), tracks__status="ready", tracks__is_hidden=False)
+def _album_listens() -> Coalesce:
+    """The outer album's playable tracks' counted listens, as a subquery: computed for the rows
+    of a page only (AlbumPlayable keeps no listen counts)."""
+    listens = (
+        Track.objects.playable()
+        .filter(album=OuterRef("pk"))
         .order_by()
-        .values("artist")
-        .annotate(count=Count("pk", distinct=True))
-        .values("count")
+        .values("album")
+        .annotate(total=Sum("listen_count"))
+        .values("total")
     )
-    return Subquery(albums)
+    return Coalesce(Subquery(listens), 0)
+
+
+def albums(user) -> QuerySet[Album]:
+    """Albums with at least one playable track, ready for an album payload: the totals are
+    the kept ones (AlbumPlayable), so a page costs what its rows cost."""
+    return (
+        Album.objects.select_related("artist")
+        .filter(playable_totals__track_count__gt=0)
+        .annotate(
+            track_count=F("playable_totals__track_count"),
+            duration=F("playable_totals__duration"),
+            listen_count=_album_listens(),
+            starred_at=favorite_since(user, "album"),
+            my_rating=my_album_rating(user),
+        )
+    )
+
+
+def most_listened_album_ids(*, offset: int, size: int) -> list[int]:
+    """A page of the albums whose playable tracks were listened to most (one pass over the
+    tracks with listens, grouped by album)."""
+    rows = (
+        Track.objects.playable()
+        .filter(listen_count__gt=0, album__isnull=False)
+        .order_by()
+        .values("album_id")
+        .annotate(total=Sum("listen_count"))
+        .order_by("-total", "album_id")
+        .values_list("album_id", flat=True)
+    )
+    return list(rows[offset : offset + size])
 
 
 def artists(user) -> QuerySet[Artist]:
-    """Artists with at least one playable track, ready for an artist payload."""
-    return (
-        catalog.artist_list(user=user)
-        .annotate(
-            album_count=Coalesce(_album_count(), 0),
-            starred_at=favorite_since(user, "artist"),
-        )
-        .filter(track_count__gt=0)
+    """Artists with at least one playable track, ready for an artist payload (the kept
+    totals, ArtistPlayable)."""
+    return Artist.objects.filter(playable_totals__track_count__gt=0).annotate(
+        track_count=F("playable_totals__track_count"),
+        album_count=F("playable_totals__album_count"),
+        starred_at=favorite_since(user, "artist"),
     )
+
+
+def in_order(queryset: QuerySet, ids: list[int]) -> list:
+    """The rows of `queryset` with these ids, in the ids' order (a page chosen first, then
+    loaded with its annotations)."""
+    by_id = queryset.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def genres() -> QuerySet[Genre]:
@@ -82,3 +109,20 @@ def last_played_on_album(user) -> Subquery:
 def album_ids_of_genre(name: str) -> QuerySet:
     """Ids of the albums with a playable track of the genre `name`, for a subquery."""
     return Track.objects.playable().filter(genres__name__iexact=name).values("album_id")
+
+
+def artist_index_version() -> int | None:
+    """Where the artist index stands (PostgreSQL: a sequence the database moves whenever an
+    artist or its playable totals change, migration 0041); None where there is none (SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value, is_called FROM core_artist_index_version")
+        value, called = cursor.fetchone()
+    return value if called else 0
+
+
+def starred_artists(user) -> list[tuple[int, str]]:
+    """(artist id, when) of `user`'s favorite artists, in id order."""
+    rows = ArtistFavorite.objects.filter(user=user).order_by("artist_id")
+    return [(pk, when.isoformat()) for pk, when in rows.values_list("artist_id", "created_at")]

@@ -10,17 +10,20 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from core.accounts.app_passwords import app_password_create
+from core.accounts.app_passwords import _REMEMBERED, app_password_create
 from tests import factories
 from tests.subsonic import schema
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Lockout counters and now-playing entries live in the cache: none leak between tests."""
+    """Lockout counters, now-playing entries and the artist index live in the cache, checked
+    app passwords in the process: none leak between tests."""
     cache.clear()
+    _REMEMBERED.clear()
     yield
     cache.clear()
+    _REMEMBERED.clear()
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ _CHILD = {
     "track": INT, "year": INT, "genre": STR, "coverArt": STR, "size": INT, "contentType": STR,
     "suffix": STR, "duration": INT, "bitRate": INT, "path": STR, "playCount": INT,
     "created": TIME, "starred": TIME, "albumId": STR, "artistId": STR, "type": STR,
-    "mediaType": STR, "isVideo": BOOL, "userRating": INT,
+    "mediaType": STR, "isVideo": BOOL, "userRating": INT, "averageRating": FLOAT,
 }  # fmt: skip
 _CHILD_CHILDREN = {"genres": "ItemGenre", "replayGain": "ReplayGain"}
 _ALBUM = {
@@ -42,6 +42,22 @@ _PLAYLIST = {
     "id": STR, "name": STR, "comment": STR, "owner": STR, "public": BOOL, "songCount": INT,
     "duration": INT, "created": TIME, "changed": TIME, "coverArt": STR,
 }  # fmt: skip
+_DIRECTORY = {
+    "id": STR, "parent": STR, "name": STR, "starred": TIME, "userRating": INT,
+    "averageRating": FLOAT,
+}  # fmt: skip
+# ArtistInfoBase: elements holding text in XML, strings in JSON.
+_ARTIST_INFO = dict.fromkeys(
+    (
+        "biography",
+        "musicBrainzId",
+        "lastFmUrl",
+        "smallImageUrl",
+        "mediumImageUrl",
+        "largeImageUrl",
+    ),
+    "Text",
+)
 _ROLES = [
     "scrobblingEnabled",
     "adminRole",
@@ -120,9 +136,7 @@ TYPES: dict[str, Type] = {
     ),
     "Index": _t({"name": STR}, "name", {"artist": "Artist"}),
     "Artist": _t({"id": STR, "name": STR, "starred": TIME, "userRating": INT}, "id name"),
-    "Directory": _t(
-        {"id": STR, "parent": STR, "name": STR, "starred": TIME}, "id name", {"child": "Child"}
-    ),
+    "Directory": _t(_DIRECTORY, "id name", {"child": "Child"}),
     "Child": _t(_CHILD, "id isDir title", _CHILD_CHILDREN),
     "ItemGenre": _t({"name": STR}, "name"),
     "ReplayGain": _t(
@@ -161,8 +175,9 @@ TYPES: dict[str, Type] = {
         {"line": "Line"},
     ),
     "Line": _t({"start": INT}, text=STR),
-    "ArtistInfo": _t(children={"similarArtist": "Artist"}),
-    "ArtistInfo2": _t(children={"similarArtist": "ArtistID3"}),
+    "ArtistInfo": _t(children={**_ARTIST_INFO, "similarArtist": "Artist"}),
+    "ArtistInfo2": _t(children={**_ARTIST_INFO, "similarArtist": "ArtistID3"}),
+    "Text": _t(text=STR),
 }
 
 

@@ -149,6 +149,33 @@ def test_rated_albums_are_the_highest_list_best_first(alice, alice_sonic, bob_so
     assert others.get("album", []) == []
 
 
+def test_songs_and_albums_show_ones_own_stars_and_everyones_average(
+    alice_sonic, bob_sonic, library
+):
+    track, album = library["tracks"]["help"], library["albums"]["help"]
+    alice_sonic.ok("setRating", id=str(track.pk), rating=5)
+    bob_sonic.ok("setRating", id=str(track.pk), rating=2)
+    alice_sonic.ok("setRating", id=f"al-{album.pk}", rating=4)
+
+    song = alice_sonic.ok("getSong", id=str(track.pk))["song"]
+    bobs = bob_sonic.ok("getSong", id=str(track.pk))["song"]
+    folder = alice_sonic.ok("getMusicDirectory", id=f"al-{album.pk}")["directory"]
+    listed = alice_sonic.ok("getAlbumList", type="highest")["albumList"]["album"]
+    tagged = alice_sonic.ok("getAlbum", id=f"al-{album.pk}")["album"]
+    xml_song = alice_sonic.xml("getSong", id=str(track.pk))[0]
+
+    assert (song["userRating"], song["averageRating"]) == (5, 3.5)
+    assert (bobs["userRating"], bobs["averageRating"]) == (2, 3.5)
+    assert (folder["userRating"], folder["averageRating"]) == (4, 4.0)
+    assert folder["child"][0]["userRating"] == 5
+    assert [(a["userRating"], a["averageRating"]) for a in listed] == [(4, 4.0)]
+    assert tagged["userRating"] == 4  # AlbumID3 has no averageRating in the spec
+    assert (xml_song.get("userRating"), xml_song.get("averageRating")) == ("5", "3.5")
+    # Unrated: neither member.
+    other = alice_sonic.ok("getSong", id=str(library["tracks"]["money"].pk))["song"]
+    assert "userRating" not in other and "averageRating" not in other
+
+
 def test_set_rating_refuses_artists_unknown_songs_and_stars_out_of_range(alice_sonic, library):
     track = library["tracks"]["help"]
 
@@ -191,6 +218,35 @@ def test_artist_info_lists_artists_listened_to_by_the_same_people(alice_sonic, l
     assert [artist["name"] for artist in folder_form["similarArtist"]] == [abba.name]
     assert {song["artist"] for song in songs} == {abba.name}
     assert alice_sonic.json("getArtistInfo2", id="ar-999999")["error"]["code"] == 70
+
+
+def test_artist_info_tells_the_biography_and_images_of_the_profile(alice_sonic, library):
+    beatles = library["artists"]["beatles"]
+    beatles.bio = "Four lads from Liverpool."
+    beatles.image_files = {
+        "64": "artists/1/64.webp",
+        "512": "artists/1/512.webp",
+        "256": "artists/1/256.webp",
+    }
+    beatles.save()
+
+    info = alice_sonic.ok("getArtistInfo2", id=f"ar-{beatles.pk}")["artistInfo2"]
+    root = alice_sonic.xml("getArtistInfo", id=f"ar-{beatles.pk}")
+    bare = alice_sonic.ok("getArtistInfo2", id=f"ar-{library['artists']['abba'].pk}")
+
+    assert info["biography"] == "Four lads from Liverpool."
+    assert info["smallImageUrl"].startswith("http")
+    assert [info[f"{size}ImageUrl"].rsplit("/", 1)[1] for size in ("small", "medium", "large")] == [
+        "64.webp",
+        "256.webp",
+        "512.webp",
+    ]
+    [element] = root
+    ns = "{http://subsonic.org/restapi}"
+    assert element.find(f"{ns}biography").text == "Four lads from Liverpool."
+    assert element.find(f"{ns}largeImageUrl").text.endswith("512.webp")
+    # An artist without a profile: no biography, no images.
+    assert set(bare["artistInfo2"]) <= {"similarArtist"}
 
 
 def test_lyrics_come_from_the_lyrics_room_timed_or_plain(alice_sonic, library):

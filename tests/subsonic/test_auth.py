@@ -3,6 +3,7 @@ account password; failures count towards the login lockout, successes do not."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.accounts.models import AppPassword
 from tests import factories
@@ -116,3 +117,43 @@ def test_a_database_dump_holds_neither_the_password_nor_its_plain_hash(alice, al
 
     assert alice_secret not in dump
     assert alice_secret.encode().hex() not in dump
+
+
+def test_a_remembered_check_spares_the_database_and_ends_with_revocation(
+    alice, alice_secret, alice_client
+):
+    sonic = Subsonic(token_auth("alice", alice_secret))
+    assert sonic.ok("ping")
+    with CaptureQueriesContext(connection) as first:
+        assert Subsonic(token_auth("alice", alice_secret)).ok("ping")
+    assert Subsonic({"apiKey": alice_secret}).ok("ping")
+    with CaptureQueriesContext(connection) as by_key:
+        assert Subsonic({"apiKey": alice_secret}).ok("ping")
+    assert (len(first), len(by_key)) == (0, 0)  # ping asks nothing else of the database
+
+    [app_password] = AppPassword.objects.filter(user=alice)
+    assert alice_client.delete(f"/api/me/app-passwords/{app_password.pk}/").status_code == 204
+
+    assert sonic.json("ping")["error"]["code"] == 40
+    assert Subsonic({"apiKey": alice_secret}).json("ping")["error"]["code"] == 44
+
+
+def test_a_remembered_account_deactivated_is_refused_at_once(alice, alice_secret):
+    assert Subsonic({"apiKey": alice_secret}).ok("ping")
+    assert Subsonic(token_auth("alice", alice_secret)).ok("ping")
+
+    alice.is_active = False
+    alice.save()
+
+    assert Subsonic({"apiKey": alice_secret}).json("ping")["error"]["code"] == 44
+    assert Subsonic(token_auth("alice", alice_secret)).json("ping")["error"]["code"] == 40
+
+
+def test_with_no_remembering_every_call_is_checked(alice, alice_secret, settings):
+    settings.APP_PASSWORD_CACHE_SECONDS = 0
+    assert Subsonic({"apiKey": alice_secret}).ok("ping")
+
+    with CaptureQueriesContext(connection) as again:
+        assert Subsonic({"apiKey": alice_secret}).ok("ping")
+
+    assert len(again) == 1

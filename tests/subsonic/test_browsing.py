@@ -3,8 +3,10 @@ every child field, genres, top songs; hidden tracks never appear."""
 
 import pytest
 
+from core.catalog.models import Track
 from core.library.models import AlbumFavorite, Favorite
 from core.processing.models import TrackMedia
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +134,39 @@ def test_user_and_music_folders(alice_sonic, library):
     assert user["streamRole"] is True and user["adminRole"] is False
     assert alice_sonic.json("getUser", username="bob")["error"]["code"] == 50
     assert alice_sonic.ok("getLicense")["license"]["valid"] is True
+
+
+def _index_names(sonic, name: str = "getArtists") -> list[str]:
+    key = "artists" if name == "getArtists" else "indexes"
+    return [a["name"] for e in sonic.ok(name)[key]["index"] for a in e["artist"]]
+
+
+def test_the_artist_index_follows_every_change_at_once(alice_sonic, bob_sonic, library):
+    beatles = library["artists"]["beatles"]
+    assert _index_names(alice_sonic) == ["ABBA", "The Beatles"]
+    assert _index_names(alice_sonic) == ["ABBA", "The Beatles"]  # the kept answer
+
+    factories.TrackFactory(artist=factories.ArtistFactory(name="Cream"))
+    assert _index_names(alice_sonic) == ["ABBA", "The Beatles", "Cream"]
+
+    type(beatles).objects.filter(pk=beatles.pk).update(name="Beatles, The")
+    assert _index_names(alice_sonic) == ["ABBA", "Beatles, The", "Cream"]
+
+    Track.objects.filter(artist__name="ABBA").update(is_hidden=True)
+    assert _index_names(alice_sonic) == ["Beatles, The", "Cream"]
+    assert _index_names(alice_sonic, "getIndexes") == ["Beatles, The", "Cream"]
+
+
+def test_the_artist_index_shows_each_listener_their_own_stars(alice_sonic, bob_sonic, library):
+    beatles = library["artists"]["beatles"]
+    bob_sonic.ok("getArtists")
+    alice_sonic.ok("star", artistId=f"ar-{beatles.pk}")
+
+    def starred(sonic) -> set[str]:
+        index = sonic.ok("getArtists")["artists"]["index"]
+        return {a["name"] for e in index for a in e["artist"] if "starred" in a}
+
+    assert starred(alice_sonic) == {"The Beatles"}
+    assert starred(bob_sonic) == set()
+    alice_sonic.ok("unstar", artistId=f"ar-{beatles.pk}")
+    assert starred(alice_sonic) == set()

@@ -256,3 +256,32 @@ def test_two_listeners_see_nothing_private_of_each_other(live_server, world, loc
         assert bob.getNowPlaying()["nowPlaying"].get("entry", []) == []
     finally:
         alice.cleanup()
+
+
+def test_clients_read_ratings_and_the_artist_profile(live_server, world, local_backend):
+    song, album = world["tracks"][0], world["tracks"][0].album
+    album.artist.bio = "Trumpeter and bandleader."
+    album.artist.image_files = {"64": "a/64.webp", "256": "a/256.webp", "512": "a/512.webp"}
+    album.artist.save()
+    alice = _opensonic(live_server, username="alice", password=world["alice_secret"])
+    bob = _pysonic(live_server, "bob", world["bob_secret"])
+    try:
+        assert alice.set_rating(str(song.pk), 5)
+        assert alice.set_rating(f"al-{album.pk}", 4)
+        bob.setRating(str(song.pk), 4)
+
+        mine = alice.get_song(str(song.pk))
+        bobs = bob.getSong(str(song.pk))["song"]
+        folder = alice.get_music_directory(f"al-{album.pk}")
+        info = alice.get_artist_info2(f"ar-{album.artist_id}")
+        folder_info = bob.getArtistInfo2(f"ar-{album.artist_id}")["artistInfo2"]
+
+        assert (mine.user_rating, mine.average_rating) == (5, 4.5)
+        assert (bobs["userRating"], bobs["averageRating"]) == (4, 4.5)
+        assert (folder.user_rating, folder.average_rating) == (4, 4.0)
+        assert info.biography == "Trumpeter and bandleader."
+        assert info.small_image_url.startswith(live_server.url)
+        assert info.large_image_url.endswith("512.webp")
+        assert folder_info["biography"] == "Trumpeter and bandleader."
+    finally:
+        alice.cleanup()

@@ -1,15 +1,21 @@
 """Browsing by tags (getArtists, getArtist, getAlbum, getSong, getGenres) and by folders
 (getIndexes, getMusicDirectory), getTopSongs."""
 
+import hashlib
+import json
+
+from django.core.cache import cache
 from django.db.models import F, Max
+from django.http import HttpResponse
 
 from core.catalog.models import Track
 from core.subsonic import ids, payloads, queries
-from core.subsonic.envelope import SubsonicError
+from core.subsonic.envelope import SubsonicError, render
 from core.subsonic.registry import Call, method
 
 IGNORED_ARTICLES = ("The", "El", "La", "Los", "Las", "Le", "Les")
 TOP_SONGS_MAX = 500
+INDEX_CACHE_SECONDS = 300
 
 
 def _sort_name(name: str) -> str:
@@ -36,28 +42,51 @@ def _last_modified_ms() -> int:
     return int(latest.timestamp() * 1000) if latest else 0
 
 
+def _index_answer(call: Call, name: str, build) -> HttpResponse:
+    """The rendered answer of getArtists or getIndexes: every artist, so built once per state
+    of the artist index (its version, the caller's starred artists, the format) and kept in the
+    cache for INDEX_CACHE_SECONDS at most (docs/subsonic.md)."""
+    fmt = (call.params.get("f") or "xml").lower()
+    callback = call.params.get("callback") or ""
+    version = queries.artist_index_version()
+    if version is None:
+        return render(fmt, callback, build())
+    state = json.dumps([name, fmt, callback, version, queries.starred_artists(call.user)])
+    key = "subsonic:index:" + hashlib.sha256(state.encode()).hexdigest()
+    if (kept := cache.get(key)) is not None:
+        content, content_type = kept
+        return HttpResponse(content, content_type=content_type)
+    response = render(fmt, callback, build())
+    cache.set(key, (response.content, response["Content-Type"]), INDEX_CACHE_SECONDS)
+    return response
+
+
 @method("getArtists")
-def get_artists(call: Call) -> dict:
-    artists = list(queries.artists(call.user))
-    return {
-        "artists": {
-            "ignoredArticles": " ".join(IGNORED_ARTICLES),
-            "lastModified": _last_modified_ms(),
-            "index": _indexed(artists, payloads.artist),
+def get_artists(call: Call) -> HttpResponse:
+    def build() -> dict:
+        return {
+            "artists": {
+                "ignoredArticles": " ".join(IGNORED_ARTICLES),
+                "lastModified": _last_modified_ms(),
+                "index": _indexed(queries.artists(call.user), payloads.artist),
+            }
         }
-    }
+
+    return _index_answer(call, "getArtists", build)
 
 
 @method("getIndexes")
-def get_indexes(call: Call) -> dict:
-    artists = list(queries.artists(call.user))
-    return {
-        "indexes": {
-            "ignoredArticles": " ".join(IGNORED_ARTICLES),
-            "lastModified": _last_modified_ms(),
-            "index": _indexed(artists, payloads.artist_dir),
+def get_indexes(call: Call) -> HttpResponse:
+    def build() -> dict:
+        return {
+            "indexes": {
+                "ignoredArticles": " ".join(IGNORED_ARTICLES),
+                "lastModified": _last_modified_ms(),
+                "index": _indexed(queries.artists(call.user), payloads.artist_dir),
+            }
         }
-    }
+
+    return _index_answer(call, "getIndexes", build)
 
 
 def _artist(call: Call, artist_pk: int):
@@ -121,6 +150,7 @@ def get_music_directory(call: Call) -> dict:
             "parent": ids.artist_id(album.artist_id),
             "name": album.title,
             "starred": album.starred_at,
+            **payloads.ratings(album),
             "child": _album_songs(call, album.pk),
         }
     else:

@@ -3,6 +3,7 @@ getStarred(2), getNowPlaying."""
 
 from django.utils import timezone
 
+from core.catalog.models import Album, Artist, Track
 from core.library.scrobble import now_playing_get
 from core.subsonic import payloads, queries
 from core.subsonic.envelope import SubsonicError
@@ -40,7 +41,7 @@ def _album_list(call: Call):
     elif kind == "highest":
         albums = ratings.highest_rated_albums(call.user, albums)
     elif kind == "frequent":
-        albums = albums.filter(listen_count__gt=0).order_by("-listen_count", "id")
+        return queries.in_order(albums, queries.most_listened_album_ids(offset=offset, size=size))
     elif kind == "recent":
         albums = albums.annotate(last_played=queries.last_played_on_album(call.user))
         albums = albums.filter(last_played__isnull=False).order_by("-last_played", "id")
@@ -64,7 +65,10 @@ def _album_list(call: Call):
     else:  # byGenre
         genre = params.require("genre")
         albums = albums.filter(pk__in=queries.album_ids_of_genre(genre)).order_by("title", "id")
-    return albums[offset : offset + size]
+    # The page's ids first (its ordering and filters only), then its rows with their payloads'
+    # annotations: the per-album subqueries run for the page alone.
+    ids = list(albums.values_list("pk", flat=True)[offset : offset + size])
+    return queries.in_order(queries.albums(call.user), ids)
 
 
 @method("getAlbumList2")
@@ -102,9 +106,15 @@ def get_songs_by_genre(call: Call) -> dict:
     return {"songsByGenre": {"song": [payloads.song(t) for t in tracks[offset : offset + count]]}}
 
 
+def _page(ids, page: slice) -> list[int]:
+    return list(ids[page]) if page.stop > page.start else []
+
+
 def _search(call: Call) -> tuple[list, list, list]:
-    """Artists, albums and songs matching `query`, each paged; an empty query (or "") matches
-    everything, which apps use to sync the whole library."""
+    """Artists, albums and songs matching `query`, each paged: a page's ids first (a narrow
+    query the indexes answer), then its rows with their payloads' annotations. An empty query
+    (or "") matches everything, in the order items were added (id), which apps use to sync the
+    whole library: a page stays put when items are added."""
     params = call.params
     term = (params.get("query") or "").strip().strip('"').strip()
     pages = {}
@@ -112,17 +122,24 @@ def _search(call: Call) -> tuple[list, list, list]:
         count = params.get_int(f"{kind}Count", default, maximum=LIST_MAX)
         offset = params.get_int(f"{kind}Offset", 0)
         pages[kind] = slice(offset, offset + count)
-    artists = queries.artists(call.user).order_by("name", "id")
-    albums = queries.albums(call.user).order_by("title", "id")
-    songs = queries.songs(call.user).order_by("title", "id")
+    artists = Artist.objects.filter(playable_totals__track_count__gt=0)
+    albums = Album.objects.filter(playable_totals__track_count__gt=0)
+    songs = Track.objects.playable()
     if term:
-        artists = artists.filter(name__icontains=term)
-        albums = albums.filter(title__icontains=term)
-        songs = songs.search(term)
+        artists = artists.filter(name__icontains=term).order_by("name", "id")
+        albums = albums.filter(title__icontains=term).order_by("title", "id")
+        songs = songs.search(term).order_by("title", "id")
+    else:
+        artists, albums, songs = artists.order_by("id"), albums.order_by("id"), songs.order_by("id")
+    ids = {
+        "artist": _page(artists.values_list("pk", flat=True), pages["artist"]),
+        "album": _page(albums.values_list("pk", flat=True), pages["album"]),
+        "song": _page(songs.values_list("pk", flat=True), pages["song"]),
+    }
     return (
-        list(artists[pages["artist"]]) if pages["artist"].stop > pages["artist"].start else [],
-        list(albums[pages["album"]]) if pages["album"].stop > pages["album"].start else [],
-        list(songs[pages["song"]]) if pages["song"].stop > pages["song"].start else [],
+        queries.in_order(queries.artists(call.user), ids["artist"]),
+        queries.in_order(queries.albums(call.user), ids["album"]),
+        queries.in_order(queries.songs(call.user), ids["song"]),
     )
 
 

@@ -1,10 +1,13 @@
 """getSimilarSongs(2) and getArtistInfo(2), read from the recommendations room (tracks and artists
-listened to by the same people, topped up by the same artist and genre)."""
+listened to by the same people, topped up by the same artist and genre), with the artist's
+biography and images from its profile (core/artists)."""
+
+from django.core.files.storage import default_storage
 
 from core.catalog.models import Album, Track
 from core.recommendations import selectors as recommendations
 from core.subsonic import ids, payloads, queries
-from core.subsonic.envelope import SubsonicError
+from core.subsonic.envelope import SubsonicError, TextElement
 from core.subsonic.registry import Call, method
 
 SIMILAR_MAX = 100
@@ -60,6 +63,26 @@ def get_similar_songs(call: Call) -> dict:
     return {"similarSongs": {"song": _similar_songs(call)}}
 
 
+def _profile(call: Call, artist) -> dict:
+    """The artist's profile as its managers wrote it (core/artists): the biography, and its
+    image's smallest, middle and largest sides as absolute URLs."""
+    files = artist.image_files or {}
+    by_side = [
+        TextElement(call.request.build_absolute_uri(default_storage.url(files[side])))
+        for side in sorted(files, key=int)
+    ]
+    images = (
+        {
+            "smallImageUrl": by_side[0],
+            "mediumImageUrl": by_side[len(by_side) // 2],
+            "largeImageUrl": by_side[-1],
+        }
+        if by_side
+        else {}
+    )
+    return {"biography": TextElement(artist.bio) if artist.bio else None, **images}
+
+
 def _artist_info(call: Call, render) -> dict:
     pk = ids.parse_kind(call.params.require("id"), "artist")
     count = call.params.get_int("count", 20, maximum=SIMILAR_MAX)
@@ -68,7 +91,10 @@ def _artist_info(call: Call, render) -> dict:
         raise SubsonicError(SubsonicError.NOT_FOUND, "Artist not found.")
     similar = [p.artist.pk for p in recommendations.similar_artists(artist=artist, limit=count)]
     by_id = queries.artists(call.user).in_bulk(similar)
-    return {"similarArtist": [render(by_id[pk]) for pk in similar if pk in by_id]}
+    return {
+        **_profile(call, artist),
+        "similarArtist": [render(by_id[pk]) for pk in similar if pk in by_id],
+    }
 
 
 @method("getArtistInfo2")
