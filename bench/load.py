@@ -109,8 +109,8 @@ class ServerSpec:
     def __str__(self) -> str:
         return f"{self.kind}:{self.workers}x{self.threads}"
 
-    def command(self, port: int) -> list[str]:
-        base = [sys.executable, "-m", "gunicorn", "bench.wsgi:application"]
+    def command(self, port: int, app: str = "bench.wsgi:application") -> list[str]:
+        base = [sys.executable, "-m", "gunicorn", app]
         base += ["--bind", f"127.0.0.1:{port}", "--workers", str(self.workers)]
         if self.kind == "gthread":
             return [*base, "--worker-class", "gthread", "--threads", str(self.threads)]
@@ -128,13 +128,21 @@ def free_port() -> int:
 class Server:
     """The API under gunicorn, in its own process group, stopped on exit."""
 
-    def __init__(self, spec: ServerSpec, env: dict[str, str], log: Path):
+    def __init__(
+        self,
+        spec: ServerSpec,
+        env: dict[str, str],
+        log: Path,
+        *,
+        app: str = "bench.wsgi:application",
+        cwd: Path = ROOT,
+    ):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-            spec.command(self.port),
-            cwd=ROOT,
+            spec.command(self.port, app),
+            cwd=cwd,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -171,10 +179,18 @@ class Server:
         self.stop()
 
 
-def lua_script(endpoint: str, fixture: Fixture, directory: Path) -> Path:
+def lua_script(
+    endpoint: str,
+    fixture: Fixture,
+    directory: Path,
+    *,
+    bodies: dict[str, str] = ENDPOINTS,
+    prefix: str = "",
+) -> Path:
+    """The wrk script of `endpoint`; `bodies` and `prefix` serve another server (bench/peer.py)."""
     tokens = [fixture.heavy_token] if endpoint in HEAVY_ONLY else fixture.tokens
     playlists = fixture.playlists[:1] if endpoint in HEAVY_ONLY else fixture.playlists
-    path = directory / f"{endpoint}.lua"
+    path = directory / f"{prefix}{endpoint}.lua"
     path.write_text(
         LUA_TEMPLATE
         % {
@@ -182,7 +198,7 @@ def lua_script(endpoint: str, fixture: Fixture, directory: Path) -> Path:
             "playlists": ", ".join(str(pk) for pk in playlists),
             "tracks": fixture.tracks,
             "search": fixture.search,
-            "body": ENDPOINTS[endpoint],
+            "body": bodies[endpoint],
         }
     )
     return path

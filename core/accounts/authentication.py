@@ -1,3 +1,5 @@
+import functools
+
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.drainage import set_override
 from rest_framework.exceptions import AuthenticationFailed
@@ -15,6 +17,14 @@ def revoked() -> AuthenticationFailed:
     )
 
 
+@functools.cache
+def _users_with_roles(user_model):
+    """The annotated queryset, built once per process: building its two Exists subqueries took
+    a measurable share of every authenticated request. Never evaluated itself; each get()
+    works on a clone."""
+    return with_role_flags(user_model.objects.all())
+
+
 class _UsersWithRoles:
     """What simplejwt's get_user reads the user through: the user model's rows with their
     role permissions annotated (core.roles.with_role_flags), one query for both."""
@@ -25,7 +35,7 @@ class _UsersWithRoles:
 
     @property
     def objects(self):
-        return with_role_flags(self._model.objects.all())
+        return _users_with_roles(self._model)
 
 
 class JWTAuthentication(authentication.JWTAuthentication):

@@ -1,11 +1,11 @@
 """Catalog API: tracks (browse, register, edit, delete), artists, albums, genres."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.filters import FilterBackend
 from core.api.pagination import CappedCountPageNumberPagination
 from core.api.schema import error_responses
 from core.artists.permissions import MayUpload
@@ -41,7 +41,7 @@ def _metadata_arguments(data: dict) -> dict:
 
 class TrackListCreateView(generics.GenericAPIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, UploadersMayPost]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = TrackFilter
     pagination_class = CappedCountPageNumberPagination
 
@@ -146,7 +146,7 @@ class TrackDetailView(generics.GenericAPIView):
 
 class _CatalogListView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
 
 
 @extend_schema(

@@ -28,9 +28,13 @@ def play_history(
     since: datetime | None = None,
     until: datetime | None = None,
     counted: bool | None = None,
+    with_tracks: bool = True,
 ) -> models.QuerySet[HistoryEntry]:
     """One's own history, newest first: streams of tracks one may see, and listens heard
-    elsewhere (matched to a track one may see, or unmatched); bounds are inclusive."""
+    elsewhere (matched to a track one may see, or unmatched); bounds are inclusive.
+
+    `with_tracks=False` leaves out the prefetch of each entry's track, for readers that load
+    the tracks themselves (the .values() fast path): building it costs every request."""
     entries = HistoryEntry.objects.filter(
         models.Q(track__isnull=True) | models.Q(track__in=Track.objects.visible_to(user)),
         user=user,
@@ -41,7 +45,8 @@ def play_history(
         entries = entries.filter(started_at__lte=until)
     if counted is not None:
         entries = entries.filter(counted=counted)
-    return entries.order_by("-started_at", "-entry_id").prefetch_related(_track_prefetch(user))
+    entries = entries.order_by("-started_at", "-entry_id")
+    return entries.prefetch_related(_track_prefetch(user)) if with_tracks else entries
 
 
 def favorite_albums(*, user) -> models.QuerySet:
