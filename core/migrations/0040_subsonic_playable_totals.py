@@ -243,8 +243,12 @@ def create_triggers(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
+    # After the other rooms' migrations of this round: one of them rebuilds core_track and
+    # core_album on SQLite, which would drop these triggers had they been made before.
     dependencies = [
-        ("core", "0025_artists_follows_ratings_feed"),
+        ("core", "0026_insights_month_and_genre_rollups"),
+        ("core", "0030_hiding_roles_tracks_and_albums"),
+        ("core", "0035_recommendations_reason_rated"),
     ]
 
     operations = [
