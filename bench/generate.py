@@ -211,8 +211,10 @@ def _fill(cursor, s: Scale, plays: str = "uniform") -> None:
         [words, WORDS, s.artists],
     )
     cursor.execute(
-        "INSERT INTO core_album (title, artist_id, year, artwork, created_at) "
-        "SELECT (%s::text[])[1 + (i * 7) %% %s] || ' album', i, 1960 + i %% 65, '', now() "
+        "INSERT INTO core_album "
+        "(title, artist_id, year, artwork, is_hidden, hidden_role, created_at) "
+        "SELECT (%s::text[])[1 + (i * 7) %% %s] || ' album', i, 1960 + i %% 65, '', false, '', "
+        "now() "
         "FROM generate_series(1, %s) AS i",
         [words, WORDS, s.artists],
     )
@@ -224,12 +226,13 @@ def _fill(cursor, s: Scale, plays: str = "uniform") -> None:
         """
         INSERT INTO core_track (title, artist_id, album_id, track_number, year, duration,
             storage_key, size, content_type, checksum_sha256, status, failure_reason, is_hidden,
-            uploaded_by_id, created_at, updated_at)
+            hidden_role, uploaded_by_id, created_at, updated_at)
         SELECT w[1 + (i * 7919) %% %(words)s] || ' ' || w[1 + (i / 7) %% %(words)s] || ' ' || i,
             1 + (i - 1) / 10, 1 + (i - 1) / 10, 1 + (i - 1) %% 10, 1960 + (i / 10) %% 65,
             120 + i %% 300, 'bench/' || i || '.mp3', 4000000 + i, 'audio/mpeg', '',
             CASE WHEN i %% 100 = 3 THEN 'processing' ELSE 'ready' END, '', i %% 100 = 5,
-            %(uploader)s, now() - (%(tracks)s - i) * interval '1 minute',
+            CASE WHEN i %% 100 = 5 THEN 'moderator' ELSE '' END, %(uploader)s,
+            now() - (%(tracks)s - i) * interval '1 minute',
             now() - (%(tracks)s - i) * interval '1 minute'
         FROM generate_series(1::bigint, %(tracks)s) AS i, (SELECT %(vocab)s::text[] AS w) AS v
         """,

@@ -6,6 +6,7 @@ from core.catalog.serializers import (
     AlbumOutputSerializer,
     ArtistRefSerializer,
     UserRefSerializer,
+    hidden_role_field,
     track_payload_schema,
 )
 from core.insights.serializers import StatsQueryInputSerializer
@@ -42,6 +43,8 @@ class ArtistAlbumOutputSerializer(serializers.ModelSerializer):
 class AlbumManagerOutputSerializer(AlbumOutputSerializer):
     """An album as its artist's managers, moderators and staff see it: whether it is hidden,
     and whose hide it is."""
+
+    hidden_role = hidden_role_field()
 
     class Meta(AlbumOutputSerializer.Meta):
         fields = [*AlbumOutputSerializer.Meta.fields, "is_hidden", "hidden_role"]

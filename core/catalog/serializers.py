@@ -4,7 +4,7 @@ from django.conf import settings
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from core.catalog.models import Album, Artist, Genre, Track
+from core.catalog.models import Album, Artist, Genre, HiddenRole, Track
 from core.catalog.querysets import variant_flag
 from core.processing.models import TrackMedia, VariantQuality
 from core.processing.selectors import ORIGINAL, STREAM_QUALITIES, artwork_urls
@@ -222,6 +222,16 @@ class TrackDetailOutputSerializer(TrackDetailFieldsMixin, TrackOutputSerializer)
         read_only_fields = fields
 
 
+def hidden_role_field() -> serializers.ChoiceField:
+    """Whose hide a hidden track or album is; empty while it is not hidden."""
+    return serializers.ChoiceField(
+        choices=HiddenRole.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Whose hide it is (only that hand or a stronger one lifts it); empty when shown.",
+    )
+
+
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
@@ -232,6 +242,7 @@ class TrackOwnerOutputSerializer(TrackOutputSerializer):
     too. Expects `for_listing().with_uploader()` annotated by `with_favorite_flag(user)`."""
 
     checksum = serializers.CharField(source="checksum_sha256", read_only=True)
+    hidden_role = hidden_role_field()
     uploaded_by = UserRefSerializer(
         read_only=True, allow_null=True, help_text="null once the uploader deleted their account"
     )
