@@ -26,9 +26,10 @@ from django.conf import settings
 from django.db import models
 from rest_framework import serializers
 
-from core.catalog.models import Track
+from core.catalog.models import Album, Track
 from core.catalog.querysets import variant_flag
 from core.catalog.serializers import (
+    AlbumOutputSerializer,
     TrackOutputSerializer,
     TrackOwnerOutputSerializer,
     rating_average,
@@ -47,6 +48,7 @@ class Context:
 
     genres: dict[int, list[dict]]
     tracks: dict[int, dict] = field(default_factory=dict)
+    request: Any = None  # for absolute URLs of stored files (album artwork)
 
 
 Step = Callable[[Row, Context], Any]
@@ -257,3 +259,49 @@ def public_payloads_by_id(queryset: models.QuerySet, track_ids: list[int]) -> di
     rows = list(queryset.prefetch_related(None).filter(pk__in=track_ids).values(*public.columns))
     context = Context(genres=_genres_of([row["id"] for row in rows]))
     return {row["id"]: public.build(row, context) for row in rows}
+
+
+def _album_artwork(row: Row, context: Context) -> str | None:
+    """As DRF's ImageField shows it: the stored file's URL, absolute with a request."""
+    name = row["artwork"]
+    if not name:
+        return None
+    url = Album._meta.get_field("artwork").storage.url(name)
+    return context.request.build_absolute_uri(url) if context.request is not None else url
+
+
+def _album_builder(name: str, field: serializers.Field) -> tuple[tuple[str, ...], Step] | None:
+    """Columns and builder of one nested, computed or annotated album field."""
+    if name == "artist" and _fields_are(field, ["id", "name"]):
+        return _ref("artist", ["id", "name"], nullable=False)
+    if name == "artwork" and isinstance(field, serializers.ImageField):
+        return ("artwork",), _album_artwork
+    if name in ("track_count", "listen_count") and type(field) is serializers.IntegerField:
+        return (name,), lambda row, context: row[name]
+    if name == "is_favorite" and type(field) is serializers.BooleanField:
+        return ("is_favorite",), lambda row, context: bool(row["is_favorite"])
+    if not isinstance(field, serializers.SerializerMethodField):
+        return None
+    if name == "my_rating":
+        return ("my_rating",), lambda row, context: row["my_rating"]
+    if name == "rating_average":
+        return ("rating_count", "rating_total"), _rating_average
+    return None
+
+
+@cache
+def album_plan() -> Plan | None:
+    """The album payload's plan, or None when AlbumOutputSerializer has a field not built
+    here (then albums serialize through the serializer)."""
+    return make_plan(AlbumOutputSerializer(), Album, _album_builder)
+
+
+def album_payloads_by_id(queryset: models.QuerySet, request) -> dict[int, dict] | None:
+    """Album payloads of `queryset` (from `selectors.album_list`, filtered) by id, in one
+    query; None when the plan cannot serve it."""
+    plan = album_plan()
+    if plan is None:
+        return None
+    context = Context(genres={}, request=request)
+    rows = queryset.prefetch_related(None).values(*plan.columns)
+    return {row["id"]: plan.build(row, context) for row in rows}
