@@ -53,13 +53,19 @@ def test_listens_from_elsewhere_are_imported_by_the_edges_only():
 
 
 def test_other_rooms_ask_the_artists_room_who_may_act_never_call_its_services():
-    """Uploads and catalog ask `core.artists.permissions` (and read its models); only the
-    wiring (core/apps.py: receivers; core/admin.py) imports more of the room."""
+    """Uploads and catalog ask `core.artists.permissions` (and read its models), recommendations
+    read follows through `core.artists.selectors`; only the wiring (core/apps.py: receivers;
+    core/admin.py) imports more of the room."""
     wiring = ("core/apps.py:", "core/admin.py:")
     entries = import_graph.imports_into("core.artists")
     rooms = [(place, module) for place, module in entries if not place.startswith(wiring)]
 
-    assert {module for _, module in rooms} <= {"core.artists.permissions", "core.artists.models"}
+    assert {module for _, module in rooms} <= {
+        "core.artists.permissions",
+        "core.artists.models",
+        "core.artists.selectors",
+    }
+    assert not any(module == "core.artists.services" for _, module in rooms)
     assert any(place.startswith("core/uploads/registration.py") for place, _ in rooms)
     assert any(place.startswith("core/apps.py") for place, _ in entries)
 
