@@ -18,6 +18,12 @@ from bench.settings_env import setup_django
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--phase",
+        choices=("all", "train", "serve"),
+        default="all",
+        help="train only (a shared window), serve only (time it alone, after a train), or both",
+    )
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -36,16 +42,19 @@ def main() -> None:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         return client
 
-    start = time.perf_counter()
-    summary = training.train(say=lambda line: print(f"  {line}", flush=True))
-    trained = {
-        "seconds": round(time.perf_counter() - start, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "listeners": summary.listeners,
-        "tracks": summary.tracks,
-        "steps": summary.seconds,
-    }
-    print(json.dumps({"training": trained}))
+    if args.phase in ("all", "train"):
+        start = time.perf_counter()
+        summary = training.train(say=lambda line: print(f"  {line}", flush=True))
+        trained = {
+            "seconds": round(time.perf_counter() - start, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "listeners": summary.listeners,
+            "tracks": summary.tracks,
+            "steps": summary.seconds,
+        }
+        print(json.dumps({"training": trained}))
+        if args.phase == "train":
+            return
     users = list(User.objects.filter(username__startswith="bench").order_by("pk")[:2])
     track = Track.objects.playable().order_by("-listen_count", "pk").first()
     popular = Track.objects.playable().order_by("pk").values_list("pk", flat=True)[:1][0]

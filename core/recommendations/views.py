@@ -34,6 +34,9 @@ def _query(serializer_class, request: Request) -> dict:
 
 
 def _picks(picks, request: Request) -> Response:
+    payloads = selectors.pick_payloads(picks, request.user)
+    if payloads is not None:
+        return Response(payloads)
     rows = selectors.with_tracks(picks, request.user)
     context = {"request": request}
     return Response(RecommendedTrackOutputSerializer(rows, many=True, context=context).data)

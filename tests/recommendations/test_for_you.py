@@ -1,6 +1,8 @@
 """GET /api/me/recommendations/tracks/: the listener's taste, minus what they just heard and
 what they may not play, diversified, each item with a true reason."""
 
+import json
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -120,3 +122,23 @@ def test_a_limit_out_of_range_is_a_400_naming_it(alice_client):
         response = alice_client.get(URL, {"limit": limit})
         assert response.status_code == 400
         assert "limit" in response.json()["fields"]
+
+
+def test_the_fast_payloads_are_the_serializers_payloads(trained):
+    from core.ratings.services import set_rating
+    from core.recommendations.serializers import RecommendedTrackOutputSerializer
+    from tests import factories
+
+    picks = selectors.recommended_tracks(user=trained.alice, limit=20)
+    first = next(t for t in trained.rock_tracks if t.pk == picks[0].track_id)
+    set_rating(user=trained.alice, item=first, stars=4)
+    factories.FavoriteFactory(user=trained.alice, track=first)
+
+    fast = selectors.pick_payloads(picks, trained.alice)
+    slow = RecommendedTrackOutputSerializer(
+        selectors.with_tracks(picks, trained.alice), many=True
+    ).data
+
+    assert json.dumps(fast) == json.dumps(slow)
+    assert fast[0]["track"]["my_rating"] == 4
+    assert fast[0]["track"]["is_favorite"] is True
