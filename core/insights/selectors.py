@@ -79,7 +79,8 @@ def _per_track_sql(user_id: int, window: Window | None) -> tuple[str, tuple]:
         params += [user_id, _day(spans.months[0]), _day(spans.months[1])]
     rows = " UNION ALL ".join(parts)
     return (
-        "SELECT track_id, sum(listens) AS count, sum(ms) AS played, "  # noqa: S608 (fixed names)
+        "SELECT track_id, CAST(sum(listens) AS bigint) AS count, "  # noqa: S608 (fixed names)
+        "CAST(sum(ms) AS bigint) AS played, "
         f"max(artist_id) AS artist, max(album_id) AS album FROM ({rows}) listened "
         "GROUP BY track_id",
         tuple(params),
@@ -92,8 +93,9 @@ def _per_genre_sql(user_id: int, window: Window | None) -> tuple[str, tuple]:
     and the quarter-hour rows of its partial UTC days joined to their tracks' genres."""
     if window is None:
         return (
-            "SELECT genre_id, sum(listens) AS count, sum(ms) AS played "
-            "FROM core_listenergenrespan WHERE user_id = %s AND span = %s GROUP BY genre_id",
+            "SELECT genre_id, CAST(sum(listens) AS bigint) AS count, "
+            "CAST(sum(ms) AS bigint) AS played FROM core_listenergenrespan "
+            "WHERE user_id = %s AND span = %s GROUP BY genre_id",
             (user_id, ListenerGenreSpan.MONTH),
         )
     spans = spans_of(window.start, window.end)
@@ -118,7 +120,8 @@ def _per_genre_sql(user_id: int, window: Window | None) -> tuple[str, tuple]:
         params += [user_id, _instant(start), _instant(end)]
     rows = " UNION ALL ".join(parts)
     return (
-        "SELECT genre_id, sum(listens) AS count, sum(ms) AS played "  # noqa: S608 (fixed names)
+        "SELECT genre_id, CAST(sum(listens) AS bigint) AS count, "  # noqa: S608 (fixed names)
+        "CAST(sum(ms) AS bigint) AS played "
         f"FROM ({rows}) listened GROUP BY genre_id",
         tuple(params),
     )
@@ -140,19 +143,22 @@ ZERO_TOTALS = {"listens": 0, "minutes": 0.0, "tracks": 0, "artists": 0, "albums"
 # the totals; the listened tracks' labels are read for the rows that made the cut only.
 # docs/architecture.md#insights has the plans.
 _ORDER = "count DESC, played DESC, key"
+# The artists and albums sums under their own names: `count` there would name both the sum and
+# per_track's column.
+_SUMMED_ORDER = "total DESC, total_played DESC, key"
 _PERIOD_SQL = """
 {ctes}
 SELECT * FROM (
     SELECT 'tracks' AS kind, track_id AS key, count, played, artist, album, 0 AS artists,
         0 AS albums FROM per_track ORDER BY {order} LIMIT %s) tracks
 UNION ALL SELECT * FROM (
-    SELECT 'artists', artist AS key, sum(count) AS count, sum(played) AS played, {none}, {none},
-        0, 0
-    FROM per_track GROUP BY artist ORDER BY {order} LIMIT %s) artists
+    SELECT 'artists', artist AS key, CAST(sum(count) AS bigint) AS total,
+        CAST(sum(played) AS bigint) AS total_played, {none}, {none}, 0, 0
+    FROM per_track GROUP BY artist ORDER BY {summed_order} LIMIT %s) artists
 UNION ALL SELECT * FROM (
-    SELECT 'albums', album AS key, sum(count) AS count, sum(played) AS played, max(artist),
-        {none}, 0, 0
-    FROM per_track WHERE album IS NOT NULL GROUP BY album ORDER BY {order} LIMIT %s) albums
+    SELECT 'albums', album AS key, CAST(sum(count) AS bigint) AS total,
+        CAST(sum(played) AS bigint) AS total_played, max(artist), {none}, 0, 0
+    FROM per_track WHERE album IS NOT NULL GROUP BY album ORDER BY {summed_order} LIMIT %s) albums
 UNION ALL SELECT * FROM (
     SELECT 'genres', genre_id AS key, count, played, {none}, {none}, 0, 0
     FROM per_genre ORDER BY {order} LIMIT %s) genres
@@ -191,9 +197,11 @@ _RANKS_SQL = {
     "tracks": "SELECT 'tracks' AS kind, track_id AS key, row_number() OVER "
     "(ORDER BY count DESC, played DESC, track_id) AS rank FROM per_track",
     "artists": "SELECT 'artists' AS kind, artist AS key, row_number() OVER "
-    "(ORDER BY sum(count) DESC, sum(played) DESC, artist) AS rank FROM per_track GROUP BY artist",
+    "(ORDER BY CAST(sum(count) AS bigint) DESC, CAST(sum(played) AS bigint) DESC, artist) "
+    "AS rank FROM per_track GROUP BY artist",
     "albums": "SELECT 'albums' AS kind, album AS key, row_number() OVER "
-    "(ORDER BY sum(count) DESC, sum(played) DESC, album) AS rank FROM per_track "
+    "(ORDER BY CAST(sum(count) AS bigint) DESC, CAST(sum(played) AS bigint) DESC, album) "
+    "AS rank FROM per_track "
     "WHERE album IS NOT NULL GROUP BY album",
     "genres": "SELECT 'genres' AS kind, genre_id AS key, row_number() OVER "
     "(ORDER BY count DESC, played DESC, genre_id) AS rank FROM per_genre",
@@ -264,7 +272,9 @@ def period_figures(
     `limits[kind]`, best first: most listens, then most time, then lowest id; with their
     labels if `labels`. One query."""
     ctes, params = _period_ctes(user_id, window)
-    statement = _PERIOD_SQL.format(ctes=ctes, order=_ORDER, none="CAST(NULL AS bigint)")
+    statement = _PERIOD_SQL.format(
+        ctes=ctes, order=_ORDER, summed_order=_SUMMED_ORDER, none="CAST(NULL AS bigint)"
+    )
     if labels:
         statement = _LABELS_SQL.format(ranked=statement)
     with connection.cursor() as cursor:
