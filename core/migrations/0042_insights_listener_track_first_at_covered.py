@@ -25,7 +25,7 @@ def covering(sql: str):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0026_insights_month_and_genre_rollups"),
+        ("core", "0041_subsonic_album_order_indexes_artist_index_version"),
     ]
 
     operations = [
