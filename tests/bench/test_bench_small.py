@@ -44,6 +44,15 @@ def _bench(module: str, database_url: str, *args: str) -> None:
 
 def test_small_run_reports_every_endpoint_with_its_figures(bench_database_url, tmp_path):
     _bench("bench.generate", bench_database_url, "--scale", "small")
+    # The kept totals that album and artist lists page by match the generated tracks (the
+    # load runs with triggers off, so the generator fills them).
+    with psycopg.connect(bench_database_url) as connection:
+        kept, counted = connection.execute(
+            "SELECT (SELECT sum(track_count) FROM core_artistplayable), "
+            "(SELECT count(*) FROM core_track WHERE status = 'ready' AND NOT is_hidden)"
+        ).fetchone()
+    assert counted > 0
+    assert kept == counted
     _bench(
         "bench.run",
         bench_database_url,
