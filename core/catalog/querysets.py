@@ -180,6 +180,13 @@ def playable_track_count(prefix: str = "tracks") -> models.Count:
     )
 
 
+def has_playable_tracks(prefix: str = "") -> models.Q:
+    """Artists (or the artist reached through `prefix`, e.g. "neighbour__") with at least one
+    playable track, read from the totals the database keeps (ArtistPlayable, migration 0040)
+    instead of joining every track."""
+    return models.Q(**{f"{prefix}playable_totals__track_count__gt": 0})
+
+
 def albums_visible_to(albums: models.QuerySet, user) -> models.QuerySet:
     """Albums `user` may see: all for moderators and staff; those not hidden plus the albums
     of the artists one manages otherwise."""

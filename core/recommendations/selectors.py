@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.artists.selectors import follows_artist
 from core.catalog.models import Artist, Genre, Track
+from core.catalog.querysets import has_playable_tracks
 from core.library.models import Play
 from core.ratings.selectors import badly_rated_album_ids, badly_rated_track_ids
 from core.recommendations.models import (
@@ -253,10 +254,11 @@ class ArtistPick:
 
 
 def similar_artists(*, artist: Artist, limit: int) -> list[ArtistPick]:
-    """Artists whose listeners overlap, best first; topped up with artists of the same genres."""
-    with_tracks = Artist.objects.filter(tracks__status="ready", tracks__is_hidden=False).distinct()
+    """Artists whose listeners overlap, best first; topped up with artists of the same genres.
+    Only artists with a playable track, known from the kept totals (one join, not a scan of
+    every track)."""
     neighbours = list(
-        ArtistNeighbour.objects.filter(artist=artist, neighbour__in=with_tracks)
+        ArtistNeighbour.objects.filter(has_playable_tracks("neighbour__"), artist=artist)
         .select_related("neighbour")
         .order_by("-score", "neighbour_id")[:limit]
     )
@@ -270,10 +272,11 @@ def similar_artists(*, artist: Artist, limit: int) -> list[ArtistPick]:
             .first()
         )
         if genre is not None:
+            in_genre = Track.objects.playable().filter(genres=genre, artist=models.OuterRef("pk"))
             others = (
-                with_tracks.filter(tracks__genres=genre)
+                Artist.objects.filter(has_playable_tracks(), models.Exists(in_genre))
                 .exclude(pk__in=taken)
-                .order_by("name")[: limit - len(picks)]
+                .order_by("name", "pk")[: limit - len(picks)]
             )
             picks += [ArtistPick(a, SAME_GENRE.format(genre=genre.name), None) for a in others]
     return picks

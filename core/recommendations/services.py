@@ -41,19 +41,25 @@ def radio_start(*, user, seed_kind: str, seed_id: int) -> RadioSession:
     return RadioSession.objects.create(user=user, seed_kind=seed_kind, seed_id=seed_id)
 
 
-def _skipped(session: RadioSession, given: list[int], now) -> set[int]:
-    """Tracks of this session the listener started and left within SKIP_SECONDS: uncounted
-    plays since the session began, started over SKIP_SECONDS ago, with less progress."""
-    return set(
-        Play.objects.filter(
-            user_id=session.user_id,
-            track_id__in=given,
-            started_at__gte=session.created_at,
-            started_at__lte=now - timedelta(seconds=SKIP_SECONDS),
-            counted=False,
-            played_seconds__lt=SKIP_SECONDS,
-        ).values_list("track_id", flat=True)
+def _given(session: RadioSession, now) -> tuple[list[int], set[int]]:
+    """The tracks this session gave, in order, and those of them the listener skipped: started
+    since the session began, over SKIP_SECONDS ago, left uncounted with less progress. One
+    query."""
+    skip = Play.objects.filter(
+        user_id=session.user_id,
+        track_id=models.OuterRef("track_id"),
+        started_at__gte=session.created_at,
+        started_at__lte=now - timedelta(seconds=SKIP_SECONDS),
+        counted=False,
+        played_seconds__lt=SKIP_SECONDS,
     )
+    rows = list(
+        session.tracks.order_by("position")
+        .annotate(skipped=models.Exists(skip))
+        .values_list("track_id", "skipped")
+    )
+    given = [track for track, _ in rows]
+    return given, {track for track, skipped in rows if skipped}
 
 
 def _neighbour_scores(track_ids: list[int]) -> dict[int, float]:
@@ -66,11 +72,12 @@ def _neighbour_scores(track_ids: list[int]) -> dict[int, float]:
     return scores
 
 
-def _seed_pool(session: RadioSession) -> dict[int, float]:
-    """Tracks near the seed, scored."""
+def _seed_pool(session: RadioSession, kept: list[int]) -> dict[int, float]:
+    """Tracks near the seed and near the tracks the listener kept, scored."""
     if session.seed_kind == RadioSeed.TRACK:
-        pool = _neighbour_scores([session.seed_id])
-        pool.setdefault(session.seed_id, 1.0)
+        # A track is not its own neighbour: the seed's 1 plus what the kept tracks give it.
+        pool = _neighbour_scores([session.seed_id, *kept])
+        pool[session.seed_id] = pool.get(session.seed_id, 0.0) + 1.0
         return pool
     if session.seed_kind == RadioSeed.ARTIST:
         artists = {session.seed_id: 1.0} | dict(
@@ -89,22 +96,24 @@ def _seed_pool(session: RadioSession) -> dict[int, float]:
     for track, artist in rows:
         ranks[artist] = ranks.get(artist, -1) + 1
         pool[track] = artists.get(artist, 0.5) / (1 + ranks[artist] / 5)
+    for track, score in _neighbour_scores(kept).items():
+        pool[track] = pool.get(track, 0.0) + score
     return pool
 
 
 @transaction.atomic
-def radio_next(*, session: RadioSession, count: int) -> list[Pick]:
-    """The next `count` tracks: near the seed and the tracks the listener kept, away from those
-    they skipped in this session (their artists are left out, their neighbours scored down),
-    never one the session gave before. Playable tracks only."""
-    session = RadioSession.objects.select_for_update().get(pk=session.pk)
+def radio_next(*, session_id, user, count: int) -> list[Pick]:
+    """The next `count` tracks of `user`'s radio session: near the seed and the tracks the
+    listener kept, away from those they skipped in this session (their artists are left out,
+    their neighbours scored down), never one the session gave before. Playable tracks only.
+    Sessions of others are not found."""
+    session = RadioSession.objects.select_for_update().filter(pk=session_id, user=user).first()
+    if session is None:
+        raise NotFound("Radio session not found.")
     now = timezone.now()
-    given = list(session.tracks.order_by("position").values_list("track_id", flat=True))
-    skipped = _skipped(session, given, now)
+    given, skipped = _given(session, now)
     kept = [t for t in given if t not in skipped][-RADIO_STEER:]
-    scores = _seed_pool(session)
-    for track, score in _neighbour_scores(kept).items():
-        scores[track] = scores.get(track, 0.0) + score
+    scores = _seed_pool(session, kept)
     for track, score in _neighbour_scores(list(skipped)).items():
         scores[track] = scores.get(track, 0.0) - 2 * score
     skipped_artists = set(Track.objects.filter(pk__in=skipped).values_list("artist_id", flat=True))

@@ -12,7 +12,6 @@ from core.api.schema import error_responses
 from core.catalog.models import Track
 from core.playlists.serializers import PlaylistOutputSerializer
 from core.recommendations import selectors, services
-from core.recommendations.models import RadioSession
 from core.recommendations.serializers import (
     CountInputSerializer,
     LimitInputSerializer,
@@ -184,7 +183,5 @@ class RadioNextView(APIView):
     )
     def get(self, request: Request, session_id) -> Response:
         count = _query(CountInputSerializer, request)["count"]
-        session = RadioSession.objects.filter(pk=session_id, user=request.user).first()
-        if session is None:
-            raise NotFound("Radio session not found.")
-        return _picks(services.radio_next(session=session, count=count), request)
+        picks = services.radio_next(session_id=session_id, user=request.user, count=count)
+        return _picks(picks, request)
