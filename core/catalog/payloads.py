@@ -29,14 +29,18 @@ from rest_framework import serializers
 from core.catalog.models import Album, Track
 from core.catalog.querysets import variant_flag
 from core.catalog.serializers import (
+    MANAGER,
+    OWNER,
+    PUBLIC,
     AlbumOutputSerializer,
+    TrackManagerOutputSerializer,
     TrackOutputSerializer,
     TrackOwnerOutputSerializer,
+    payload_tier,
     rating_average,
 )
 from core.processing.models import VariantQuality
 from core.processing.selectors import ORIGINAL, artwork_urls_of
-from core.roles import can_moderate
 
 Row = dict[str, Any]
 
@@ -184,15 +188,33 @@ def make_plan(
     return Plan(tuple(columns), tuple(steps))
 
 
+@dataclass(frozen=True)
+class TrackPlans:
+    """The list plans of the three track payloads (serializers.payload_tier)."""
+
+    public: Plan
+    manager: Plan
+    owner: Plan
+
+    def by_tier(self) -> dict[str, Plan]:
+        return {PUBLIC: self.public, MANAGER: self.manager, OWNER: self.owner}
+
+
 @cache
-def track_plans() -> tuple[Plan, Plan] | None:
-    """The public and owner list plans, or None when either serializer has a field this
+def track_plans() -> TrackPlans | None:
+    """The public, manager and owner list plans, or None when a serializer has a field this
     module cannot build (then lists serialize through the serializers)."""
-    public = make_plan(TrackOutputSerializer(), Track, _track_builder)
-    owner = make_plan(TrackOwnerOutputSerializer(), Track, _track_builder)
-    if public is None or owner is None:
+    plans = [
+        make_plan(serializer, Track, _track_builder)
+        for serializer in (
+            TrackOutputSerializer(),
+            TrackManagerOutputSerializer(),
+            TrackOwnerOutputSerializer(),
+        )
+    ]
+    if None in plans:
         return None
-    return public, owner
+    return TrackPlans(*plans)
 
 
 def _genres_of(track_ids: list[int]) -> dict[int, list[dict]]:
@@ -217,7 +239,7 @@ def track_rows(queryset: models.QuerySet) -> models.QuerySet | None:
     if plans is None:
         return None
     columns = dict.fromkeys(
-        [*plans[1].columns, *plans[0].columns, "uploaded_by_id", *_managed_flag(queryset)]
+        [*plans.owner.columns, *plans.public.columns, "uploaded_by_id", *_managed_flag(queryset)]
     )
     rows = queryset.prefetch_related(None).values(*columns)
     rows.counted_as = queryset  # see CappedCountPaginator.count
@@ -229,22 +251,21 @@ def _managed_flag(queryset: models.QuerySet) -> tuple[str, ...]:
 
 
 def track_row_payloads(rows: Iterable[Row], user) -> list[dict]:
-    """Payloads of a page of `track_rows`: the owner one for the track's uploader, its artist's
-    managers, moderators and staff, the public one else (as serializers.track_payloads
-    chooses)."""
+    """Payloads of a page of `track_rows`, each by `serializers.payload_tier` (as
+    serializers.track_payloads chooses)."""
     rows = list(rows)
     plans = track_plans()
     assert plans is not None, "track_rows gave rows, so the plans exist"
-    public, owner = plans
+    by_tier = plans.by_tier()
     context = Context(genres=_genres_of([row["id"] for row in rows]))
-    moderator = can_moderate(user)
-    own_id = user.pk if user.is_authenticated else None
     return [
-        (
-            owner
-            if moderator or row["uploaded_by_id"] == own_id or row.get("is_managed")
-            else public
-        ).build(row, context)
+        by_tier[
+            payload_tier(
+                user=user,
+                uploaded_by_id=row["uploaded_by_id"],
+                is_managed=bool(row.get("is_managed")),
+            )
+        ].build(row, context)
         for row in rows
     ]
 
@@ -255,7 +276,7 @@ def public_payloads_by_id(queryset: models.QuerySet, track_ids: list[int]) -> di
     plans = track_plans()
     if plans is None:
         return None
-    public = plans[0]
+    public = plans.public
     rows = list(queryset.prefetch_related(None).filter(pk__in=track_ids).values(*public.columns))
     context = Context(genres=_genres_of([row["id"] for row in rows]))
     return {row["id"]: public.build(row, context) for row in rows}

@@ -157,7 +157,7 @@ class TrackQuerySet(models.QuerySet):
         return self.annotate(my_rating=my_track_rating(user))
 
     def with_managed_flag(self, user) -> "TrackQuerySet":
-        """Annotate `is_managed`: `user` manages the track's artist (who then gets the owner
+        """Annotate `is_managed`: `user` manages the track's artist (who then gets the manager
         payload, with `is_hidden` and who hid it), in the same query."""
         if user is None or not user.is_authenticated:
             return self.annotate(is_managed=models.Value(False, output_field=models.BooleanField()))

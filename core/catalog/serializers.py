@@ -237,15 +237,13 @@ class UserRefSerializer(serializers.Serializer):
     username = serializers.CharField(read_only=True)
 
 
-class TrackOwnerOutputSerializer(TrackOutputSerializer):
-    """A track as its uploader, moderators and staff see it: upload state and storage details
-    too. Expects `for_listing().with_uploader()` annotated by `with_favorite_flag(user)`."""
+class TrackManagerOutputSerializer(TrackOutputSerializer):
+    """A track as the managers of its artist see it: its processing and hiding state too, but
+    not the upload's own details (where the file is stored, its checksum, who uploaded it),
+    which belong to the uploader, moderators and staff. Expects what TrackOutputSerializer
+    does."""
 
-    checksum = serializers.CharField(source="checksum_sha256", read_only=True)
     hidden_role = hidden_role_field()
-    uploaded_by = UserRefSerializer(
-        read_only=True, allow_null=True, help_text="null once the uploader deleted their account"
-    )
 
     class Meta(TrackOutputSerializer.Meta):
         fields = [
@@ -254,11 +252,35 @@ class TrackOwnerOutputSerializer(TrackOutputSerializer):
             "failure_reason",
             "is_hidden",
             "hidden_role",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TrackOwnerOutputSerializer(TrackManagerOutputSerializer):
+    """A track as its uploader, moderators and staff see it: upload state and storage details
+    too. Expects `for_listing().with_uploader()` annotated by `with_favorite_flag(user)`."""
+
+    checksum = serializers.CharField(source="checksum_sha256", read_only=True)
+    uploaded_by = UserRefSerializer(
+        read_only=True, allow_null=True, help_text="null once the uploader deleted their account"
+    )
+
+    class Meta(TrackManagerOutputSerializer.Meta):
+        fields = [
+            *TrackManagerOutputSerializer.Meta.fields,
             "storage_key",
             "checksum",
             "uploaded_by",
-            "updated_at",
         ]
+        read_only_fields = fields
+
+
+class TrackManagerDetailOutputSerializer(TrackDetailFieldsMixin, TrackManagerOutputSerializer):
+    """One track as its artist's managers see it, with the detail fields."""
+
+    class Meta(TrackManagerOutputSerializer.Meta):
+        fields = [*TrackManagerOutputSerializer.Meta.fields, *TrackDetailFieldsMixin.DETAIL_FIELDS]
         read_only_fields = fields
 
 
@@ -270,40 +292,57 @@ class TrackOwnerDetailOutputSerializer(TrackDetailFieldsMixin, TrackOwnerOutputS
         read_only_fields = fields
 
 
-def _sees_owner_payload(track: Track, user) -> bool:
-    """The track's uploader, moderators, staff, and the managers of its artist (as
-    `with_managed_flag` annotates)."""
-    return (
-        can_moderate(user)
-        or (user.is_authenticated and track.uploaded_by_id == user.pk)
-        or getattr(track, "is_managed", False)
+PUBLIC, MANAGER, OWNER = "public", "manager", "owner"
+
+
+def payload_tier(*, user, uploaded_by_id: int | None, is_managed: bool) -> str:
+    """Which payload a track gets for `user`: the owner one for its uploader, moderators and
+    staff; the manager one for the managers of its artist; the public one else."""
+    if can_moderate(user) or (user.is_authenticated and uploaded_by_id == user.pk):
+        return OWNER
+    return MANAGER if is_managed else PUBLIC
+
+
+def _tier(track: Track, user) -> str:
+    return payload_tier(
+        user=user,
+        uploaded_by_id=track.uploaded_by_id,
+        is_managed=bool(getattr(track, "is_managed", False)),
     )
 
 
 def track_payload(track: Track, user) -> dict:
-    """A single track's payload: the owner one for the track's uploader, moderators and staff;
-    the public one else. Expects `selectors.track_get(..., detail=True)`."""
-    if _sees_owner_payload(track, user):
-        return TrackOwnerDetailOutputSerializer(track).data
-    return TrackDetailOutputSerializer(track).data
+    """A single track's payload for `user`, by `payload_tier`. Expects
+    `selectors.track_get(..., detail=True)`."""
+    serializer = {
+        OWNER: TrackOwnerDetailOutputSerializer,
+        MANAGER: TrackManagerDetailOutputSerializer,
+        PUBLIC: TrackDetailOutputSerializer,
+    }[_tier(track, user)]
+    return serializer(track).data
 
 
 def track_payloads(tracks, user) -> list[dict]:
-    """List payloads (owner or public, chosen as `track_payload` does) for a page of tracks,
-    building each serializer's fields once (per-track serializers rebuilt them for every
-    track: most of a page's cost, see docs/benchmarks.md)."""
-    public, owner = TrackOutputSerializer(), TrackOwnerOutputSerializer()
-    return [
-        (owner if _sees_owner_payload(track, user) else public).to_representation(track)
-        for track in tracks
-    ]
+    """List payloads (chosen as `track_payload` does) for a page of tracks, building each
+    serializer's fields once (per-track serializers rebuilt them for every track: most of a
+    page's cost, see docs/benchmarks.md)."""
+    by_tier = {
+        PUBLIC: TrackOutputSerializer(),
+        MANAGER: TrackManagerOutputSerializer(),
+        OWNER: TrackOwnerOutputSerializer(),
+    }
+    return [by_tier[_tier(track, user)].to_representation(track) for track in tracks]
 
 
 def track_detail_payload_schema() -> PolymorphicProxySerializer:
     """OpenAPI annotation for `track_payload`: either detail payload."""
     return PolymorphicProxySerializer(
         component_name="TrackDetailPayload",
-        serializers=[TrackDetailOutputSerializer, TrackOwnerDetailOutputSerializer],
+        serializers=[
+            TrackDetailOutputSerializer,
+            TrackManagerDetailOutputSerializer,
+            TrackOwnerDetailOutputSerializer,
+        ],
         resource_type_field_name=None,
     )
 
@@ -312,7 +351,11 @@ def track_payload_schema(*, many: bool = False) -> PolymorphicProxySerializer:
     """OpenAPI annotation for `track_payloads`: either list payload."""
     return PolymorphicProxySerializer(
         component_name="TrackPayload",
-        serializers=[TrackOutputSerializer, TrackOwnerOutputSerializer],
+        serializers=[
+            TrackOutputSerializer,
+            TrackManagerOutputSerializer,
+            TrackOwnerOutputSerializer,
+        ],
         resource_type_field_name=None,
         many=many,
     )

@@ -106,7 +106,9 @@ class TrackDetailView(generics.GenericAPIView):
     @extend_schema(
         operation_id="tracks_retrieve",
         summary="A track, with its waveform, lyrics and audio properties",
-        description="The owner payload for the track's uploader, moderators and staff.",
+        description="The owner payload (storage key, checksum, uploader) for the track's "
+        "uploader, moderators and staff; the manager payload (status, hiding) for its artist's "
+        "managers; the public payload else.",
         responses={200: track_detail_payload_schema(), **error_responses(404)},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -122,7 +124,7 @@ class TrackDetailView(generics.GenericAPIView):
         "hide by a moderator or staff is lifted only by a moderator or staff; `hidden_role` "
         "says whose hide it is.",
         request=TrackUpdateInputSerializer,
-        responses={200: TrackOwnerDetailOutputSerializer, **error_responses(400, 401, 403, 404)},
+        responses={200: track_detail_payload_schema(), **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request: Request, pk: int) -> Response:
         serializer = TrackUpdateInputSerializer(data=request.data, partial=True)
@@ -131,7 +133,7 @@ class TrackDetailView(generics.GenericAPIView):
             user=request.user, track_id=pk, **_metadata_arguments(serializer.validated_data)
         )
         track = selectors.track_get(user=request.user, track_id=pk)
-        return Response(TrackOwnerDetailOutputSerializer(track).data)
+        return Response(track_payload(track, request.user))
 
     @extend_schema(
         operation_id="tracks_destroy",

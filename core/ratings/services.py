@@ -6,6 +6,7 @@ from django.db import models, transaction
 
 from core.api.errors import InvalidInput, NotFound
 from core.catalog.models import Album, Track
+from core.catalog.querysets import albums_visible_to
 from core.ratings.models import AlbumRating, TrackRating
 
 Item = Track | Album
@@ -75,8 +76,10 @@ def rateable_track(*, user, track_id: int) -> Track:
     return track
 
 
-def rateable_album(*, album_id: int) -> Album:
-    album = Album.objects.only("pk").filter(pk=album_id).first()
+def rateable_album(*, user, album_id: int) -> Album:
+    """An album the listener may rate: one they can see (a hidden album only by its artist's
+    managers, moderators and staff); 404 else, as for one that does not exist."""
+    album = albums_visible_to(Album.objects.only("pk"), user).filter(pk=album_id).first()
     if album is None:
         raise NotFound("Album not found.")
     return album

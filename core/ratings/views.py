@@ -89,7 +89,7 @@ class TrackRatingView(_RatingView):
 
 class AlbumRatingView(_RatingView):
     def item(self, request: Request, pk: int) -> Album:
-        return services.rateable_album(album_id=pk)
+        return services.rateable_album(user=request.user, album_id=pk)
 
     @extend_schema(tags=TAGS, operation_id="album_rating_set", **_PUT)
     def put(self, request: Request, pk: int) -> Response:

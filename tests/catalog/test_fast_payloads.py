@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework import serializers
 
+from core.artists.models import ArtistManager
 from core.catalog import payloads
 from core.catalog.models import Track, TrackStatus
 from core.catalog.serializers import TrackOutputSerializer, TrackOwnerOutputSerializer
@@ -46,14 +47,17 @@ tracks = st.lists(
             "duration": st.none() | st.floats(0, 10_000, allow_nan=False),
             "state": st.sampled_from(["ready", "hidden", "processing", "failed"]),
             "own": st.booleans(),
+            "managed": st.booleans(),
         }
     ),
     max_size=8,
 )
 
 
-def _make(spec: dict, *, owner, listener, genres) -> Track:
+def _make(spec: dict, *, owner, listener, genres, manager) -> Track:
     artist = factories.ArtistFactory()
+    if spec["managed"]:
+        ArtistManager.objects.create(artist=artist, user=manager)
     album = (
         factories.AlbumFactory(artist=artist, year=spec["album_year"])
         if spec["with_album"]
@@ -104,15 +108,20 @@ def _both_ways(client, params: dict) -> tuple[bytes, bytes]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(catalog=tracks, viewer=st.sampled_from(["anonymous", "listener", "owner", "moderator"]))
+@given(
+    catalog=tracks,
+    viewer=st.sampled_from(["anonymous", "listener", "owner", "manager", "moderator"]),
+)
 def test_the_fast_list_is_the_serializers_json_byte_for_byte(
-    api_client, alice, uploader, moderator, catalog, viewer
+    api_client, alice, bob, uploader, moderator, catalog, viewer
 ):
     with transaction.atomic():
         genres = [factories.GenreFactory(name=name) for name in ("rock", "Ambient", "jazz", "Ö")]
         for spec in catalog:
-            _make(spec, owner=uploader, listener=alice, genres=genres)
-        user = {"listener": alice, "owner": uploader, "moderator": moderator}.get(viewer)
+            _make(spec, owner=uploader, listener=alice, genres=genres, manager=bob)
+        user = {"listener": alice, "owner": uploader, "manager": bob, "moderator": moderator}.get(
+            viewer
+        )
         if user is not None:
             api_client.force_authenticate(user)
         fast, slow = _both_ways(api_client, {"page_size": 100})

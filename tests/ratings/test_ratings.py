@@ -3,6 +3,7 @@ concurrent changes never fail, lists order by rating."""
 
 import pytest
 
+from core.artists.models import ArtistManager
 from core.catalog.models import Track
 from core.ratings.models import AlbumRating, TrackRating
 from core.ratings.services import clear_rating, set_rating
@@ -82,6 +83,23 @@ def test_a_track_one_cannot_see_cannot_be_rated(alice_client):
     hidden = factories.TrackFactory(is_hidden=True)
 
     assert alice_client.put(_url(hidden), {"stars": 5}, format="json").status_code == 404
+
+
+def test_a_hidden_album_is_rated_only_by_those_who_may_see_it(alice_client, moderator):
+    album = factories.AlbumFactory(is_hidden=True)
+    manager = factories.UserFactory(username="album_team")
+    ArtistManager.objects.create(artist=album.artist, user=manager)
+    url = f"/api/albums/{album.pk}/rating/"
+
+    refused = alice_client.put(url, {"stars": 5}, format="json")
+    cleared = alice_client.delete(url)
+    by_manager = client_for(manager).put(url, {"stars": 4}, format="json")
+    by_moderator = client_for(moderator).put(url, {"stars": 2}, format="json")
+
+    assert (refused.status_code, cleared.status_code) == (404, 404)
+    assert refused.json()["detail"] == "Album not found."
+    assert (by_manager.status_code, by_moderator.status_code) == (200, 200)
+    assert by_moderator.json() == {"my_rating": 2, "rating_average": 3.0, "rating_count": 2}
 
 
 def test_anonymous_cannot_rate(api_client, track):

@@ -149,6 +149,17 @@ def test_rated_albums_are_the_highest_list_best_first(alice, alice_sonic, bob_so
     assert others.get("album", []) == []
 
 
+def test_a_hidden_album_cannot_be_rated_by_a_listener_who_cannot_see_it(alice_sonic, library):
+    album = library["tracks"]["help"].album
+    album.is_hidden = True
+    album.save(update_fields=["is_hidden"])
+
+    body = alice_sonic.json("setRating", id=f"al-{album.pk}", rating=5)
+
+    assert (body["status"], body["error"]["code"]) == ("failed", 70)
+    assert not AlbumRating.objects.filter(album=album).exists()
+
+
 def test_songs_and_albums_show_ones_own_stars_and_everyones_average(
     alice_sonic, bob_sonic, library
 ):

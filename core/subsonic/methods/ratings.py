@@ -24,7 +24,7 @@ def set_rating(call: Call) -> dict:
     if kind == "track":
         item = ratings.rateable_track(user=call.user, track_id=number)
     elif kind == "album":
-        item = ratings.rateable_album(album_id=number)
+        item = ratings.rateable_album(user=call.user, album_id=number)
     else:
         raise SubsonicError(SubsonicError.NOT_FOUND, "Only songs and albums can be rated.")
     if stars == 0:
