@@ -112,6 +112,11 @@ def playable_track_ids(track_ids: list[int]) -> set[int]:
     return set(Track.objects.playable().filter(pk__in=track_ids).values_list("pk", flat=True))
 
 
+def shown_album_ids(album_ids: list[int]) -> set[int]:
+    """Which of `album_ids` public lists may show today (not hidden), in one query."""
+    return set(Album.objects.filter(pk__in=album_ids, is_hidden=False).values_list("pk", flat=True))
+
+
 def track_ids() -> QuerySet:
     """Every track's id, hidden or not, for a subquery."""
     return Track.objects.values("pk")

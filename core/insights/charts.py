@@ -1,8 +1,8 @@
 """Charts of what everyone listens to: computed from the rollups by the periodic
 `refresh_charts` into ChartSnapshot rows, served from the process cache or, on a miss (a new
 process, a cold cache), from the snapshot in one query; computed in the request only when no
-snapshot is younger than CHARTS_CACHE_SECONDS. Tracks that are no longer playable leave a
-served chart at once; see docs/architecture.md#insights."""
+snapshot is younger than CHARTS_CACHE_SECONDS. Tracks that are no longer playable, and hidden
+albums, leave a served chart at once; see docs/architecture.md#insights."""
 
 from datetime import datetime, timedelta
 
@@ -139,10 +139,16 @@ def chart(*, kind: str, period: str, genre_id: int | None, limit: int, user) -> 
     entry names ready for their payloads. A constant number of queries on a warm cache."""
     data = _cached(kind, period, genre_id)
     current, previous = data["current"], data["previous"]
-    if kind == "tracks":
-        playable = catalog_selectors.playable_track_ids([entry[0] for entry in current] + previous)
-        current = [entry for entry in current if entry[0] in playable]
-        previous = [pk for pk in previous if pk in playable]
+    # What became unplayable (a track) or hidden (an album) since the chart was computed
+    # leaves it at once, in the current and the previous ranking alike.
+    shown_now = {
+        "tracks": catalog_selectors.playable_track_ids,
+        "albums": catalog_selectors.shown_album_ids,
+    }.get(kind)
+    if shown_now is not None:
+        shown = shown_now([entry[0] for entry in current] + previous)
+        current = [entry for entry in current if entry[0] in shown]
+        previous = [pk for pk in previous if pk in shown]
     current = current[:limit]
     ranks = {pk: rank for rank, pk in enumerate(previous, start=1)}
     ids = [entry[0] for entry in current]

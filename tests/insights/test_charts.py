@@ -11,7 +11,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import ScopedRateThrottle
 
-from core.catalog.models import Track
+from core.catalog.models import Album, Track
 from core.insights.models import ChartSnapshot
 from tests import factories
 from tests.insights.conftest import listen
@@ -190,6 +190,28 @@ def test_artist_and_album_charts_group_their_tracks(api_client, listeners, catal
         ("Second", 1, 1),
     ]
     assert albums[0]["album"]["artist"]["name"] == "Bix"
+
+
+def test_a_hidden_album_leaves_the_album_chart_at_once_for_everyone(
+    api_client, listeners, catalog, now, moderator
+):
+    listens(
+        listeners,
+        catalog,
+        now,
+        {0: [(0, 1)], 1: [(1, 1)], 2: [(2, 1)], 3: [(0, 1), (1, 1), (2, 1), (0, 2)], 4: [(0, 1)]},
+    )
+    assert len(chart_of(api_client, "albums", period="week")["results"]) == 3
+    third = catalog[3].album
+    Album.objects.filter(pk=third.pk).update(is_hidden=True)
+
+    anonymous = chart_of(api_client, "albums", period="week")["results"]
+    api_client.force_authenticate(moderator)
+    moderated = chart_of(api_client, "albums", period="week")["results"]
+
+    for results in (anonymous, moderated):
+        assert [(e["rank"], e["album"]["title"]) for e in results] == [(1, "First"), (2, "Second")]
+        assert [e["previous_rank"] for e in results] == [None, None]
 
 
 def test_a_genre_chart_holds_only_that_genres_tracks(api_client, listeners, catalog, now):
