@@ -360,6 +360,9 @@ if not APP_PASSWORD_KEYS:
 # times a minute. Revoking forgets at once in the process that revokes; other processes within
 # these seconds (docs/operations.md).
 APP_PASSWORD_CACHE_SECONDS = env_int("APP_PASSWORD_CACHE_SECONDS", 60, minimum=0)
+# How long the ranking of the most listened albums (Subsonic getAlbumList type=frequent) is
+# kept in the cache before it is ranked again; 0: ranked on every call.
+SUBSONIC_FREQUENT_CACHE_SECONDS = env_int("SUBSONIC_FREQUENT_CACHE_SECONDS", 300, minimum=0)
 # The Subsonic API's stream and download: "redirect" answers 302 to a presigned URL;
 # "accel" answers X-Accel-Redirect for an nginx in front that fetches from storage itself.
 SUBSONIC_STREAM_MODE = env_choice("SUBSONIC_STREAM_MODE", "redirect", ("redirect", "accel"))

@@ -35,6 +35,7 @@ from core.accounts.backends import request_ip
 from core.accounts.models import AppPassword, User
 from core.accounts.usernames import username_key
 from core.api.errors import InvalidInput, NotFound, Unauthenticated
+from core.roles import with_role_flags
 
 APP_PASSWORDS_PER_USER_MAX = 50
 # 20 characters of a 32-letter alphabet (100 bits), in groups a person can type on a phone.
@@ -208,7 +209,9 @@ def _checked(request: HttpRequest | None, username: str, key: tuple, match) -> U
         if app_password is not None:
             _used(app_password)
             return user
-    user = User.objects.filter(username_key=username_key(username), is_active=True).first()
+    # The role flags come with the row, as for the REST API's users (core.roles).
+    users = with_role_flags(User.objects.filter(username_key=username_key(username)))
+    user = users.filter(is_active=True).first()
     app_password = match(user, None) if user is not None else None
     if app_password is None:
         lockout.record_failure(username=username, ip=ip)

@@ -2,12 +2,15 @@
 list costs a constant number of queries, and lists of albums and artists read the playable
 totals the database keeps (AlbumPlayable, ArtistPlayable; migration 0040)."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core.catalog import selectors as catalog
 from core.catalog.models import Album, Artist, Genre, Track
+from core.catalog.querysets import albums_visible_to
 from core.library.favorites import favorite_since
 from core.library.models import ArtistFavorite, Play
 from core.ratings.selectors import my_album_rating
@@ -41,10 +44,11 @@ def _album_listens() -> Coalesce:
 
 
 def albums(user) -> QuerySet[Album]:
-    """Albums with at least one playable track, ready for an album payload: the totals are
-    the kept ones (AlbumPlayable), so a page costs what its rows cost."""
+    """Albums `user` may see (a hidden album only by its artist's managers, moderators and
+    staff, as in the REST API) with at least one playable track, ready for an album payload:
+    the totals are the kept ones (AlbumPlayable), so a page costs what its rows cost."""
     return (
-        Album.objects.select_related("artist")
+        albums_visible_to(Album.objects.select_related("artist"), user)
         .filter(playable_totals__track_count__gt=0)
         .annotate(
             track_count=F("playable_totals__track_count"),
@@ -56,7 +60,16 @@ def albums(user) -> QuerySet[Album]:
     )
 
 
-def most_listened_album_ids(*, offset: int, size: int) -> list[int]:
+# The most listened albums are ranked this deep at a time and kept in the cache for
+# SUBSONIC_FREQUENT_CACHE_SECONDS: `getAlbumList2?type=frequent` pages from that ranking
+# instead of summing every listened track's listens per call.
+FREQUENT_DEPTH = 2000
+# Ids read past the page, standing in for albums hidden since the ranking was made.
+FREQUENT_SLACK = 20
+FREQUENT_CACHE_KEY = "subsonic:frequent-albums"
+
+
+def _most_listened(*, offset: int, size: int) -> list[int]:
     """A page of the albums whose playable tracks were listened to most (one pass over the
     tracks with listens, grouped by album)."""
     rows = (
@@ -69,6 +82,23 @@ def most_listened_album_ids(*, offset: int, size: int) -> list[int]:
         .values_list("album_id", flat=True)
     )
     return list(rows[offset : offset + size])
+
+
+def most_listened_album_ids(*, offset: int, size: int) -> list[int]:
+    """Ids from `offset` of the most listened albums, at least `size` of them where there are
+    (a few more, so that albums hidden since the ranking was made can be skipped): from the
+    kept ranking, which may be up to SUBSONIC_FREQUENT_CACHE_SECONDS old; deeper pages are
+    ranked in the call."""
+    seconds = settings.SUBSONIC_FREQUENT_CACHE_SECONDS
+    ranking = cache.get(FREQUENT_CACHE_KEY) if seconds else None
+    if ranking is None:
+        ranking = _most_listened(offset=0, size=FREQUENT_DEPTH)
+        if seconds:
+            cache.set(FREQUENT_CACHE_KEY, ranking, seconds)
+    wanted = size + FREQUENT_SLACK
+    if offset + wanted > len(ranking) == FREQUENT_DEPTH:
+        return _most_listened(offset=offset, size=wanted)
+    return ranking[offset : offset + wanted]
 
 
 def artists(user) -> QuerySet[Artist]:

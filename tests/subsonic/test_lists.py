@@ -4,12 +4,14 @@ through everything), starred items; each list in a constant number of queries.""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.catalog.models import Album, Track
 from core.library.models import AlbumFavorite, ArtistFavorite, Favorite
+from core.subsonic import queries
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +171,68 @@ def test_lists_cost_a_constant_number_of_queries(name, params, alice, alice_soni
         alice_sonic.ok(name, **params)
 
     assert len(large) == len(small)
+
+
+def _listened(library, **counts) -> None:
+    for name, count in counts.items():
+        Track.objects.filter(pk=library["tracks"][name].pk).update(listen_count=count)
+
+
+def test_frequent_pages_from_a_kept_ranking_until_it_expires(alice_sonic, library):
+    _listened(library, help=5, something=3, dancing_queen=1)
+    with CaptureQueriesContext(connection) as ranked:
+        first = _names(alice_sonic, type="frequent")
+
+    _listened(library, dancing_queen=50)
+    with CaptureQueriesContext(connection) as kept:
+        still = _names(alice_sonic, type="frequent")
+    cache.clear()  # what SUBSONIC_FREQUENT_CACHE_SECONDS running out does
+
+    assert first == still == ["Help!", "Abbey Road", "Arrival"]
+    # The ranking (over every track with listens) ran for the first call only.
+    ranking = [q["sql"] for q in ranked.captured_queries if '"listen_count" > 0' in q["sql"]]
+    assert len(ranking) == 1
+    assert not any('"listen_count" > 0' in q["sql"] for q in kept.captured_queries)
+    assert _names(alice_sonic, type="frequent") == ["Arrival", "Help!", "Abbey Road"]
+
+
+def test_frequent_ranks_on_every_call_when_the_cache_is_off(alice_sonic, library, settings):
+    settings.SUBSONIC_FREQUENT_CACHE_SECONDS = 0
+    _listened(library, help=5, something=3)
+    assert _names(alice_sonic, type="frequent") == ["Help!", "Abbey Road"]
+
+    _listened(library, something=9)
+
+    assert _names(alice_sonic, type="frequent") == ["Abbey Road", "Help!"]
+
+
+def test_an_album_hidden_after_the_ranking_leaves_frequent_at_once_and_the_page_stays_full(
+    alice_sonic, library
+):
+    _listened(library, help=5, something=3, dancing_queen=1)
+    assert _names(alice_sonic, type="frequent", size=2) == ["Help!", "Abbey Road"]
+
+    Album.objects.filter(pk=library["albums"]["help"].pk).update(is_hidden=True)
+
+    assert _names(alice_sonic, type="frequent", size=2) == ["Abbey Road", "Arrival"]
+
+
+def test_pages_deeper_than_the_kept_ranking_are_ranked_in_the_call(
+    alice_sonic, library, monkeypatch
+):
+    monkeypatch.setattr(queries, "FREQUENT_DEPTH", 2)
+    monkeypatch.setattr(queries, "FREQUENT_SLACK", 0)
+    _listened(library, help=5, something=3, dancing_queen=1)
+
+    assert _names(alice_sonic, type="frequent", size=1, offset=2) == ["Arrival"]
+    assert _names(alice_sonic, type="frequent", size=2, offset=0) == ["Help!", "Abbey Road"]
+
+
+def test_a_hidden_album_is_in_no_list_nor_search_of_a_listener(alice_sonic, library):
+    help_ = library["albums"]["help"]
+    Album.objects.filter(pk=help_.pk).update(is_hidden=True)
+
+    assert "Help!" not in _names(alice_sonic, type="alphabeticalByName")
+    found = alice_sonic.ok("search3", query="")["searchResult3"].get("album", [])
+    assert f"al-{help_.pk}" not in [album["id"] for album in found]
+    assert alice_sonic.json("getAlbum", id=f"al-{help_.pk}")["error"]["code"] == 70

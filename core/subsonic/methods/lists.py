@@ -4,6 +4,7 @@ getStarred(2), getNowPlaying."""
 from django.utils import timezone
 
 from core.catalog.models import Album, Artist, Track
+from core.catalog.querysets import albums_visible_to
 from core.library.scrobble import now_playing_get
 from core.subsonic import payloads, queries
 from core.subsonic.envelope import SubsonicError
@@ -41,7 +42,8 @@ def _album_list(call: Call):
     elif kind == "highest":
         albums = ratings.highest_rated_albums(call.user, albums)
     elif kind == "frequent":
-        return queries.in_order(albums, queries.most_listened_album_ids(offset=offset, size=size))
+        ranked = queries.most_listened_album_ids(offset=offset, size=size)
+        return queries.in_order(albums, ranked)[:size]
     elif kind == "recent":
         albums = albums.annotate(last_played=queries.last_played_on_album(call.user))
         albums = albums.filter(last_played__isnull=False).order_by("-last_played", "id")
@@ -123,7 +125,7 @@ def _search(call: Call) -> tuple[list, list, list]:
         offset = params.get_int(f"{kind}Offset", 0)
         pages[kind] = slice(offset, offset + count)
     artists = Artist.objects.filter(playable_totals__track_count__gt=0)
-    albums = Album.objects.filter(playable_totals__track_count__gt=0)
+    albums = albums_visible_to(Album.objects.filter(playable_totals__track_count__gt=0), call.user)
     songs = Track.objects.playable()
     if term:
         artists = artists.filter(name__icontains=term).order_by("name", "id")
