@@ -196,6 +196,13 @@ class Track(models.Model):
             # The default order: a listener's list (playable or their own) reads it in order
             # and stops at the page; the trigram indexes for search are PostgreSQL-only (0004).
             models.Index(fields=["-created_at", "-id"], name="track_recent_idx"),
+            # The most played playable tracks (a radio's filler, popular picks): read in order,
+            # stopping after the few wanted, instead of sorting every playable track.
+            models.Index(
+                fields=["-listen_count", "-id"],
+                condition=models.Q(status="ready", is_hidden=False),
+                name="track_popular_playable_idx",
+            ),
         ]
 
     def __str__(self) -> str:
