@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from core.catalog.models import Album
 from core.library.models import Play
 from core.processing.models import TrackMedia
 from media_pipeline.storage.local import read_download_token
@@ -104,3 +105,11 @@ def test_cover_art_of_an_album_without_any_is_error_70(alice_sonic, library):
     album = f"al-{library['albums']['help'].pk}"
 
     assert alice_sonic.json("getCoverArt", id=album)["error"]["code"] == 70
+
+
+def test_a_hidden_albums_cover_is_not_found_for_a_listener(alice_sonic, track_with_variants):
+    Album.objects.filter(pk=track_with_variants.album_id).update(is_hidden=True)
+
+    body = alice_sonic.json("getCoverArt", id=f"al-{track_with_variants.album_id}")
+
+    assert body["error"]["code"] == 70

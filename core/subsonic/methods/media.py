@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 
 from core.catalog.models import Album, Track
+from core.catalog.querysets import albums_visible_to
 from core.processing.models import TrackMedia
 from core.processing.selectors import nearest_source
 from core.subsonic import ids
@@ -115,8 +116,11 @@ def get_cover_art(call: Call) -> HttpResponse:
     size = call.params.get_int("size", None, maximum=10_000)
     kind, pk = ids.parse(raw)
     if kind == "album":
-        album = Album.objects.filter(pk=pk).first()
-        if album is not None and album.artwork:
+        # A hidden album's cover only for those who may see the album (as in the REST API).
+        album = albums_visible_to(Album.objects.all(), call.user).filter(pk=pk).first()
+        if album is None:
+            raise SubsonicError(SubsonicError.NOT_FOUND, "Cover art not found.")
+        if album.artwork:
             return HttpResponseRedirect(call.request.build_absolute_uri(album.artwork.url))
         thumbnails = _thumbnails(track__album_id=pk)
     elif kind == "artist":
