@@ -107,6 +107,20 @@ def track_identities(track_ids: list[int]) -> list[dict]:
     ]
 
 
+def listener_marks(*, user, track_ids: list[int]) -> dict[int, tuple[bool, int | None]]:
+    """(is_favorite, my_rating) of `user` for each of `track_ids` that exists, in one query:
+    the per-listener part of a public track payload kept for everyone (core/catalog/caching.py).
+    """
+    from core.ratings.selectors import my_track_rating
+
+    rows = Track.objects.filter(pk__in=track_ids).annotate(
+        favorite=_favorite_flag(user, "track"), stars=my_track_rating(user)
+    )
+    return {
+        pk: (favorite, stars) for pk, favorite, stars in rows.values_list("pk", "favorite", "stars")
+    }
+
+
 def playable_track_ids(track_ids: list[int]) -> set[int]:
     """Which of `track_ids` a listener may stream today, in one query."""
     return set(Track.objects.playable().filter(pk__in=track_ids).values_list("pk", flat=True))

@@ -4,13 +4,16 @@ process, a cold cache), from the snapshot in one query; computed in the request 
 snapshot is younger than CHARTS_CACHE_SECONDS. Tracks that are no longer playable, and hidden
 albums, leave a served chart at once; see docs/architecture.md#insights."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 
+from core.catalog import caching
 from core.catalog import selectors as catalog_selectors
 from core.insights.models import (
     BUCKET_MINUTES,
@@ -32,6 +35,7 @@ PERIODS = ("day", "week", "month", "year", "all")
 # since it was computed to drop out while the chart still fills.
 CHART_DEPTH = 150
 PREVIOUS_DEPTH = 1000
+LIMIT_MAX = 100  # the most entries a request may ask for
 
 
 def window(period: str, now: datetime) -> tuple[datetime | None, datetime]:
@@ -67,7 +71,13 @@ def _computed(kind: str, period: str, genre_id: int | None, now: datetime) -> di
     if start is not None:
         before = _ranking(kind, start - WINDOWS[period], start, genre_id, PREVIOUS_DEPTH)
         previous = [entry[0] for entry in before]
-    return {"from": start, "to": end, "current": current, "previous": previous}
+    return {
+        "from": start,
+        "to": end,
+        "current": current,
+        "previous": previous,
+        "computed_at": now,
+    }
 
 
 def chart_refresh(kind: str, period: str, genre_id: int | None) -> dict:
@@ -122,6 +132,7 @@ def _cached(kind: str, period: str, genre_id: int | None) -> dict:
                 "to": snapshot.window_to,
                 "current": [tuple(entry) for entry in snapshot.current],
                 "previous": snapshot.previous,
+                "computed_at": snapshot.computed_at,
             }
             cache.set(key, data, left)
             return data
@@ -137,7 +148,63 @@ def _movement(rank: int, previous: int | None) -> str:
 def chart(*, kind: str, period: str, genre_id: int | None, limit: int, user) -> dict:
     """The top `limit` of a chart, ranked among what is playable now, with the subjects each
     entry names ready for their payloads. A constant number of queries on a warm cache."""
+    return _ranked(kind, period, _cached(kind, period, genre_id), limit, user)
+
+
+def served_chart(
+    *,
+    kind: str,
+    period: str,
+    genre_id: int | None,
+    limit: int,
+    user,
+    render: Callable[[dict], dict],
+) -> dict:
+    """What a chart view answers: `render` (its serializer) of `chart(...)`. While the catalog
+    version stands (core/catalog/caching.py), the entries rendered for everyone, as deep as a
+    request may ask, are kept in the cache, and a request only cuts them to `limit` and marks
+    the listener's favorites and stars (one query): one query for the version, one for the
+    marks and none for an anonymous caller, whatever the limit."""
+    version = caching.catalog_version()
+    keep = caching.keep_seconds()
+    if version is None or keep == 0:
+        return render(chart(kind=kind, period=period, genre_id=genre_id, limit=limit, user=user))
     data = _cached(kind, period, genre_id)
+    computed_at = data.get("computed_at")
+    key = ":".join(
+        [
+            "insights:chart-rendered",
+            _cache_key(kind, period, genre_id),
+            str(version),
+            str(caching.signing_epoch()),
+            computed_at.isoformat() if computed_at else "",
+        ]
+    )
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = render(_ranked(kind, period, data, LIMIT_MAX, AnonymousUser()))
+        cache.set(key, rendered, keep)
+    results = rendered["results"][:limit]
+    if kind == "tracks" and user.is_authenticated and results:
+        results = _marked(results, user)
+    return {**rendered, "results": results}
+
+
+def _marked(results: list[dict], user) -> list[dict]:
+    """Track entries rendered for everyone, with `user`'s favorite flags and stars."""
+    marks = catalog_selectors.listener_marks(
+        user=user, track_ids=[entry["track"]["id"] for entry in results]
+    )
+    marked = []
+    for entry in results:
+        favorite, stars = marks.get(entry["track"]["id"], (False, None))
+        marked.append(
+            {**entry, "track": {**entry["track"], "is_favorite": favorite, "my_rating": stars}}
+        )
+    return marked
+
+
+def _ranked(kind: str, period: str, data: dict, limit: int, user) -> dict:
     current, previous = data["current"], data["previous"]
     # What became unplayable (a track) or hidden (an album) since the chart was computed
     # leaves it at once, in the current and the previous ranking alike.

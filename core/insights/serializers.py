@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from core.accounts.models import available_time_zones
 from core.catalog.serializers import TrackOutputSerializer
+from core.insights.charts import LIMIT_MAX
 from core.insights.periods import EARLIEST, PERIODS
 
 MAX_LIMIT = 50
@@ -238,7 +239,7 @@ class ChartQueryInputSerializer(serializers.Serializer):
         help_text="The window ending now: 24 hours, 7, 30 or 365 days, or all time.",
     )
     genre = serializers.IntegerField(required=False, min_value=1, help_text="A genre's id")
-    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+    limit = serializers.IntegerField(min_value=1, max_value=LIMIT_MAX, default=20)
 
 
 class _ChartEntry(serializers.Serializer):

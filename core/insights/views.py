@@ -133,14 +133,15 @@ class _ChartView(APIView):
         genre_id = values.get("genre")
         if genre_id is not None and not catalog_selectors.genre_exists(genre_id):
             raise InvalidInput("No genre has this id.", field="genre")
-        result = charts.chart(
+        result = charts.served_chart(
             kind=self.kind,
             period=values["period"],
             genre_id=genre_id,
             limit=values["limit"],
             user=request.user,
+            render=lambda chart: self.output_serializer(chart).data,
         )
-        return Response(self.output_serializer(result, context={"request": request}).data)
+        return Response(result)
 
 
 def _chart_schema(kind: str, serializer: type) -> dict:

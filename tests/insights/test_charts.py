@@ -281,3 +281,65 @@ def test_query_count_of_a_warm_chart_is_the_same_whatever_the_limit(
     cache.clear()
 
     assert _queries(api_client, {"limit": 100}) == one
+
+
+def _chart_queries(client, params: dict) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get("/api/charts/tracks/", params)
+    assert response.status_code == 200
+    return len(context.captured_queries), response.json()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="kept under the catalog version")
+def test_a_warm_chart_costs_one_query_and_one_more_for_a_listeners_marks(
+    api_client, listeners, catalog, now
+):
+    listens(listeners, catalog, now, {n: [(0, 1)] for n in range(5)})
+    chart_of(api_client, "tracks", period="week", limit=100)  # computes and keeps the chart
+
+    assert _chart_queries(api_client, {"period": "week", "limit": 1})[0] == 1  # the version
+    assert _chart_queries(api_client, {"period": "week", "limit": 100})[0] == 1
+    api_client.force_authenticate(listeners[1])
+    assert _chart_queries(api_client, {"period": "week", "limit": 100})[0] == 2  # + marks
+
+
+def test_kept_entries_carry_each_listeners_own_favorites_and_stars(
+    api_client, listeners, catalog, now
+):
+    from core.insights import charts
+    from core.insights.serializers import TrackChartOutputSerializer
+    from core.ratings import services as ratings
+
+    listens(listeners, catalog, now, {0: [(0, 1), (1, 1)], 1: [(0, 2)], 2: [(2, 3)]})
+    factories.FavoriteFactory(user=listeners[0], track=catalog[1])
+    ratings.set_rating(user=listeners[0], item=catalog[0], stars=5)
+    ratings.set_rating(user=listeners[1], item=catalog[1], stars=2)
+    chart_of(api_client, "tracks", period="week")  # kept, as anonymous callers see it
+
+    marks = {}
+    for listener in listeners[:2]:
+        api_client.force_authenticate(listener)
+        served = chart_of(api_client, "tracks", period="week", limit=3)
+        computed = charts.chart(kind="tracks", period="week", genre_id=None, limit=3, user=listener)
+        assert served == TrackChartOutputSerializer(computed).data
+        marks[listener] = {
+            e["track"]["id"]: (e["track"]["is_favorite"], e["track"]["my_rating"])
+            for e in served["results"]
+        }
+    first, second, third = (track.pk for track in catalog[:3])
+    assert marks[listeners[0]] == {first: (False, 5), second: (True, None), third: (False, None)}
+    assert marks[listeners[1]] == {first: (False, None), second: (False, 2), third: (False, None)}
+    api_client.force_authenticate(None)
+    anonymous = chart_of(api_client, "tracks", period="week")["results"]
+    assert {(e["track"]["is_favorite"], e["track"]["my_rating"]) for e in anonymous} == {
+        (False, None)
+    }
+
+
+def test_an_edit_of_a_charted_track_shows_at_once(api_client, listeners, catalog, now):
+    listens(listeners, catalog, now, {0: [(0, 1)]})
+    assert chart_of(api_client, "tracks")["results"][0]["track"]["title"] == catalog[0].title
+
+    Track.objects.filter(pk=catalog[0].pk).update(title="A new title")
+
+    assert chart_of(api_client, "tracks")["results"][0]["track"]["title"] == "A new title"

@@ -1,0 +1,42 @@
+"""What may be kept of payloads built from the catalog, and for how long.
+
+The catalog version (PostgreSQL, migration 0044) moves whenever anything a catalog payload
+shows changes, when the change commits included; something built from the catalog is kept
+under the version it was built at, so that an edit, a hide or a delete is seen by the next
+request. Two things bound how long it is kept besides the version: the counters that
+listening and rating move without moving the version (`listen_count`, ratings' figures), and
+the presigned artwork URLs in payloads, which must outlive any kept copy, in the server's cache
+or in a client's after a 304. So kept copies live at most `keep_seconds()`, and belong to a
+`signing_epoch()`: half a URL's lifetime, after which copies and validators are renewed.
+SQLite has no version (None): there nothing is kept. docs/architecture.md#catalog-version.
+"""
+
+import time
+
+from django.conf import settings
+from django.db import connection
+
+
+def catalog_version() -> int | None:
+    """Where the catalog stands, in one query; None where there is no version (SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value, is_called FROM core_catalog_version")
+        value, called = cursor.fetchone()
+    return value if called else 0
+
+
+def _half_url_life() -> int:
+    return max(1, settings.AWS_QUERYSTRING_EXPIRE // 2)
+
+
+def keep_seconds() -> int:
+    """How long a payload built from the catalog may be kept at most."""
+    return min(settings.CATALOG_CACHE_SECONDS, _half_url_life())
+
+
+def signing_epoch() -> int:
+    """The current half of a presigned URL's lifetime: copies made in one are not served in
+    the next, so every URL handed out has at least half its lifetime left."""
+    return int(time.time()) // _half_url_life()
