@@ -264,9 +264,9 @@ if LISTENER_TIME_ZONE not in zoneinfo.available_timezones():
 # inline: a progress report that counts a listen updates the rollups itself; deferred: it
 # leaves the listen to `manage.py apply_listens --every N`, and statistics lag by up to N s.
 INSIGHTS_ROLLUPS = env_choice("INSIGHTS_ROLLUPS", "inline", ("inline", "deferred"))
-# Longest that payloads built from the catalog (charts' rendered entries, anonymous list pages)
-# are kept while the catalog does not change; listen counts and ratings in them may lag by
-# that long. 0: nothing kept. docs/architecture.md#catalog-version.
+# Longest that payloads built from the catalog (charts' rendered entries, catalog pages) are
+# kept while the catalog does not change; listen and follower counts in them may lag by that
+# long. 0: nothing kept. docs/architecture.md#catalog-version.
 CATALOG_CACHE_SECONDS = env_int("CATALOG_CACHE_SECONDS", 60, minimum=0)
 CHARTS_CACHE_SECONDS = env_int("CHARTS_CACHE_SECONDS", 60, minimum=1)
 if CHARTS_CACHE_SECONDS > 60:

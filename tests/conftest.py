@@ -16,6 +16,14 @@ pytest_plugins = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: pages kept under the catalog version must not
+    outlive the test that built them (its rows roll back, the version's sequence does not)."""
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -33,6 +33,13 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     }
 
 
+NOT_MODIFIED = {
+    304: OpenApiResponse(
+        description="Not modified: the ETag sent in If-None-Match is still the page's (no body)."
+    )
+}
+
+
 def _error_response(status: int) -> dict:
     return {
         "description": _DESCRIPTIONS[status],

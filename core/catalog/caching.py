@@ -4,7 +4,7 @@ The catalog version (PostgreSQL, migration 0044) moves whenever anything a catal
 shows changes, when the change commits included; something built from the catalog is kept
 under the version it was built at, so that an edit, a hide or a delete is seen by the next
 request. Two things bound how long it is kept besides the version: the counters that
-listening and rating move without moving the version (`listen_count`, ratings' figures), and
+listening and following move without moving the version (`listen_count`, `follower_count`), and
 the presigned artwork URLs in payloads, which must outlive any kept copy, in the server's cache
 or in a client's after a 304. So kept copies live at most `keep_seconds()`, and belong to a
 `signing_epoch()`: half a URL's lifetime, after which copies and validators are renewed.
@@ -25,6 +25,11 @@ def catalog_version() -> int | None:
         cursor.execute("SELECT last_value, is_called FROM core_catalog_version")
         value, called = cursor.fetchone()
     return value if called else 0
+
+
+def keeping() -> bool:
+    """Whether anything is kept at all: on PostgreSQL, with CATALOG_CACHE_SECONDS above 0."""
+    return connection.vendor == "postgresql" and keep_seconds() > 0
 
 
 def _half_url_life() -> int:

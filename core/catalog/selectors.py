@@ -107,6 +107,27 @@ def track_identities(track_ids: list[int]) -> list[dict]:
     ]
 
 
+def sees_public_catalog(user) -> bool:
+    """Whether `user` sees exactly what anonymous callers see of the catalog, but for their own
+    favorite flags and stars: no moderator, staff or uploader, no uploads of their own (from
+    before their role was taken), no artist to manage. One query for a listener, none else."""
+    from core.artists.models import ArtistManager
+    from core.roles import can_moderate, can_upload
+
+    if can_moderate(user) or can_upload(user):
+        return False
+    flags = (
+        type(user)
+        .objects.filter(pk=user.pk)
+        .annotate(
+            has_uploads=models.Exists(Track.objects.filter(uploaded_by=user)),
+            has_managed=models.Exists(ArtistManager.objects.filter(user=user)),
+        )
+    )
+    found = flags.values_list("has_uploads", "has_managed").first()
+    return found is not None and not any(found)
+
+
 def listener_marks(*, user, track_ids: list[int]) -> dict[int, tuple[bool, int | None]]:
     """(is_favorite, my_rating) of `user` for each of `track_ids` that exists, in one query:
     the per-listener part of a public track payload kept for everyone (core/catalog/caching.py).

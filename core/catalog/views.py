@@ -7,9 +7,9 @@ from rest_framework.response import Response
 
 from core.api.filters import FilterBackend
 from core.api.pagination import CappedCountPageNumberPagination
-from core.api.schema import error_responses
+from core.api.schema import NOT_MODIFIED, error_responses
 from core.artists.permissions import MayUpload
-from core.catalog import payloads, selectors, services
+from core.catalog import kept_pages, payloads, selectors, services
 from core.catalog.filters import AlbumFilter, ArtistFilter, GenreFilter, TrackFilter
 from core.catalog.serializers import (
     AlbumOutputSerializer,
@@ -56,16 +56,25 @@ class TrackListCreateView(generics.GenericAPIView):
             "status; moderators and staff everything. Your own tracks (all tracks for "
             "moderators and staff) come with status and storage details."
         ),
-        responses={200: track_payload_schema(many=True), **error_responses(400, 401)},
+        responses={
+            200: track_payload_schema(many=True),
+            **NOT_MODIFIED,
+            **error_responses(400, 401),
+        },
     )
     def get(self, request: Request) -> Response:
-        tracks = self.filter_queryset(self.get_queryset())
+        return kept_pages.answer(
+            request, self._page, tracks=True, personal_params=frozenset({"uploaded_by", "status"})
+        )
+
+    def _page(self, user) -> Response:
+        tracks = self.filter_queryset(selectors.track_list(user=user))
         rows = payloads.track_rows(tracks)
         if rows is None:  # a serializer field the fast path does not know yet
             page = self.paginate_queryset(tracks)
-            return self.get_paginated_response(track_payloads(page, request.user))
+            return self.get_paginated_response(track_payloads(page, user))
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(payloads.track_row_payloads(page, request.user))
+        return self.get_paginated_response(payloads.track_row_payloads(page, user))
 
     @extend_schema(
         operation_id="tracks_register",
@@ -109,12 +118,13 @@ class TrackDetailView(generics.GenericAPIView):
         description="The owner payload (storage key, checksum, uploader) for the track's "
         "uploader, moderators and staff; the manager payload (status, hiding) for its artist's "
         "managers; the public payload else.",
-        responses={200: track_detail_payload_schema(), **error_responses(404)},
+        responses={200: track_detail_payload_schema(), **NOT_MODIFIED, **error_responses(404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(
-            track_payload(selectors.track_get(user=request.user, track_id=pk), request.user)
-        )
+        def build(user) -> Response:
+            return Response(track_payload(selectors.track_get(user=user, track_id=pk), user))
+
+        return kept_pages.answer(request, build, tracks=True)
 
     @extend_schema(
         operation_id="tracks_partial_update",
@@ -149,11 +159,17 @@ class TrackDetailView(generics.GenericAPIView):
 class _CatalogListView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     filter_backends = [FilterBackend]
+    personal = True  # favorite flags and the like: pages kept for anonymous callers only
+
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return kept_pages.answer(
+            request, lambda user: self.list(request, *args, **kwargs), personal=self.personal
+        )
 
 
 @extend_schema(
     summary="List and search artists",
-    responses={200: ArtistOutputSerializer(many=True), **error_responses(400)},
+    responses={200: ArtistOutputSerializer(many=True), **NOT_MODIFIED, **error_responses(400)},
 )
 class ArtistListView(_CatalogListView):
     serializer_class = ArtistOutputSerializer
@@ -165,7 +181,7 @@ class ArtistListView(_CatalogListView):
 
 @extend_schema(
     summary="List and search albums",
-    responses={200: AlbumOutputSerializer(many=True), **error_responses(400)},
+    responses={200: AlbumOutputSerializer(many=True), **NOT_MODIFIED, **error_responses(400)},
 )
 class AlbumListView(_CatalogListView):
     serializer_class = AlbumOutputSerializer
@@ -177,9 +193,10 @@ class AlbumListView(_CatalogListView):
 
 @extend_schema(
     summary="List and search genres",
-    responses={200: GenreOutputSerializer(many=True), **error_responses(400)},
+    responses={200: GenreOutputSerializer(many=True), **NOT_MODIFIED, **error_responses(400)},
 )
 class GenreListView(_CatalogListView):
     serializer_class = GenreOutputSerializer
     filterset_class = GenreFilter
+    personal = False
     queryset = selectors.genre_list()

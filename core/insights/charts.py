@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 
-from core.catalog import caching
+from core.catalog import caching, kept_pages
 from core.catalog import selectors as catalog_selectors
 from core.insights.models import (
     BUCKET_MINUTES,
@@ -165,10 +165,10 @@ def served_chart(
     request may ask, are kept in the cache, and a request only cuts them to `limit` and marks
     the listener's favorites and stars (one query): one query for the version, one for the
     marks and none for an anonymous caller, whatever the limit."""
+    if not caching.keeping():
+        return render(chart(kind=kind, period=period, genre_id=genre_id, limit=limit, user=user))
     version = caching.catalog_version()
     keep = caching.keep_seconds()
-    if version is None or keep == 0:
-        return render(chart(kind=kind, period=period, genre_id=genre_id, limit=limit, user=user))
     data = _cached(kind, period, genre_id)
     computed_at = data.get("computed_at")
     key = ":".join(
@@ -195,13 +195,7 @@ def _marked(results: list[dict], user) -> list[dict]:
     marks = catalog_selectors.listener_marks(
         user=user, track_ids=[entry["track"]["id"] for entry in results]
     )
-    marked = []
-    for entry in results:
-        favorite, stars = marks.get(entry["track"]["id"], (False, None))
-        marked.append(
-            {**entry, "track": {**entry["track"], "is_favorite": favorite, "my_rating": stars}}
-        )
-    return marked
+    return [{**entry, "track": kept_pages.marked_track(entry["track"], marks)} for entry in results]
 
 
 def _ranked(kind: str, period: str, data: dict, limit: int, user) -> dict:

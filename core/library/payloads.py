@@ -9,8 +9,7 @@ from functools import cache
 from django.db import models
 from rest_framework import serializers
 
-from core.catalog import payloads
-from core.catalog.models import Track
+from core.catalog import kept_pages, payloads
 from core.catalog.serializers import TrackOutputSerializer
 from core.library.models import HistoryEntry
 from core.library.serializers import HistoryEntryOutputSerializer
@@ -58,8 +57,7 @@ def history_payloads(rows: Iterable[dict], user) -> list[dict]:
     rows = list(rows)
     plan = history_plan()
     assert plan is not None, "history_rows gave rows, so the plan exists"
-    tracks = Track.objects.for_listing().with_favorite_flag(user).with_my_rating(user)
     track_ids = list({row["track_id"] for row in rows} - {None})
-    by_id = payloads.public_payloads_by_id(tracks, track_ids)
+    by_id = kept_pages.public_tracks_by_id(track_ids, user)
     context = payloads.Context(genres={}, tracks=by_id)
     return [plan.build(row, context) for row in rows]

@@ -2,9 +2,9 @@
 catalog payload shows changes (a track, album, artist or genre, a track's genres, media or
 variants, an uploader's name), so that what was built from the catalog can be kept while the
 version stands (charts' rendered entries, anonymous list pages, ETags; docs/architecture.md,
-"Catalog version"). The counters that listening and rating move (`listen_count`,
-`rating_count`, `rating_total`, `follower_count`) do not move it: payloads kept across them
-are at most CATALOG_CACHE_SECONDS behind on those figures.
+"Catalog version"). The counters that listening and following move (`listen_count`,
+`follower_count`) do not move it: payloads kept across them are at most CATALOG_CACHE_SECONDS
+behind on those figures. A rating moves it (a listener who rates sees the new average at once).
 
 Each table has an immediate trigger (the version moves with the statement, so a reader in the
 writing transaction sees it at once) and a deferred one that moves it again when the writing
@@ -16,8 +16,8 @@ from django.db import migrations
 
 # table -> columns whose changes do not move the version (None: only the username matters)
 TABLES = {
-    "core_track": ("listen_count", "rating_count", "rating_total"),
-    "core_album": ("rating_count", "rating_total"),
+    "core_track": ("listen_count",),
+    "core_album": (),
     "core_artist": ("follower_count",),
     "core_genre": (),
     "core_track_genres": (),

@@ -90,7 +90,8 @@ def test_a_phrase_is_searched_once_per_request(api_client, songs, page_size):
 
     assert response.json()["count"] == 2
     statements = [query["sql"] for query in queries.captured_queries]
-    assert len(statements) == 4  # the ids, the count, the page, the page's genres
+    # the catalog version, then the ids, the count, the page, the page's genres
+    assert len(statements) == 5
     assert sum("core_tracklyrics" in sql for sql in statements) == 1
 
 
