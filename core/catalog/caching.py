@@ -6,8 +6,8 @@ under the version it was built at, so that an edit, a hide or a delete is seen b
 request. Two things bound how long it is kept besides the version: the counters that
 listening and following move without moving the version (`listen_count`, `follower_count`), and
 the presigned artwork URLs in payloads, which must outlive any kept copy, in the server's cache
-or in a client's after a 304. So kept copies live at most `keep_seconds()`, and belong to a
-`signing_epoch()`: half a URL's lifetime, after which copies and validators are renewed.
+or in a client's after a 304. So kept copies belong to one `keep_window()` of `keep_seconds()`
+(at most half a URL's lifetime), after which copies and validators are renewed.
 SQLite has no version (None): there nothing is kept. docs/architecture.md#catalog-version.
 """
 
@@ -41,7 +41,8 @@ def keep_seconds() -> int:
     return min(settings.CATALOG_CACHE_SECONDS, _half_url_life())
 
 
-def signing_epoch() -> int:
-    """The current half of a presigned URL's lifetime: copies made in one are not served in
-    the next, so every URL handed out has at least half its lifetime left."""
-    return int(time.time()) // _half_url_life()
+def keep_window() -> int:
+    """The current window of `keep_seconds()`: a copy made in one is neither served nor
+    revalidated (304) in the next, so no kept figure lags by more than that, and every artwork
+    URL handed out has at least half its lifetime left. Call only when `keeping()`."""
+    return int(time.time()) // keep_seconds()

@@ -8,13 +8,13 @@ Redis when it is configured:
 
 - an anonymous caller gets the kept copy itself, or builds it;
 - a signed-in listener who sees the public catalog (no moderator or uploader, no uploads of
-  their own, no artist to manage: `selectors.sees_public_catalog`) gets the kept copy with
-  their own favorite flags and stars marked on its tracks, in one query whatever the page size;
+  their own, no artist to manage: `_sees_public_catalog`) gets the kept copy with
+  their own favorite flags and stars marked on its tracks, in two queries whatever the page size;
 - anyone else (their page shows tracks the public does not see, or richer payloads) gets a page
   built for them, as without this module.
 
-Every answer carries an ETag (a digest of what the page was built from: the version, the signing
-epoch, the URL and, for a listener, their marks) and `Cache-Control: no-cache` (public for the
+Every answer carries an ETag (a digest of what the page was built from: the version, the keep
+window, the URL and, for a listener, their marks) and `Cache-Control: no-cache` (public for the
 shared copies, private otherwise), so a client that sends the ETag back in `If-None-Match` gets a
 304 without a body; an anonymous 304 costs one query. docs/architecture.md#catalog-version.
 """
@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from rest_framework import status
 from rest_framework.request import Request
@@ -53,7 +54,7 @@ def _answer(data, etag: str, *, public: bool, request: Request) -> Response:
         response = Response(data)
     response["ETag"] = etag
     response["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
-    response["Vary"] = "Authorization"
+    patch_vary_headers(response, ["Authorization"])
     return response
 
 
@@ -75,6 +76,18 @@ def _marked(data, marks: Marks):
     return marked_track(data, marks)
 
 
+def _sees_public_catalog(user, version: int, keep: int) -> bool:
+    """Whether a listener (no moderator or uploader role) sees the public catalog: no uploads
+    of their own, no artist to manage. Remembered under the catalog version, which a new track
+    or a manager's assignment moves: no query on a warm cache."""
+    key = f"catalog:own:{version}:{user.pk}"
+    own = cache.get(key)
+    if own is None:
+        own = selectors.has_own_catalog(user)
+        cache.set(key, own, keep)
+    return not own
+
+
 def answer(
     request: Request,
     build: Build,
@@ -94,11 +107,13 @@ def answer(
     if not caching.keeping():
         return build(user)
     shared = not personal or not user.is_authenticated
-    if not shared and not (tracks and selectors.sees_public_catalog(user)):
+    if not shared and not (tracks and selectors.has_listener_role_only(user)):
         return build(user)
     version = caching.catalog_version()
     keep = caching.keep_seconds()
-    source = _digest(version, caching.signing_epoch(), request.build_absolute_uri())
+    if not shared and not _sees_public_catalog(user, version, keep):
+        return build(user)
+    source = _digest(version, caching.keep_window(), request.build_absolute_uri())
     key = f"catalog:page:{source}"
     if shared and _is_current(request, f'W/"{source}"'):
         return _answer(None, f'W/"{source}"', public=True, request=request)
@@ -132,7 +147,7 @@ def public_tracks_by_id(track_ids: list[int], user) -> dict[int, dict] | None:
         return _public_payloads(track_ids, user)
     version = caching.catalog_version()
     keep = caching.keep_seconds()
-    prefix = f"catalog:track:{version}:{caching.signing_epoch()}:"
+    prefix = f"catalog:track:{version}:{caching.keep_window()}:"
     kept = cache.get_many([f"{prefix}{pk}" for pk in track_ids])
     by_id = {int(key.removeprefix(prefix)): payload for key, payload in kept.items()}
     missing = [pk for pk in track_ids if pk not in by_id]

@@ -107,15 +107,18 @@ def track_identities(track_ids: list[int]) -> list[dict]:
     ]
 
 
-def sees_public_catalog(user) -> bool:
-    """Whether `user` sees exactly what anonymous callers see of the catalog, but for their own
-    favorite flags and stars: no moderator, staff or uploader, no uploads of their own (from
-    before their role was taken), no artist to manage. One query for a listener, none else."""
-    from core.artists.models import ArtistManager
+def has_listener_role_only(user) -> bool:
+    """Neither moderator, staff nor uploader (no query: the roles come with the user)."""
     from core.roles import can_moderate, can_upload
 
-    if can_moderate(user) or can_upload(user):
-        return False
+    return not (can_moderate(user) or can_upload(user))
+
+
+def has_own_catalog(user) -> bool:
+    """Whether `user` uploaded tracks (from before a role was taken, say) or manages an
+    artist: then their track pages show more than the public's. One query."""
+    from core.artists.models import ArtistManager
+
     flags = (
         type(user)
         .objects.filter(pk=user.pk)
@@ -125,21 +128,19 @@ def sees_public_catalog(user) -> bool:
         )
     )
     found = flags.values_list("has_uploads", "has_managed").first()
-    return found is not None and not any(found)
+    return found is None or any(found)
 
 
 def listener_marks(*, user, track_ids: list[int]) -> dict[int, tuple[bool, int | None]]:
-    """(is_favorite, my_rating) of `user` for each of `track_ids` that exists, in one query:
-    the per-listener part of a public track payload kept for everyone (core/catalog/caching.py).
-    """
-    from core.ratings.selectors import my_track_rating
+    """(is_favorite, my_rating) of `user` for each of `track_ids`: the per-listener part of a
+    public track payload kept for everyone (core/catalog/caching.py). Two indexed statements,
+    whatever the number of tracks."""
+    from core.library.selectors import favorite_track_ids
+    from core.ratings.selectors import track_stars
 
-    rows = Track.objects.filter(pk__in=track_ids).annotate(
-        favorite=_favorite_flag(user, "track"), stars=my_track_rating(user)
-    )
-    return {
-        pk: (favorite, stars) for pk, favorite, stars in rows.values_list("pk", "favorite", "stars")
-    }
+    favorites = favorite_track_ids(user_id=user.pk, track_ids=track_ids)
+    stars = track_stars(user_id=user.pk, track_ids=track_ids)
+    return {pk: (pk in favorites, stars.get(pk)) for pk in track_ids}
 
 
 def playable_track_ids(track_ids: list[int]) -> set[int]:

@@ -2,10 +2,26 @@
 
 from datetime import datetime
 
-from django.db import models
+from django.db import connection, models
 
 from core.catalog.models import Track
 from core.library.models import Favorite, HistoryEntry
+
+
+def favorite_track_ids(*, user_id: int, track_ids: list[int]) -> set[int]:
+    """Which of `track_ids` are favorites of the user, in one indexed statement. Plain SQL: it
+    runs on every kept catalog page a listener reads (core/catalog/kept_pages.py), where
+    building the ORM query cost more than running it."""
+    if not track_ids:
+        return set()
+    marks = ", ".join(["%s"] * len(track_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT track_id FROM {Favorite._meta.db_table} "  # noqa: S608 (fixed names)
+            f"WHERE user_id = %s AND track_id IN ({marks})",
+            [user_id, *track_ids],
+        )
+        return {track_id for (track_id,) in cursor.fetchall()}
 
 
 def _track_prefetch(user) -> models.Prefetch:

@@ -1,6 +1,6 @@
 """On PostgreSQL, a version of the catalog: a sequence the database moves whenever something a
 catalog payload shows changes (a track, album, artist or genre, a track's genres, media or
-variants, an uploader's name), so that what was built from the catalog can be kept while the
+variants, an uploader's name, an artist's managers), so that what was built from the catalog can be kept while the
 version stands (charts' rendered entries, anonymous list pages, ETags; docs/architecture.md,
 "Catalog version"). The counters that listening and following move (`listen_count`,
 `follower_count`) do not move it: payloads kept across them are at most CATALOG_CACHE_SECONDS
@@ -23,6 +23,7 @@ TABLES = {
     "core_track_genres": (),
     "media_pipeline_trackmedia": (),
     "media_pipeline_trackvariant": (),
+    "core_artistmanager": (),  # who sees a non-public catalog (kept_pages._sees_public_catalog)
     "core_user": None,
 }
 

@@ -38,10 +38,14 @@ def test_edits_hides_and_deletes_move_it(track):
     assert moves(lambda: Track.objects.filter(pk=track.pk).delete())
 
 
-def test_the_pipeline_and_an_uploaders_new_name_move_it(track):
+def test_the_pipeline_an_uploaders_new_name_and_a_new_manager_move_it(track):
     media = TrackMedia.objects.get_or_create(track=track)[0]
     assert moves(lambda: TrackMedia.objects.filter(pk=media.pk).update(artwork={"64": "k"}))
     assert moves(lambda: factories.TrackVariantFactory(track=track))
+    from core.artists.models import ArtistManager
+
+    manager = factories.UserFactory()
+    assert moves(lambda: ArtistManager.objects.create(user=manager, artist=track.artist))
     uploader = track.uploaded_by
     assert moves(lambda: type(uploader).objects.filter(pk=uploader.pk).update(username="newname"))
 

@@ -32,15 +32,16 @@ def get_twice(client, name: str, params: dict, assert_queries, cold: int, warm: 
     return first
 
 
-# Per request: the authenticated user with their role permissions (1), the catalog version, and
-# whether they see the public catalog (1 each); then the page built for everyone (count, page
-# and genres: 3) the first time; then the listener's marks on it (1).
+# Per request: the authenticated user with their role permissions (1), the catalog version (1);
+# the first time, whether they see the public catalog (1, then remembered under the version) and
+# the page built for everyone (count, page and genres: 3); then the listener's favorites and
+# stars on it (2).
 @pytest.mark.parametrize("page_size", [1, 50])
 def test_track_list_for_a_listener(
     alice_client, fifty_tracks, django_assert_num_queries, page_size
 ):
     response = get_twice(
-        alice_client, "track-list", {"page_size": page_size}, django_assert_num_queries, 7, 4
+        alice_client, "track-list", {"page_size": page_size}, django_assert_num_queries, 8, 4
     )
     assert len(response.json()["results"]) == page_size
 

@@ -117,6 +117,7 @@ def test_payload_media_fields_cost_no_query_per_track(alice_client, processed):
         )
         factories.TrackVariantFactory(track=other, quality="low")
 
+    alice_client.get(reverse("track-list"), {"page_size": 2})  # whatever is remembered per user
     with CaptureQueriesContext(connection) as one:
         alice_client.get(reverse("track-list"), {"page_size": 1})
     with CaptureQueriesContext(connection) as all_four:

@@ -100,13 +100,14 @@ def test_history_costs_the_same_queries_whatever_the_page_size(
         play_at(alice, minutes, track=factories.TrackFactory(genres=genres))
 
     # user (token) with its role permissions (who may see hidden tracks), history page, the
-    # catalog version, the tracks and their genres (kept for everyone after), alice's marks
-    cold = 6 if connection.vendor == "postgresql" else 4
+    # catalog version, the tracks and their genres (kept for everyone after), alice's favorites
+    # and stars among them
+    cold = 7 if connection.vendor == "postgresql" else 4
     with django_assert_num_queries(cold):
         response = alice_client.get(HISTORY, {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
     if connection.vendor == "postgresql":  # the tracks' payloads are kept
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             assert alice_client.get(HISTORY, {"page_size": page_size}).status_code == 200
 
 
