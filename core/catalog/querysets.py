@@ -59,8 +59,26 @@ def variant_flag(quality: str) -> str:
     return f"has_{quality}_variant"
 
 
-def _playable_q() -> models.Q:
-    return models.Q(status="ready", is_hidden=False)
+def _playable_q(prefix: str = "") -> models.Q:
+    return models.Q(**{f"{prefix}status": "ready", f"{prefix}is_hidden": False})
+
+
+def visible_track_q(user, prefix: str) -> models.Q:
+    """`TrackQuerySet.visible_to(user)` as a condition on a related track (`prefix`, such as
+    "track__"), for rows that join their track: a page of them then checks its own rows'
+    tracks by primary key, where `track__in=visible_to(user)` hashed every visible track."""
+    if can_moderate(user):
+        return models.Q()
+    if user is not None and user.is_authenticated:
+        from core.artists.models import ArtistManager
+
+        managed = ArtistManager.objects.filter(user=user).values("artist_id")
+        return (
+            _playable_q(prefix)
+            | models.Q(**{f"{prefix}uploaded_by": user})
+            | models.Q(**{f"{prefix}artist_id__in": managed})
+        )
+    return _playable_q(prefix)
 
 
 class TrackQuerySet(models.QuerySet):

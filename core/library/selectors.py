@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import connection, models
 
 from core.catalog.models import Track
+from core.catalog.querysets import visible_track_q
 from core.library.models import Favorite, HistoryEntry
 
 
@@ -32,7 +33,7 @@ def _track_prefetch(user) -> models.Prefetch:
 def favorite_list(*, user) -> models.QuerySet[Favorite]:
     """One's own favorites, newest first, limited to tracks one may see (hidden ones drop out)."""
     return (
-        Favorite.objects.filter(user=user, track__in=Track.objects.visible_to(user))
+        Favorite.objects.filter(visible_track_q(user, "track__"), user=user)
         .order_by("-created_at", "-id")
         .prefetch_related(_track_prefetch(user))
     )
@@ -52,7 +53,7 @@ def play_history(
     `with_tracks=False` leaves out the prefetch of each entry's track, for readers that load
     the tracks themselves (the .values() fast path): building it costs every request."""
     entries = HistoryEntry.objects.filter(
-        models.Q(track__isnull=True) | models.Q(track__in=Track.objects.visible_to(user)),
+        models.Q(track__isnull=True) | visible_track_q(user, "track__"),
         user=user,
     )
     if since is not None:
