@@ -59,6 +59,25 @@ def test_roles_say_what_the_user_may_do(request, who, roles):
     assert client.get(URL).json()["roles"] == roles
 
 
+def test_roles_held_directly_or_through_a_group_count_and_leave_at_once(alice, alice_client):
+    from django.contrib.auth.models import Group, Permission
+
+    upload = Permission.objects.get(content_type__app_label="core", codename="upload_track")
+    alice.user_permissions.add(upload)
+    assert alice_client.get(URL).json()["roles"] == {"uploader": True, "moderator": False}
+
+    alice.user_permissions.remove(upload)
+    moderators = Group.objects.create(name="Night shift")
+    moderators.permissions.add(
+        Permission.objects.get(content_type__app_label="core", codename="moderate_track")
+    )
+    alice.groups.add(moderators)
+    assert alice_client.get(URL).json()["roles"] == {"uploader": False, "moderator": True}
+
+    alice.groups.remove(moderators)
+    assert alice_client.get(URL).json()["roles"] == {"uploader": False, "moderator": False}
+
+
 def test_patch_changes_nickname_and_bio(alice_client, alice):
     response = alice_client.patch(URL, {"nickname": "Ali", "bio": "Line one.\nLine two."})
 
