@@ -17,14 +17,20 @@ from django.conf import settings
 from django.db import connection
 
 
-def catalog_version() -> int | None:
-    """Where the catalog stands, in one query; None where there is no version (SQLite)."""
+def sequence_position(name: str) -> int | None:
+    """Where a version kept as a PostgreSQL sequence (moved by triggers) stands, in one query;
+    None on SQLite, which has no sequences."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT last_value, is_called FROM core_catalog_version")
+        cursor.execute(f"SELECT last_value, is_called FROM {connection.ops.quote_name(name)}")  # noqa: S608
         value, called = cursor.fetchone()
     return value if called else 0
+
+
+def catalog_version() -> int | None:
+    """Where the catalog stands, in one query; None where there is no version (SQLite)."""
+    return sequence_position("core_catalog_version")
 
 
 def keeping() -> bool:

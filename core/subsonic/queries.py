@@ -4,10 +4,10 @@ totals the database keeps (AlbumPlayable, ArtistPlayable; migration 0040)."""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from core.catalog import caching
 from core.catalog import selectors as catalog
 from core.catalog.models import Album, Artist, Genre, Track
 from core.catalog.querysets import albums_visible_to
@@ -144,12 +144,7 @@ def album_ids_of_genre(name: str) -> QuerySet:
 def artist_index_version() -> int | None:
     """Where the artist index stands (PostgreSQL: a sequence the database moves whenever an
     artist or its playable totals change, migration 0041); None where there is none (SQLite)."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT last_value, is_called FROM core_artist_index_version")
-        value, called = cursor.fetchone()
-    return value if called else 0
+    return caching.sequence_position("core_artist_index_version")
 
 
 def starred_artists(user) -> list[tuple[int, str]]:
