@@ -153,6 +153,9 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     if _session_options:
         _database.setdefault("OPTIONS", {})["options"] = _session_options
 DATABASES = {"default": _database}
+# The statements run on nearly every request are planned once per connection (config/prepared.py);
+# off behind a pooler in transaction mode (PgBouncer), where sessions change hands.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["core.accounts.backends.LockoutModelBackend"]

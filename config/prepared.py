@@ -1,0 +1,89 @@
+"""Statements PostgreSQL plans once per connection.
+
+A few statements run on nearly every request: the signed-in user with their role flags, a
+history page, a listener's favorites and stars on a page of tracks. PostgreSQL plans every
+statement it receives afresh, and for these the planning cost more than the run (the user with
+its roles: about 0.9 ms of planning for 0.2 ms of execution; docs/benchmarks.md). Django binds
+parameters in the client (psycopg's client-side cursors), which cannot use the protocol's
+prepared statements, so `execute` names the statement after its text, sends `PREPARE` in the
+same round trip as the first `EXECUTE` on each connection, and only `EXECUTE` after that.
+PostgreSQL keeps a prepared statement for the session, whatever becomes of the transaction it
+was prepared in, and plans it again by itself when a migration changes a table it reads.
+
+Plain statements are sent instead on SQLite and with `DATABASE_PREPARED_STATEMENTS=false`: set it
+behind a pooler that hands a client's server session to other clients between transactions
+(PgBouncer in transaction mode), where a statement prepared on one server session is missing
+on the next. Should a prepared statement vanish anyway (`DISCARD ALL`), the connection forgets
+what it prepared and the statement is prepared again, at once outside a transaction.
+"""
+
+import hashlib
+import re
+import weakref
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import DatabaseError
+
+# What each open psycopg connection has prepared, by statement name.
+_prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+
+_PLACEHOLDER = re.compile(r"%(s|%)")
+_MISSING, _EXISTS = "26000", "42P05"  # invalid_sql_statement_name, duplicate_prepared_statement
+
+
+def _numbered(sql: str) -> str:
+    """`%s` placeholders as PostgreSQL's `$1, $2...`; `%%` stays for the client to unescape."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        if match.group(1) == "%":
+            return "%%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql)
+
+
+def any_of(column: str, values: Sequence) -> tuple[str, list]:
+    """`column` among `values` as SQL and its parameters: on PostgreSQL `= ANY(array)`, one
+    statement (one prepared plan) whatever the number of values; `IN (...)` elsewhere."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values)) or 'NULL'})", list(values)
+
+
+def _sqlstate(error: DatabaseError) -> str | None:
+    return getattr(error.__cause__, "sqlstate", None)
+
+
+def execute(cursor, sql: str, params: Sequence) -> None:
+    """Run `sql` (`%s` placeholders) with `params` on `cursor` (a Django cursor), prepared on
+    its connection when that is worth it (above); read the rows with the cursor's fetch*."""
+    db = cursor.db
+    if db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        cursor.execute(sql, params)
+        return
+    name = "tonearm_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+    run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+    names = _prepared.setdefault(db.connection, set())
+    try:
+        if name in names:
+            cursor.execute(run, list(params))
+        else:
+            # A new line ends any comment at the statement's end before the EXECUTE.
+            cursor.execute(f"PREPARE {name} AS {_numbered(sql)}\n; {run}", list(params))
+            cursor.nextset()  # the EXECUTE's rows
+            names.add(name)
+    except DatabaseError as error:
+        state = _sqlstate(error)
+        if state == _MISSING:
+            names.clear()  # the session lost what it had prepared
+        elif state == _EXISTS:
+            names.add(name)  # prepared by an attempt whose EXECUTE failed
+        if state not in (_MISSING, _EXISTS) or db.in_atomic_block:
+            raise
+        execute(cursor, sql, params)

@@ -1,0 +1,111 @@
+"""Statements prepared once per connection (config/prepared.py): the same rows as a plain
+statement, PostgreSQL asked to plan them once, and a session that lost what it prepared (a
+pooler's DISCARD ALL) still answering."""
+
+import uuid
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from config import prepared
+from tests import factories
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+def _statement() -> str:
+    """A statement this connection has never prepared (its text names it)."""
+    return f"SELECT n * %s, %s FROM generate_series(1, 3) AS n -- {uuid.uuid4()}"  # noqa: S608
+
+
+def _run(sql: str, params: list) -> tuple[list, list[str]]:
+    with CaptureQueriesContext(connection) as sent, connection.cursor() as cursor:
+        prepared.execute(cursor, sql, params)
+        rows = cursor.fetchall()
+    return rows, [query["sql"].split()[0] for query in sent.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_statement_is_prepared_once_and_then_only_executed():
+    sql = _statement()
+
+    first, sent_first = _run(sql, [2, "a's"])
+    second, sent_second = _run(sql, [10, "%s"])
+
+    assert first == [(2, "a's"), (4, "a's"), (6, "a's")]
+    assert second == [(10, "%s"), (20, "%s"), (30, "%s")]
+    assert (sent_first, sent_second) == (["PREPARE"], ["EXECUTE"])  # one round trip each
+
+
+@pytest.mark.django_db
+def test_switched_off_statements_are_sent_plain(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+
+    rows, sent = _run(_statement(), [3, "x"])
+
+    assert rows[0] == (3, "x")
+    assert sent == ["SELECT"]
+
+
+@pytest.mark.django_db
+def test_any_of_is_one_statement_whatever_the_number_of_values():
+    texts = {prepared.any_of("n", values)[0] for values in ([1], [1, 2, 3], [])}
+    sql, params = prepared.any_of("n", [2, 3])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT n FROM generate_series(1, 4) AS n WHERE {sql}", params)  # noqa: S608
+        assert cursor.fetchall() == [(2,), (3,)]
+    assert len(texts) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_that_lost_its_statements_prepares_them_again():
+    sql = _statement()
+    _run(sql, [1, "a"])
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what a pooler's DISCARD ALL does
+
+    rows, sent = _run(sql, [5, "b"])
+
+    assert rows[0] == (5, "b")
+    assert sent == ["EXECUTE", "PREPARE"]  # the missing statement, then prepared again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_first_run_leaves_the_statement_usable():
+    sql = f"SELECT 10 / %s -- {uuid.uuid4()}"
+    with pytest.raises(Exception, match="division by zero"):
+        _run(sql, [0])  # prepared, then its EXECUTE failed
+
+    assert _run(sql, [2])[0] == [(5,)]
+    assert _run(sql, [5])[0] == [(2,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_a_lost_statement_fails_cleanly_once():
+    sql = _statement()
+    _run(sql, [1, "a"])
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    with pytest.raises(Exception, match="does not exist"), transaction.atomic():
+        _run(sql, [2, "b"])  # the transaction is broken: no retry inside it
+
+    assert _run(sql, [3, "c"])[0][0] == (3, "c")  # the next one prepares it again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_authenticate_after_the_session_lost_its_statements(alice):
+    client = client_for(alice)
+    factories.TrackFactory()
+    assert client.get("/api/tracks/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    response = client.get("/api/history/")
+
+    assert response.status_code == 200
+    assert client.get("/api/me/").json()["username"] == alice.username
