@@ -16,21 +16,29 @@ import time
 from django.conf import settings
 from django.db import connection
 
+CATALOG_VERSION = "core_catalog_version"
+
+
+def sequence_sql(name: str) -> str:
+    """A statement of where a version kept as a PostgreSQL sequence (moved by triggers)
+    stands, as one row of one number, for readers that fold it into a statement of theirs."""
+    sequence = connection.ops.quote_name(name)
+    return f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {sequence}"  # noqa: S608
+
 
 def sequence_position(name: str) -> int | None:
-    """Where a version kept as a PostgreSQL sequence (moved by triggers) stands, in one query;
-    None on SQLite, which has no sequences."""
+    """Where a version kept as a PostgreSQL sequence stands, in one query; None on SQLite,
+    which has no sequences."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_value, is_called FROM {connection.ops.quote_name(name)}")  # noqa: S608
-        value, called = cursor.fetchone()
-    return value if called else 0
+        cursor.execute(sequence_sql(name))
+        return cursor.fetchone()[0]
 
 
 def catalog_version() -> int | None:
     """Where the catalog stands, in one query; None where there is no version (SQLite)."""
-    return sequence_position("core_catalog_version")
+    return sequence_position(CATALOG_VERSION)
 
 
 def keeping() -> bool:

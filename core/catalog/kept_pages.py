@@ -9,7 +9,8 @@ Redis when it is configured:
 - an anonymous caller gets the kept copy itself, or builds it;
 - a signed-in listener who sees the public catalog (no moderator or uploader, no uploads of
   their own, no artist to manage: `_sees_public_catalog`) gets the kept copy with
-  their own favorite flags and stars marked on its tracks, in two queries whatever the page size;
+  their own favorite flags and stars marked on its tracks, in one statement whatever the page
+  size;
 - anyone else (their page shows tracks the public does not see, or richer payloads) gets a page
   built for them, as without this module.
 
@@ -35,7 +36,7 @@ from core.catalog import caching, payloads, selectors
 from core.catalog.models import Track
 
 Build = Callable[[object], Response]  # the page for a user (the caller, or anonymous)
-Marks = dict[int, tuple[bool, int | None]]
+Marks = selectors.Marks
 
 
 def _digest(*parts: object) -> str:
@@ -140,12 +141,15 @@ def _public_payloads(track_ids: list[int], user) -> dict[int, dict] | None:
 def public_tracks_by_id(track_ids: list[int], user) -> dict[int, dict] | None:
     """The public list payloads of those of `track_ids` that exist (hidden or not), by id, with
     `user`'s favorite flags and stars, for pages that nest tracks (history). Each payload is
-    kept for everyone under the catalog version, so a warm page costs the version and the marks
-    (two queries) instead of reading and building every track; None when the payload plans
+    kept for everyone under the catalog version, so a warm page costs one statement (the version
+    and the marks) instead of reading and building every track; None when the payload plans
     cannot serve it (core/catalog/payloads.py)."""
     if not caching.keeping():
         return _public_payloads(track_ids, user)
-    version = caching.catalog_version()
+    if user.is_authenticated:  # the version and the marks in one statement
+        version, marks = selectors.catalog_version_and_marks(user=user, track_ids=track_ids)
+    else:
+        version, marks = caching.catalog_version(), {}
     keep = caching.keep_seconds()
     prefix = f"catalog:track:{version}:{caching.keep_window()}:"
     kept = cache.get_many([f"{prefix}{pk}" for pk in track_ids])
@@ -157,7 +161,6 @@ def public_tracks_by_id(track_ids: list[int], user) -> dict[int, dict] | None:
             return None
         cache.set_many({f"{prefix}{pk}": payload for pk, payload in built.items()}, keep)
         by_id.update(built)
-    if not user.is_authenticated or not by_id:
+    if not user.is_authenticated:
         return by_id
-    marks = selectors.listener_marks(user=user, track_ids=list(by_id))
     return {pk: marked_track(payload, marks) for pk, payload in by_id.items()}

@@ -81,6 +81,35 @@ def visible_track_q(user, prefix: str) -> models.Q:
     return _playable_q(prefix)
 
 
+def visible_track_sql(user, track: str) -> tuple[str, list]:
+    """`visible_track_q` as plain SQL on a joined track table aliased `track`, with its
+    parameters, for statements written once (core/library/history_reads.py); "TRUE" for
+    moderators and staff. tests/library/test_history_reads.py holds the two equal."""
+    if can_moderate(user):
+        return "TRUE", []
+    from core.artists.models import ArtistManager
+    from core.catalog.models import Track, TrackStatus
+
+    def column(model, name: str) -> str:
+        return connections["default"].ops.quote_name(model._meta.get_field(name).column)
+
+    playable = (
+        f"({track}.{column(Track, 'status')} = %s AND NOT {track}.{column(Track, 'is_hidden')})"
+    )
+    if user is None or not user.is_authenticated:
+        return playable, [TrackStatus.READY.value]
+    managers = connections["default"].ops.quote_name(ArtistManager._meta.db_table)
+    managed = (
+        f"SELECT {column(ArtistManager, 'artist')} FROM {managers} "  # noqa: S608 (model names)
+        f"WHERE {column(ArtistManager, 'user')} = %s"
+    )
+    owner, artist = column(Track, "uploaded_by"), column(Track, "artist")
+    return (
+        f"({playable} OR {track}.{owner} = %s OR {track}.{artist} IN ({managed}))",
+        [TrackStatus.READY.value, user.pk, user.pk],
+    )
+
+
 class TrackQuerySet(models.QuerySet):
     def playable(self) -> "TrackQuerySet":
         """Tracks a listener may see and stream: ready and not hidden."""

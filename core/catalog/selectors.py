@@ -1,10 +1,11 @@
 """Reads on the catalog, with their joins built in so payloads cost a constant number of
 queries."""
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from config import prepared
 from core.api.errors import NotFound
 from core.catalog.models import Album, Artist, Genre, Track
 from core.catalog.querysets import TrackQuerySet, albums_visible_to, playable_track_count
@@ -131,16 +132,59 @@ def has_own_catalog(user) -> bool:
     return found is None or any(found)
 
 
-def listener_marks(*, user, track_ids: list[int]) -> dict[int, tuple[bool, int | None]]:
-    """(is_favorite, my_rating) of `user` for each of `track_ids`: the per-listener part of a
-    public track payload kept for everyone (core/catalog/caching.py). Two indexed statements,
-    whatever the number of tracks."""
-    from core.library.selectors import favorite_track_ids
-    from core.ratings.selectors import track_stars
+Marks = dict[int, tuple[bool, int | None]]  # track id: (is_favorite, my_rating)
+_VERSION, _FAVORITE, _STARS = 0, 1, 2
 
-    favorites = favorite_track_ids(user_id=user.pk, track_ids=track_ids)
-    stars = track_stars(user_id=user.pk, track_ids=track_ids)
-    return {pk: (pk in favorites, stars.get(pk)) for pk in track_ids}
+
+def _marks(user, track_ids: list[int], *, version: bool) -> tuple[int | None, Marks]:
+    """`user`'s favorites and stars among `track_ids` (statements of the library and ratings
+    rooms) and, if `version`, where the catalog stands: one round trip in all."""
+    from core.catalog.caching import CATALOG_VERSION, sequence_sql
+    from core.library.selectors import favorite_marks_sql
+    from core.ratings.selectors import track_stars_sql
+
+    parts: list[tuple[int, str, list]] = []
+    if version:
+        parts.append(
+            (_VERSION, f"SELECT ({sequence_sql(CATALOG_VERSION)}), CAST(NULL AS integer)", [])
+        )
+    if track_ids:
+        parts.append((_FAVORITE, *favorite_marks_sql(user_id=user.pk, track_ids=track_ids)))
+        parts.append((_STARS, *track_stars_sql(user_id=user.pk, track_ids=track_ids)))
+    position, favorites, stars = None, set(), {}
+    if parts:
+        with connection.cursor() as cursor:
+            prepared.execute(
+                cursor,
+                " UNION ALL ".join(
+                    f"SELECT {part}, mark.* FROM ({sql}) mark"  # noqa: S608 (the rooms' SQL)
+                    for part, sql, _ in parts
+                ),
+                [param for *_, params in parts for param in params],
+            )
+            for part, key, value in cursor.fetchall():
+                if part == _VERSION:
+                    position = key
+                elif part == _FAVORITE:
+                    favorites.add(key)
+                else:
+                    stars[key] = value
+    return position, {pk: (pk in favorites, stars.get(pk)) for pk in track_ids}
+
+
+def listener_marks(*, user, track_ids: list[int]) -> Marks:
+    """(is_favorite, my_rating) of `user` for each of `track_ids`: the per-listener part of a
+    public track payload kept for everyone (core/catalog/kept_pages.py). One statement, two
+    index lookups, whatever the number of tracks."""
+    return _marks(user, track_ids, version=False)[1]
+
+
+def catalog_version_and_marks(*, user, track_ids: list[int]) -> tuple[int, Marks]:
+    """`listener_marks` and the catalog version (PostgreSQL only) in the same statement, for
+    pages whose track ids are known before the version is needed (history)."""
+    position, marks = _marks(user, track_ids, version=True)
+    assert position is not None, "the version is read on PostgreSQL only"
+    return position, marks
 
 
 def playable_track_ids(track_ids: list[int]) -> set[int]:

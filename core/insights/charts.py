@@ -163,8 +163,8 @@ def served_chart(
     """What a chart view answers: `render` (its serializer) of `chart(...)`. While the catalog
     version stands (core/catalog/caching.py), the entries rendered for everyone, as deep as a
     request may ask, are kept in the cache, and a request only cuts them to `limit` and marks
-    the listener's favorites and stars (two queries): one query for the version, two for
-    the marks and none for an anonymous caller, whatever the limit."""
+    the listener's favorites and stars: one query for the version and one for the marks (none
+    for an anonymous caller), whatever the limit."""
     if not caching.keeping():
         return render(chart(kind=kind, period=period, genre_id=genre_id, limit=limit, user=user))
     version = caching.catalog_version()

@@ -6,11 +6,12 @@ tests/library/test_fast_history.py holds it to the serializer's JSON byte for by
 from collections.abc import Iterable
 from functools import cache
 
-from django.db import models
+from django.db import connection, models
 from rest_framework import serializers
 
 from core.catalog import kept_pages, payloads
 from core.catalog.serializers import TrackOutputSerializer
+from core.library import history_reads, selectors
 from core.library.models import HistoryEntry
 from core.library.serializers import HistoryEntryOutputSerializer
 
@@ -44,13 +45,17 @@ def history_plan() -> payloads.Plan | None:
     return payloads.make_plan(HistoryEntryOutputSerializer(), HistoryEntry, _entry_builder)
 
 
-def history_rows(plays: models.QuerySet) -> models.QuerySet | None:
-    """`plays` (selectors.play_history: history entries) read as the rows the plan needs;
-    None if it cannot."""
+def history_rows(*, user, **filters) -> history_reads.EntryRows | models.QuerySet | None:
+    """`user`'s history (`filters` as selectors.play_history takes them) read as the rows the
+    plan needs, in one plain statement on PostgreSQL (core/library/history_reads.py); None if
+    the plan cannot build the page."""
     plan = history_plan()
     if plan is None:
         return None
-    return plays.prefetch_related(None).values(*plan.columns)
+    if connection.vendor == "postgresql":
+        return history_reads.EntryRows(user=user, columns=plan.columns, **filters)
+    plays = selectors.play_history(user=user, with_tracks=False, **filters)
+    return plays.values(*plan.columns)
 
 
 def history_payloads(rows: Iterable[dict], user) -> list[dict]:

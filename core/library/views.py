@@ -145,13 +145,14 @@ class HistoryView(generics.ListAPIView):
     pagination_class = HistoryCursorPagination
     filter_backends: list = []
 
-    def get_queryset(self, *, with_tracks: bool = True) -> QuerySet:
+    def _filters(self) -> dict:
         # A plain dict: a QueryDict would make an absent boolean read as false.
         filters = HistoryFilterSerializer(data=self.request.query_params.dict())
         filters.is_valid(raise_exception=True)
-        return selectors.play_history(
-            user=self.request.user, with_tracks=with_tracks, **filters.validated_data
-        )
+        return filters.validated_data
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.play_history(user=self.request.user, **self._filters())
 
     @extend_schema(
         tags=TAGS,
@@ -161,7 +162,7 @@ class HistoryView(generics.ListAPIView):
         responses={200: HistoryEntryOutputSerializer(many=True), **error_responses(400, 401, 404)},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
-        rows = payloads.history_rows(self.get_queryset(with_tracks=False))
+        rows = payloads.history_rows(user=request.user, **self._filters())
         if rows is None:  # a serializer field the fast path does not know yet
             return super().get(request, *args, **kwargs)
         page = self.paginate_queryset(rows)

@@ -1,23 +1,21 @@
 """Reads of ratings: one's own stars, as an annotation of track and album queries."""
 
-from django.db import connection, models
+from django.db import models
 
+from config import prepared
 from core.ratings.models import AlbumRating, TrackRating
 
 
-def track_stars(*, user_id: int, track_ids: list[int]) -> dict[int, int]:
-    """The user's stars for those of `track_ids` they rated, in one indexed statement (plain
-    SQL, for the kept catalog pages' marks: core/catalog/kept_pages.py)."""
-    if not track_ids:
-        return {}
-    marks = ", ".join(["%s"] * len(track_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT track_id, stars FROM {TrackRating._meta.db_table} "  # noqa: S608
-            f"WHERE user_id = %s AND track_id IN ({marks})",
-            [user_id, *track_ids],
-        )
-        return dict(cursor.fetchall())
+def track_stars_sql(*, user_id: int, track_ids: list[int]) -> tuple[str, list]:
+    """A statement of the user's stars for those of `track_ids` they rated, as (track_id,
+    stars) rows, for the kept catalog pages' marks (catalog.selectors.listener_marks); plain
+    SQL, indexed."""
+    among, params = prepared.any_of("track_id", track_ids)
+    return (
+        f"SELECT track_id, stars FROM {TrackRating._meta.db_table} "  # noqa: S608
+        f"WHERE user_id = %s AND {among}",
+        [user_id, *params],
+    )
 
 
 def my_track_rating(user) -> models.Expression:
