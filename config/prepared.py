@@ -20,7 +20,7 @@ what it prepared and the statement is prepared again, at once outside a transact
 import hashlib
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -29,7 +29,27 @@ from django.db import DatabaseError
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 
 _PLACEHOLDER = re.compile(r"%(s|%)")
+_NAMED = re.compile(r"%(?:\((\w+)\))?([s%])")
 _MISSING, _EXISTS = "26000", "42P05"  # invalid_sql_statement_name, duplicate_prepared_statement
+
+Params = Sequence | Mapping
+
+
+def _positional(sql: str, params: Params) -> tuple[str, list]:
+    """`sql` with `%s` placeholders only, and its values in their order (a name used twice is
+    given twice)."""
+    if not isinstance(params, Mapping):
+        return sql, list(params)
+    values: list = []
+
+    def unnamed(match: re.Match) -> str:
+        name, kind = match.groups()
+        if kind == "%":
+            return "%%"
+        values.append(params[name])
+        return "%s"
+
+    return _NAMED.sub(unnamed, sql), values
 
 
 def _numbered(sql: str) -> str:
@@ -60,24 +80,36 @@ def _sqlstate(error: DatabaseError) -> str | None:
     return getattr(error.__cause__, "sqlstate", None)
 
 
-def execute(cursor, sql: str, params: Sequence) -> None:
-    """Run `sql` (`%s` placeholders) with `params` on `cursor` (a Django cursor), prepared on
-    its connection when that is worth it (above); read the rows with the cursor's fetch*."""
+def execute(cursor, sql: str, params: Params, *, first: tuple[str, Params] | None = None) -> None:
+    """Run `sql` (`%s` or `%(name)s` placeholders) with `params` on `cursor` (a Django cursor),
+    prepared on its connection when that is worth it (above), after `first` (a statement and
+    its parameters, such as a lock; PostgreSQL only) in the same round trip; read the rows with
+    fetch*. PostgreSQL types the parameters when preparing, from what they are compared with
+    or stored in: one that nothing types (`SELECT %s + %s`) needs a cast."""
     db = cursor.db
+    sql, values = _positional(sql, params)
+    before, before_values = _positional(*first) if first else ("", [])
+    before = f"{before}\n; " if first else ""
+    skipped = 1 if first else 0  # result sets before the statement's rows
     if db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
-        cursor.execute(sql, params)
+        cursor.execute(before + sql, before_values + values)
+        for _ in range(skipped):
+            cursor.nextset()
         return
     name = "tonearm_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
-    run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+    run = f"EXECUTE {name}({', '.join(['%s'] * len(values))})" if values else f"EXECUTE {name}"
     names = _prepared.setdefault(db.connection, set())
     try:
         if name in names:
-            cursor.execute(run, list(params))
+            cursor.execute(before + run, before_values + values)
         else:
             # A new line ends any comment at the statement's end before the EXECUTE.
-            cursor.execute(f"PREPARE {name} AS {_numbered(sql)}\n; {run}", list(params))
-            cursor.nextset()  # the EXECUTE's rows
+            prepare = f"PREPARE {name} AS {_numbered(sql)}\n; "
+            cursor.execute(before + prepare + run, before_values + values)
+            skipped += 1
             names.add(name)
+        for _ in range(skipped):
+            cursor.nextset()
     except DatabaseError as error:
         state = _sqlstate(error)
         if state == _MISSING:
@@ -86,4 +118,4 @@ def execute(cursor, sql: str, params: Sequence) -> None:
             names.add(name)  # prepared by an attempt whose EXECUTE failed
         if state not in (_MISSING, _EXISTS) or db.in_atomic_block:
             raise
-        execute(cursor, sql, params)
+        execute(cursor, sql, values, first=first)

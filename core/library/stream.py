@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from config import prepared
 from config.ints import INT64_MAX
 from core.accounts.tokens import claimed_token_version
 from core.api.errors import NotFound, ServiceUnavailable, Unauthenticated
@@ -33,7 +34,7 @@ from media_pipeline.storage import StorageUnavailable, get_storage
 _CLIENT_MAX_LENGTH = Play._meta.get_field("client").max_length
 # Advisory locks of history inserts: this namespace, and a hash of (listener, track).
 _PLAY_LOCK_SPACE = 0x706C6179
-_PLAY_LOCK_SQL = "SELECT pg_advisory_xact_lock(%(lock_space)s, %(lock_key)s); "
+_PLAY_LOCK_SQL = "SELECT pg_advisory_xact_lock(%(lock_space)s, %(lock_key)s)"
 
 
 @dataclass(frozen=True)
@@ -142,16 +143,14 @@ def _lock_params(params: dict) -> dict:
 
 def _fetch_row(sql: str, params: dict, *, locked: bool = False) -> dict | None:
     """Run `sql` (after the advisory lock, in the same execute, when `locked`) and return its
-    first row by column name."""
+    first row by column name. The statements are prepared once per connection on PostgreSQL
+    (config/prepared.py): planning the stream's statement took longer than running it."""
     with connection.cursor() as cursor:
-        if locked:
-            # The lock and the statement in one execute (Django's psycopg cursors bind
-            # client-side), one implicit transaction: the statement's snapshot is taken once
-            # the lock is held, so it sees the entry the previous holder committed.
-            cursor.execute(_PLAY_LOCK_SQL + sql, _lock_params(params))
-            cursor.nextset()
-        else:
-            cursor.execute(sql, params)
+        # The lock and the statement in one execute (Django's psycopg cursors bind
+        # client-side), one implicit transaction: the statement's snapshot is taken once the
+        # lock is held, so it sees the entry the previous holder committed.
+        lock = (_PLAY_LOCK_SQL, _lock_params(params)) if locked else None
+        prepared.execute(cursor, sql, params, first=lock)
         row = cursor.fetchone()
         if row is None:
             return None

@@ -109,3 +109,22 @@ def test_requests_authenticate_after_the_session_lost_its_statements(alice):
 
     assert response.status_code == 200
     assert client.get("/api/me/").json()["username"] == alice.username
+
+
+@pytest.mark.django_db
+def test_named_parameters_and_a_statement_sent_first():
+    sql = f"SELECT %(n)s::int + %(n)s::int, %(word)s::text, '100%%' -- {uuid.uuid4()}"
+    lock = ("SELECT pg_advisory_xact_lock(%(space)s, %(key)s)", {"space": 7, "key": 11})
+
+    sent_sql = []
+    for n in (2, 5):
+        with CaptureQueriesContext(connection) as sent, connection.cursor() as cursor:
+            prepared.execute(cursor, sql, {"n": n, "word": "w"}, first=lock)
+            rows = cursor.fetchall()
+        assert rows == [(2 * n, "w", "100%")]
+        sent_sql += [query["sql"] for query in sent.captured_queries]
+
+    assert len(sent_sql) == 2  # one round trip each: the lock, then the statement
+    assert all(text.startswith("SELECT pg_advisory_xact_lock(7, 11)") for text in sent_sql)
+    assert "PREPARE" in sent_sql[0]
+    assert "PREPARE" not in sent_sql[1] and "EXECUTE" in sent_sql[1]
