@@ -10,7 +10,6 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.http import HttpResponse
 
@@ -62,25 +61,65 @@ def iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _fill(element: Element, payload: dict[str, Any]) -> None:
+# What XML escapes in text, and in attribute values (as ElementTree writes them).
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\r": "&#13;",
+        "\n": "&#10;",
+        "\t": "&#09;",
+    }
+)
+
+
+def _write(out: list[str], tag: str, payload: dict[str, Any]) -> None:
+    """`payload` as the element `tag`, appended to `out` as text: the bytes ElementTree would
+    write, without building a tree first (getArtists holds an element per artist, 10^5 of them:
+    the tree and its serialization took most of the answer's time; docs/benchmarks.md).
+    tests/subsonic/test_envelope_xml.py holds it to ElementTree's output."""
+    attributes, text, children = [], "", []
     for key, value in payload.items():
         if value is None:
             continue
         if key == "value":
-            element.text = _text(value)
+            text = _text(value)
         elif isinstance(value, TextElement):
-            SubElement(element, key).text = value
+            children.append((key, None, value))
         elif isinstance(value, dict):
-            _fill(SubElement(element, key), value)
+            children.append((key, value, None))
         elif isinstance(value, list):
             for item in value:
-                child = SubElement(element, key)
                 if isinstance(item, dict):
-                    _fill(child, item)
+                    children.append((key, item, None))
                 else:
-                    child.text = _text(item)
+                    children.append((key, None, _text(item)))
         else:
-            element.set(key, _text(value))
+            attributes.append(f' {key}="{_text(value).translate(_ATTRIBUTE_ESCAPES)}"')
+    out.append(f"<{tag}{''.join(attributes)}")
+    if not text and not children:
+        out.append(" />")
+        return
+    out.append(">")
+    out.append(text.translate(_TEXT_ESCAPES))
+    for key, child, child_text in children:
+        if child is not None:
+            _write(out, key, child)
+        elif child_text:
+            out.append(f"<{key}>{child_text.translate(_TEXT_ESCAPES)}</{key}>")
+        else:
+            out.append(f"<{key} />")
+    out.append(f"</{tag}>")
+
+
+def xml_document(body: dict[str, Any]) -> str:
+    """The `subsonic-response` element of `body` in the spec's namespace, as text."""
+    out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>']
+    _write(out, "subsonic-response", {"xmlns": NAMESPACE, **body})
+    return "".join(out)
 
 
 def _jsonable(value: Any) -> Any:
@@ -118,13 +157,7 @@ def render(fmt: str, callback: str, payload: dict | None, *, error=None) -> Http
         content = json.dumps({"subsonic-response": _jsonable(body)}, separators=(",", ":"))
         response = HttpResponse(f"{callback}({content});", content_type="text/javascript")
     else:
-        root = Element("subsonic-response", xmlns=NAMESPACE)
-        _fill(root, body)
-        content = tostring(root, encoding="unicode", xml_declaration=False)
-        response = HttpResponse(
-            '<?xml version="1.0" encoding="UTF-8"?>' + content,
-            content_type="text/xml; charset=utf-8",
-        )
+        response = HttpResponse(xml_document(body), content_type="text/xml; charset=utf-8")
     if error is not None and error.retry_after:
         response["Retry-After"] = str(error.retry_after)
     return response

@@ -105,19 +105,27 @@ def album_dir(album: Album) -> dict[str, Any]:
 
 def artist(artist: Artist) -> dict[str, Any]:
     """An ArtistID3 element for an artist loaded by queries.artists()."""
+    return artist_of_row(
+        artist.pk, artist.name, artist.album_count, getattr(artist, "starred_at", None)
+    )
+
+
+def artist_of_row(pk: int, name: str, album_count: int, starred) -> dict[str, Any]:
+    """An ArtistID3 element from its values (queries.artist_index_rows and a star)."""
     return {
-        "id": ids.artist_id(artist.pk),
-        "name": artist.name,
-        "coverArt": ids.artist_id(artist.pk),
-        "albumCount": artist.album_count,
-        "starred": getattr(artist, "starred_at", None),
+        "id": ids.artist_id(pk),
+        "name": name,
+        "coverArt": ids.artist_id(pk),
+        "albumCount": album_count,
+        "starred": starred,
     }
 
 
 def artist_dir(artist: Artist) -> dict[str, Any]:
     """An artist as the folder form's <artist> (getIndexes, search2, getStarred)."""
-    return {
-        "id": ids.artist_id(artist.pk),
-        "name": artist.name,
-        "starred": getattr(artist, "starred_at", None),
-    }
+    return artist_dir_of_row(artist.pk, artist.name, None, getattr(artist, "starred_at", None))
+
+
+def artist_dir_of_row(pk: int, name: str, album_count: int | None, starred) -> dict[str, Any]:
+    """The folder form's <artist> from its values (the album count is not shown)."""
+    return {"id": ids.artist_id(pk), "name": name, "starred": starred}

@@ -2,6 +2,8 @@
 list costs a constant number of queries, and lists of albums and artists read the playable
 totals the database keeps (AlbumPlayable, ArtistPlayable; migration 0040)."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
@@ -147,7 +149,16 @@ def artist_index_version() -> int | None:
     return caching.sequence_position("core_artist_index_version")
 
 
-def starred_artists(user) -> list[tuple[int, str]]:
-    """(artist id, when) of `user`'s favorite artists, in id order."""
+def starred_artists(user) -> dict[int, datetime]:
+    """When `user` starred each of their favorite artists, by artist id (in id order)."""
     rows = ArtistFavorite.objects.filter(user=user).order_by("artist_id")
-    return [(pk, when.isoformat()) for pk, when in rows.values_list("artist_id", "created_at")]
+    return dict(rows.values_list("artist_id", "created_at"))
+
+
+def artist_index_rows() -> list[tuple[int, str, int]]:
+    """(id, name, album count) of every artist with a playable track (the kept totals,
+    ArtistPlayable): the artist index of getArtists and getIndexes. Plain tuples, no model
+    instances: the index holds every artist, and loading 10^5 Artist rows with all their
+    columns took most of its 3.6 s (docs/benchmarks.md)."""
+    artists = Artist.objects.filter(playable_totals__track_count__gt=0)
+    return list(artists.values_list("pk", "name", "playable_totals__album_count"))

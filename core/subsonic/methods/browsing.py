@@ -3,6 +3,8 @@
 
 import hashlib
 import json
+import re
+from operator import itemgetter
 
 from django.core.cache import cache
 from django.db.models import F, Max
@@ -18,22 +20,32 @@ TOP_SONGS_MAX = 500
 INDEX_CACHE_SECONDS = 300
 
 
+# An ignored article and the space after it, at the start of a name.
+_ARTICLE = re.compile("(?:{}) ".format("|".join(IGNORED_ARTICLES)), re.IGNORECASE)
+
+
 def _sort_name(name: str) -> str:
-    for article in IGNORED_ARTICLES:
-        if name.lower().startswith(article.lower() + " "):
-            return name[len(article) + 1 :]
-    return name
+    article = _ARTICLE.match(name)
+    return name[article.end() :] if article else name
 
 
-def _index_letter(name: str) -> str:
-    first = _sort_name(name)[:1].upper()
+def _index_letter(sort_name: str) -> str:
+    first = sort_name[:1].upper()
     return first if first.isalpha() else "#"
 
 
-def _indexed(artists, render) -> list[dict]:
+def _indexed(starred: dict, render) -> list[dict]:
+    """Every artist of the index (queries.artist_index_rows) by letter, in name order, each
+    rendered from its values and `starred` (when the caller starred it, by id). Each name's
+    sort key is made once: 10^5 artists are sorted per build."""
+    keyed = []
+    for pk, name, album_count in queries.artist_index_rows():
+        sort_name = _sort_name(name)
+        keyed.append((sort_name.casefold(), _index_letter(sort_name), pk, name, album_count))
+    keyed.sort(key=itemgetter(0))
     groups: dict[str, list] = {}
-    for artist in sorted(artists, key=lambda a: _sort_name(a.name).casefold()):
-        groups.setdefault(_index_letter(artist.name), []).append(render(artist))
+    for _, letter, pk, name, album_count in keyed:
+        groups.setdefault(letter, []).append(render(pk, name, album_count, starred.get(pk)))
     return [{"name": letter, "artist": groups[letter]} for letter in sorted(groups)]
 
 
@@ -49,26 +61,27 @@ def _index_answer(call: Call, name: str, build) -> HttpResponse:
     fmt = (call.params.get("f") or "xml").lower()
     callback = call.params.get("callback") or ""
     version = queries.artist_index_version()
+    starred = queries.starred_artists(call.user)
     if version is None:
-        return render(fmt, callback, build())
-    state = json.dumps([name, fmt, callback, version, queries.starred_artists(call.user)])
+        return render(fmt, callback, build(starred))
+    state = json.dumps([name, fmt, callback, version, sorted(starred.items())], default=str)
     key = "subsonic:index:" + hashlib.sha256(state.encode()).hexdigest()
     if (kept := cache.get(key)) is not None:
         content, content_type = kept
         return HttpResponse(content, content_type=content_type)
-    response = render(fmt, callback, build())
+    response = render(fmt, callback, build(starred))
     cache.set(key, (response.content, response["Content-Type"]), INDEX_CACHE_SECONDS)
     return response
 
 
 @method("getArtists")
 def get_artists(call: Call) -> HttpResponse:
-    def build() -> dict:
+    def build(starred: dict) -> dict:
         return {
             "artists": {
                 "ignoredArticles": " ".join(IGNORED_ARTICLES),
                 "lastModified": _last_modified_ms(),
-                "index": _indexed(queries.artists(call.user), payloads.artist),
+                "index": _indexed(starred, payloads.artist_of_row),
             }
         }
 
@@ -77,12 +90,12 @@ def get_artists(call: Call) -> HttpResponse:
 
 @method("getIndexes")
 def get_indexes(call: Call) -> HttpResponse:
-    def build() -> dict:
+    def build(starred: dict) -> dict:
         return {
             "indexes": {
                 "ignoredArticles": " ".join(IGNORED_ARTICLES),
                 "lastModified": _last_modified_ms(),
-                "index": _indexed(queries.artists(call.user), payloads.artist_dir),
+                "index": _indexed(starred, payloads.artist_dir_of_row),
             }
         }
 
