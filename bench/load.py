@@ -15,12 +15,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Lua for each endpoint: `tok` is a random listener's token, `own` the id of that listener's
-# playlist, `track` a random playable track id. Each returns method, path, body.
+# playlist, `track` a random playable track id, `key` that listener's app password (Subsonic's
+# apiKey). Each returns method, path, body.
 ENDPOINTS: dict[str, str] = {
     "floor": 'return "GET", "/api/bench/floor/", nil',
     "floor_bare": 'return "GET", "/api/bench/floor/bare/", nil',
     "floor_query": 'return "GET", "/api/bench/floor/query/", nil',
     "stream": 'return "POST", "/api/tracks/" .. track .. "/stream/", "{}"',
+    # A Subsonic app's stream: the redirect to the audio (302), not followed.
+    "subsonic_stream": (
+        'return "GET", "/rest/stream?id=tr-" .. track .. "&apiKey=" .. key .. '
+        '"&c=bench&v=1.16.1", nil'
+    ),
     "track_list": 'return "GET", "/api/tracks/", nil',
     "track_search": 'return "GET", "/api/tracks/?search=" .. search, nil',
     "track_filter": 'return "GET", "/api/tracks/?genre=7&year_min=1990&year_max=2000", nil',
@@ -42,6 +48,7 @@ HEAVY_ONLY = {"history"}
 LUA_TEMPLATE = """
 local tokens = {%(tokens)s}
 local playlists = {%(playlists)s}
+local keys = {%(keys)s}
 local tracks = %(tracks)d
 local search = "%(search)s"
 local counter = 0
@@ -55,7 +62,7 @@ function init(args)
   math.randomseed(seed)
 end
 
-local function target(tok, own, track)
+local function target(tok, own, track, key)
   %(body)s
 end
 
@@ -64,7 +71,7 @@ function request()
   local track = math.random(tracks)
   -- Ids ending in 03 are processing and 05 hidden: not playable (see bench/generate.py).
   if track %% 100 == 3 or track %% 100 == 5 then track = track + 1 end
-  local method, path, body = target(tokens[i], playlists[i], track)
+  local method, path, body = target(tokens[i], playlists[i], track, keys[i])
   local headers = {["Authorization"] = "Bearer " .. tokens[i]}
   if body then headers["Content-Type"] = "application/json" end
   return wrk.format(method, path, headers, body)
@@ -90,6 +97,7 @@ class Fixture:
     heavy_token: str
     tracks: int
     search: str
+    app_keys: tuple[str, ...] = ()  # each listener's app password, in the tokens' order
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,7 @@ def lua_script(
         % {
             "tokens": ", ".join(f'"{token}"' for token in tokens),
             "playlists": ", ".join(str(pk) for pk in playlists),
+            "keys": ", ".join(f'"{key}"' for key in fixture.app_keys),
             "tracks": fixture.tracks,
             "search": fixture.search,
             "body": bodies[endpoint],
@@ -231,10 +240,21 @@ def run_wrk(base_url: str, script: Path, *, duration: int, connections: int, thr
     }
 
 
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is the answer (Subsonic's stream): not followed, it comes as an HTTPError."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_NOT_FOLLOWING = urllib.request.build_opener(_KeepRedirects)
+
+
 def queries_per_request(base_url: str, script_kind: str, fixture: Fixture) -> tuple[int, int]:
     """SQL queries of one request to the endpoint (median of 3) and its status code."""
     token = fixture.heavy_token if script_kind in HEAVY_ONLY else fixture.tokens[0]
     own = fixture.playlists[0]
+    key = fixture.app_keys[0] if fixture.app_keys else ""
     counts, status = [], 0
     for attempt in range(3):
         track = 1 + (fixture.tracks // 2) + attempt * 10
@@ -243,6 +263,11 @@ def queries_per_request(base_url: str, script_kind: str, fixture: Fixture) -> tu
             "floor_bare": ("GET", "/api/bench/floor/bare/", None),
             "floor_query": ("GET", "/api/bench/floor/query/", None),
             "stream": ("POST", f"/api/tracks/{track}/stream/", b"{}"),
+            "subsonic_stream": (
+                "GET",
+                f"/rest/stream?id=tr-{track}&apiKey={key}&c=bench&v=1.16.1",
+                None,
+            ),
             "track_list": ("GET", "/api/tracks/", None),
             "track_search": ("GET", f"/api/tracks/?search={fixture.search}", None),
             "track_filter": ("GET", "/api/tracks/?genre=7&year_min=1990&year_max=2000", None),
@@ -262,7 +287,7 @@ def queries_per_request(base_url: str, script_kind: str, fixture: Fixture) -> tu
         if body:
             request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            with _NOT_FOLLOWING.open(request, timeout=10) as response:
                 status = response.status
                 counts.append(int(response.headers.get("X-Bench-Queries", 0)))  # none: bare
         except urllib.error.HTTPError as error:

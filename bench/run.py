@@ -25,6 +25,7 @@ from bench.settings_env import apply, setup_django
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # Listeners whose tokens the load uses; each also owns a 10-item playlist.
 LOAD_USERS = 50
+LOAD_APP_PASSWORD = "bench load"  # noqa: S105 (its name, not a secret)
 
 
 def machine() -> dict:
@@ -53,10 +54,12 @@ def load_average() -> list[float]:
 
 def fixture() -> tuple[load.Fixture, dict]:
     """Tokens and ids for the load, from the generated data."""
+    from django.db import transaction
     from rest_framework_simplejwt.tokens import AccessToken
 
     from bench.generate import search_word
-    from core.accounts.models import User
+    from core.accounts.app_passwords import app_password_create
+    from core.accounts.models import AppPassword, User
     from core.catalog.models import Track
     from core.playlists.models import Playlist
 
@@ -75,6 +78,9 @@ def fixture() -> tuple[load.Fixture, dict]:
         ).values_list("name", "pk")
     }
     tokens = [str(AccessToken.for_user(user)) for user in users]
+    with transaction.atomic():  # an app password each, made afresh for every run
+        AppPassword.objects.filter(user__in=users, name=LOAD_APP_PASSWORD).delete()
+        keys = [app_password_create(user=user, name=LOAD_APP_PASSWORD)[1] for user in users]
     return (
         load.Fixture(
             tokens=tokens,
@@ -82,6 +88,7 @@ def fixture() -> tuple[load.Fixture, dict]:
             heavy_token=tokens[0],
             tracks=Track.objects.order_by("-pk").values_list("pk", flat=True).first(),
             search=search_word(),
+            app_keys=tuple(keys),
         ),
         {"heavy_user": users[0], "listener": users[1], "curve_playlists": curves},
     )

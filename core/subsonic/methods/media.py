@@ -2,13 +2,16 @@
 SUBSONIC_STREAM_MODE=accel, an X-Accel-Redirect for nginx), so that audio and image bytes never
 pass through Django. A stream is not a play: players report listens with scrobble."""
 
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 
+from config import prepared
 from core.catalog.models import Album, Track
-from core.catalog.querysets import albums_visible_to
+from core.catalog.querysets import albums_visible_to, visible_track_sql
 from core.processing.models import TrackMedia
 from core.processing.selectors import nearest_source
 from core.subsonic import ids
@@ -22,12 +25,37 @@ URL_SLACK_SECONDS = 600
 _KBPS_MAX = 100_000
 
 
+# What a stream or download reads of its track (nearest_source, the URL's lifetime, the name).
+_STREAM_FIELDS = {"id", "title", "duration", "storage_key", "content_type", "size"}
+
+
+@functools.cache
+def _stream_fields() -> tuple[str, ...]:
+    """_STREAM_FIELDS in the model's order, the order Model.from_db reads values in."""
+    return tuple(f.attname for f in Track._meta.concrete_fields if f.attname in _STREAM_FIELDS)
+
+
+@functools.cache
+def _playable_track_sql(vendor: str) -> str:
+    columns = ", ".join(f"t.{Track._meta.get_field(name).column}" for name in _stream_fields())
+    playable, _ = visible_track_sql(None, "t")  # what anyone may stream
+    return f"SELECT {columns} FROM {Track._meta.db_table} t WHERE t.id = %s AND {playable}"  # noqa: S608
+
+
 def _playable_track(raw_id: str) -> Track:
+    """The playable track of a song id, with the fields a stream reads, in one prepared
+    statement: the hottest call of a Subsonic app, where building and compiling the ORM query
+    cost more than running it (docs/benchmarks.md)."""
     kind, pk = ids.parse(raw_id)
-    track = Track.objects.playable().filter(pk=pk).first() if kind == "track" else None
-    if track is None:
+    row = None
+    if kind == "track":
+        with connection.cursor() as cursor:
+            _, params = visible_track_sql(None, "t")
+            prepared.execute(cursor, _playable_track_sql(connection.vendor), [pk, *params])
+            row = cursor.fetchone()
+    if row is None:
         raise SubsonicError(SubsonicError.NOT_FOUND, "Song not found.")
-    return track
+    return Track.from_db(connection.alias, _stream_fields(), row)
 
 
 def _accel(url: str, content_type: str) -> HttpResponse:
