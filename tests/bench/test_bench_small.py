@@ -69,7 +69,10 @@ def test_small_run_reports_every_endpoint_with_its_figures(bench_database_url, t
         assert figures["rps"] > 0, name
         assert 0 < figures["p50"] <= figures["p95"] <= figures["p99"], name
         # Subsonic's stream answers with the redirect to the audio.
-        assert figures["status"] == (302 if name == "subsonic_stream" else 200), name
+        if name == "subsonic_stream":
+            assert figures["status"] == 302, name
+        else:
+            assert 200 <= figures["status"] < 300, name
         assert figures["non_2xx"] == 0, name
         assert (figures["queries"] > 0) == (name not in {"floor", "floor_bare"}), name
         if name != "floor":
