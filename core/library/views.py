@@ -28,6 +28,7 @@ from core.library.serializers import (
     StreamInputSerializer,
     StreamOutputSerializer,
 )
+from core.processing.selectors import ORIGINAL
 
 TAGS = ["library"]
 
@@ -74,16 +75,19 @@ class TrackStreamView(APIView):
         responses={200: StreamOutputSerializer, **error_responses(400, 401, 404, 429, 503)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = StreamInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        client = data.validated_data.get("client") or request.headers.get("User-Agent", "")
+        if isinstance(request.data, dict) and not request.data:  # what most players send
+            options = {"quality": ORIGINAL}
+        else:
+            data = StreamInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            options = data.validated_data
         grant = stream.track_stream(
             user=request.user,
             track_id=pk,
-            client=client,
-            quality=data.validated_data["quality"],
+            client=options.get("client") or request.headers.get("User-Agent", ""),
+            quality=options["quality"],
         )
-        return Response(StreamOutputSerializer(grant).data)
+        return Response(payloads.stream_payload(grant))
 
 
 class TrackPreviewView(APIView):
