@@ -1,7 +1,10 @@
-"""History pages without DRF's per-field machinery (as core/catalog/payloads.py does for track
-lists): the page's entries read with `.values()`, their tracks' public payloads in two more
-queries, each entry built following HistoryEntryOutputSerializer's own fields.
-tests/library/test_fast_history.py holds it to the serializer's JSON byte for byte."""
+"""History pages and the stream's answer without DRF's per-field machinery (as
+core/catalog/payloads.py does for track lists). A history page's entries are read as rows (one
+plain statement on PostgreSQL, core/library/history_reads.py; `.values()` elsewhere), their
+tracks' public payloads come kept or from two more queries (core/catalog/kept_pages.py), and each
+entry is built following HistoryEntryOutputSerializer's own fields.
+tests/library/test_fast_history.py and test_stream_payload.py hold both to the serializers' JSON
+byte for byte."""
 
 from collections.abc import Iterable
 from functools import cache
