@@ -267,6 +267,9 @@ if LISTENER_TIME_ZONE not in zoneinfo.available_timezones():
 # inline: a progress report that counts a listen updates the rollups itself; deferred: it
 # leaves the listen to `manage.py apply_listens --every N`, and statistics lag by up to N s.
 INSIGHTS_ROLLUPS = env_choice("INSIGHTS_ROLLUPS", "inline", ("inline", "deferred"))
+# How long a listener's computed statistics stay in the cache, under the version of their
+# rollups (a change computes them again at once); 0 computes them on every request.
+INSIGHTS_STATS_CACHE_SECONDS = env_int("INSIGHTS_STATS_CACHE_SECONDS", 86400, minimum=0)
 # Longest that payloads built from the catalog (charts' rendered entries, catalog pages) are
 # kept while the catalog does not change; listen and follower counts in them may lag by that
 # long. 0: nothing kept. docs/architecture.md#catalog-version.

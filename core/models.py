@@ -16,6 +16,7 @@ from core.insights.models import (
     ListenerGenreSpan,
     ListenerMonth,
     ListenerQuarterHour,
+    ListenerStatsVersion,
     ListenerTrack,
 )
 from core.library.models import (
@@ -73,6 +74,7 @@ __all__ = [
     "ListenerGenreSpan",
     "ListenerMonth",
     "ListenerQuarterHour",
+    "ListenerStatsVersion",
     "ListenerTrack",
     "Play",
     "PlayQueue",

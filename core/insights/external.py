@@ -17,7 +17,13 @@ from typing import Protocol
 from core import bulk
 from core.catalog import services as catalog_services
 from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
-from core.insights.services import bucket_of, listened_tracks_create, spans_add, upsert_sums
+from core.insights.services import (
+    bucket_of,
+    listened_tracks_create,
+    listeners_changed,
+    spans_add,
+    upsert_sums,
+)
 from core.library.models import ExternalListen
 
 
@@ -193,6 +199,11 @@ def insights_record_external_listens(*, listens: Sequence[HeardListen]) -> None:
     listens_added, listeners_added = _add_listens(counted)
     _bump(listens_added, listeners_added)
     catalog_services.track_listen_counts_add({pk: n for pk, n in listens_added.items() if pk > 0})
+    earliest: dict[int, datetime] = {}
+    for listen in counted:
+        at = listen.listened_at
+        earliest[listen.user_id] = min(at, earliest.get(listen.user_id, at))
+    listeners_changed(earliest)
 
 
 def rebuild_external_listens(*, batch: int = 5000) -> int:

@@ -1,12 +1,19 @@
 """Rollups of counted listens, kept up to date as listens are counted (services.py) and
 recomputable from the play history (rebuild.py). docs/architecture.md#insights has the design."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 
 # Rollups bucket listens by quarter hour of UTC: every time zone in use today is a whole
 # number of quarter hours from UTC, so local hours, days and months are unions of buckets.
 BUCKET_MINUTES = 15
+
+# Listens that started longer ago than this when they entered the rollups move a listener's
+# `past_version` (ListenerStatsVersion): a live listen enters them within seconds to minutes,
+# an imported or long-deferred one later. Windows that ended this long ago are "past".
+SETTLED_AFTER = timedelta(days=1)
 
 
 class ListenedTrack(models.Model):
@@ -182,6 +189,22 @@ class ListenerGenreSpan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ▶ genre {self.genre_id}: {self.listens} ({self.span} {self.start})"
+
+
+class ListenerStatsVersion(models.Model):
+    """Where one listener's rollups stand, for the figures kept in the cache
+    (selectors.kept_figures): `version` moves with every change to them, `past_version` only
+    with a change to listens that started more than SETTLED_AFTER before it was made, so that
+    figures of windows that ended that long ago stay kept while new listens arrive."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.BigIntegerField(default=0)
+    past_version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.version} ({self.past_version})"
 
 
 class ChartSnapshot(models.Model):

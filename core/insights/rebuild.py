@@ -18,7 +18,12 @@ from core.insights.models import (
     ListenerQuarterHour,
     ListenerTrack,
 )
-from core.insights.services import bucket_of, listened_tracks_create, played_ms
+from core.insights.services import (
+    all_listeners_changed,
+    bucket_of,
+    listened_tracks_create,
+    played_ms,
+)
 from core.library.models import Play
 
 _BATCH = 5000
@@ -254,4 +259,5 @@ def rebuild_insights(
         _recount_tracks()
         Play.objects.exclude(rolled_up_ms=None).filter(counted=False).update(rolled_up_ms=None)
         counted.update(rolled_up_ms=Floor(models.F("played_seconds") * 1000 + 0.5))
+        all_listeners_changed()
     return result

@@ -1,20 +1,28 @@
 """Reads of one listener's insights, from the rollups: a constant number of queries whatever
 the limit or the length of the history."""
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import F
 from django.db.models.functions import ExtractHour, TruncDate
+from django.utils import timezone
 
 from core.catalog import selectors as catalog_selectors
 from core.insights.models import (
+    SETTLED_AFTER,
     ListenedTrack,
     ListenerGenreSpan,
     ListenerQuarterHour,
+    ListenerStatsVersion,
     ListenerTrack,
 )
 from core.insights.periods import Window, spans_of, window_for, year_window
@@ -33,6 +41,59 @@ def minutes(ms: int) -> float:
 def share(count: int, total: int) -> float:
     """Percent of `total`, one decimal."""
     return round(count * 100 / total, 1) if total else 0.0
+
+
+@dataclass(frozen=True)
+class Versions:
+    """Where a listener's rollups stand (ListenerStatsVersion; 0 before their first change)."""
+
+    current: int = 0
+    past: int = 0
+
+    def of(self, window: Window | None) -> str:
+        """What figures of `window` (None: all time) depend on: `past` for a window that ended
+        SETTLED_AFTER ago or more (no live listen lands in it), else `current`."""
+        if window is not None and window.end <= timezone.now() - SETTLED_AFTER:
+            return f"p{self.past}"
+        return f"c{self.current}"
+
+
+def stats_versions(user_id: int) -> Versions:
+    found = (
+        ListenerStatsVersion.objects.filter(user_id=user_id)
+        .values_list("version", "past_version")
+        .first()
+    )
+    return Versions() if found is None else Versions(*found)
+
+
+Kept = TypeVar("Kept")
+
+
+def kept_figures(
+    user_id: int,
+    versions: Versions,
+    window: Window | None,
+    what: tuple,
+    compute: Callable[[], Kept],
+) -> Kept:
+    """`compute()`, the figures `what` of the listener's `window` (None: all time), kept in the
+    cache under the version they depend on for INSIGHTS_STATS_CACHE_SECONDS: a listener's
+    dashboard is computed again only once their rollups changed (a new listen, an import, a
+    rebuild, a cleared history), and figures of past windows survive new listens. Only
+    rollup-derived figures are kept; what the catalog decides (playable tracks) is read per
+    request."""
+    seconds = settings.INSIGHTS_STATS_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    bounds = "all" if window is None else f"{window.start.isoformat()}/{window.end.isoformat()}"
+    state = repr((user_id, versions.of(window), bounds, what))
+    key = "insights:kept:" + hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
 
 
 def _quarters(user_id: int, window: Window) -> models.QuerySet:
@@ -325,10 +386,14 @@ def shown_keys(current: PeriodFigures) -> dict[str, list[int]]:
     return {kind: [row["key"] for row in top] for kind, top in current.top.items()}
 
 
-def top_lists(current: PeriodFigures, previous: PreviousFigures | None) -> dict[str, list[dict]]:
-    """Each kind's top, with ranks in `previous` (None: no previous period)."""
-    track_ids = [row["key"] for row in current.top.get("tracks", [])]
-    playable = catalog_selectors.playable_track_ids(track_ids) if track_ids else set()
+def top_lists(
+    current: PeriodFigures, previous: PreviousFigures | None, *, playable: set[int] | None = None
+) -> dict[str, list[dict]]:
+    """Each kind's top, with ranks in `previous` (None: no previous period); `playable`: which
+    of the listed tracks the catalog plays (read here when not given)."""
+    if playable is None:
+        track_ids = [row["key"] for row in current.top.get("tracks", [])]
+        playable = catalog_selectors.playable_track_ids(track_ids) if track_ids else set()
     total = current.totals["listens"]
     result = {}
     for kind, top in current.top.items():
@@ -372,19 +437,39 @@ class StatsQuery:
     last: date | None = None
 
 
+def _first_day(user_id: int, versions: Versions, tz: ZoneInfo) -> date | None:
+    return kept_figures(
+        user_id, versions, None, ("first day", tz.key), lambda: first_listen_day(user_id, tz)
+    )
+
+
 def listener_stats(*, user_id: int, query: StatsQuery) -> dict:
     """Totals and top lists of a period, beside those of the period of the same length before."""
+    versions = stats_versions(user_id)
     if query.period == "all":
-        window = window_for("all", tz=query.tz, first=first_listen_day(user_id, query.tz))
+        window = window_for("all", tz=query.tz, first=_first_day(user_id, versions, query.tz))
         source, previous = None, None
     else:
         window = window_for(query.period, tz=query.tz, first=query.first, last=query.last)
         source, previous = window, window.previous()
     limits = dict.fromkeys(TOP_KINDS, query.limit)
-    current = period_figures(user_id, source, limits=limits, labels=True)
+    current = kept_figures(
+        user_id,
+        versions,
+        source,
+        ("period", query.limit),
+        lambda: period_figures(user_id, source, limits=limits, labels=True),
+    )
     before = None
     if previous is not None:
-        before = previous_figures(user_id, previous, shown=shown_keys(current))
+        shown = shown_keys(current)
+        before = kept_figures(
+            user_id,
+            versions,
+            previous,
+            ("previous", sorted((kind, tuple(ids)) for kind, ids in shown.items())),
+            lambda: previous_figures(user_id, previous, shown=shown),
+        )
     return {
         "period": {"from": window.first, "to": window.last},
         "totals": current.totals,
@@ -435,9 +520,17 @@ def _activity(cells: list[dict], window: Window) -> dict:
 
 def listener_activity(*, user_id: int, query: StatsQuery) -> dict:
     """When the listener listens, in their time zone: by hour, weekday, month and day."""
-    first = first_listen_day(user_id, query.tz) if query.period == "all" else query.first
+    versions = stats_versions(user_id)
+    first = _first_day(user_id, versions, query.tz) if query.period == "all" else query.first
     window = window_for(query.period, tz=query.tz, first=first, last=query.last)
-    return _activity(_activity_cells(user_id, window), window)
+    cells = kept_figures(
+        user_id,
+        versions,
+        window,
+        ("activity", query.tz.key),
+        lambda: _activity_cells(user_id, window),
+    )
+    return _activity(cells, window)
 
 
 def _longest_streak(daily: list[dict]) -> dict:
@@ -476,16 +569,23 @@ def _new_artists(user_id: int, window: Window) -> dict:
     return {"count": rows[0][1] if rows else 0, "items": items}
 
 
-def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
-    """A year in review, in the listener's time zone."""
-    window = year_window(year, tz)
+@dataclass
+class RecapFigures:
+    """What a year in review reads from the rollups (listener_recap adds what the catalog
+    decides)."""
+
+    current: PeriodFigures
+    before: PreviousFigures
+    activity: dict
+    first_listen: dict | None
+    new_artists: dict
+
+
+def _recap_figures(user_id: int, window: Window) -> RecapFigures:
     limits = {**dict.fromkeys(TOP_KINDS, RECAP_TOP), "genres": RECAP_GENRES}
     current = period_figures(user_id, window, limits=limits, labels=True)
-    before = previous_figures(user_id, year_window(year - 1, tz), shown=shown_keys(current))
-    lists = top_lists(current, before)
-    top = {kind: entries[:RECAP_TOP] for kind, entries in lists.items()}
-    activity = _activity(_activity_cells(user_id, window), window)
-    months = activity["by_month"]
+    previous = year_window(window.first.year - 1, window.tz)
+    before = previous_figures(user_id, previous, shown=shown_keys(current))
     # The earliest listen started in the earliest quarter hour: read in the index's order.
     first = (
         _quarters(user_id, window)
@@ -493,25 +593,54 @@ def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
         .values("first_at", "track_id")
         .first()
     )
+    return RecapFigures(
+        current=current,
+        before=before,
+        activity=_activity(_activity_cells(user_id, window), window),
+        first_listen=None if first is None else _first_listen_labels(first),
+        new_artists=_new_artists(user_id, window),
+    )
+
+
+def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
+    """A year in review, in the listener's time zone."""
+    window = year_window(year, tz)
+    figures = kept_figures(
+        user_id,
+        stats_versions(user_id),
+        window,
+        ("recap", tz.key),
+        lambda: _recap_figures(user_id, window),
+    )
+    first = figures.first_listen
+    track_ids = [row["key"] for row in figures.current.top.get("tracks", [])]
+    if first is not None:
+        track_ids.append(first["key"])
+    playable = catalog_selectors.playable_track_ids(track_ids) if track_ids else set()
+    lists = top_lists(figures.current, figures.before, playable=playable)
+    top = {kind: entries[:RECAP_TOP] for kind, entries in lists.items()}
+    months = figures.activity["by_month"]
+    listens = figures.current.totals["listens"]
     return {
         "year": year,
-        "totals": current.totals,
+        "totals": figures.current.totals,
         "top": top,
-        "top_month": months.index(max(months)) + 1 if current.totals["listens"] else None,
-        "longest_streak": _longest_streak(activity["daily"]),
-        "first_listen": None if first is None else _first_listen(first),
-        "new_artists": _new_artists(user_id, window),
+        "top_month": months.index(max(months)) + 1 if listens else None,
+        "longest_streak": _longest_streak(figures.activity["daily"]),
+        "first_listen": None
+        if first is None
+        else {"track": _subject("tracks", first, playable), "at": first["at"]},
+        "new_artists": figures.new_artists,
         "genres": [{"genre": g["genre"], "share": g["share"]} for g in lists["genres"]],
     }
 
 
-def _first_listen(row: dict) -> dict:
-    playable = catalog_selectors.playable_track_ids([row["track_id"]])
+def _first_listen_labels(row: dict) -> dict:
+    """The labels of the track of the first listen `row` (first_at, track_id), and when."""
     track = (
         ListenedTrack.objects.filter(pk=row["track_id"])
         .values("artist_name", "album_title", name=F("title"), artist=F("artist_id"))
         .annotate(album=F("album_id"))
         .get()
     )
-    labels = {"key": row["track_id"], **track}
-    return {"track": _subject("tracks", labels, playable), "at": row["first_at"].astimezone(UTC)}
+    return {"key": row["track_id"], **track, "at": row["first_at"].astimezone(UTC)}

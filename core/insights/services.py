@@ -1,18 +1,21 @@
 """Writes of insights: a counted listen enters the rollups once; a cleared history leaves them."""
 
 import math
+import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Least
+from django.utils import timezone
 
 from core import bulk
 from core.catalog import selectors as catalog_selectors
 from core.catalog import services as catalog_services
 from core.insights.models import (
     BUCKET_MINUTES,
+    SETTLED_AFTER,
     ListenedTrack,
     ListenedTrackGenre,
     ListenerGenreSpan,
@@ -188,6 +191,56 @@ def listened_tracks_create(track_ids: list[int]) -> None:
     )
 
 
+# A version is a fresh random number, never a counter: a transaction rolled back after moving
+# a counter would let the next change reuse its number, and figures kept under it. A negative
+# past version in `excluded` means "leave the past version" (a new row keeps it as it is).
+_VERSIONS_SQL = (
+    "INSERT INTO core_listenerstatsversion (user_id, version, past_version) VALUES {rows} "
+    "ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, "
+    "past_version = CASE WHEN excluded.past_version > 0 THEN excluded.past_version "
+    "ELSE core_listenerstatsversion.past_version END"
+)
+
+
+def _fresh_version() -> int:
+    return secrets.randbits(62) + 1
+
+
+def listeners_changed(changes: dict[int, datetime | None]) -> None:
+    """Move the stats version of each listener of `changes` (user id -> the earliest start of
+    the listens their rollups gained or lost; None: any time), in the transaction that changed
+    the rollups, so that their figures kept in the cache are not read again
+    (selectors.kept_figures). Listens older than SETTLED_AFTER move `past_version` too. In user
+    id order: concurrent writers lock the rows in the same order."""
+    if not changes:
+        return
+    settled = timezone.now() - SETTLED_AFTER
+    params = []
+    for user_id in sorted(changes):
+        at = changes[user_id]
+        past = _fresh_version()
+        params += [user_id, _fresh_version(), past if at is None or at < settled else -past]
+    rows = ", ".join(["(%s, %s, %s)"] * len(changes))
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSIONS_SQL.format(rows=rows), params)
+
+
+def all_listeners_changed() -> None:
+    """listeners_changed for every listener, as after a rebuild of the rollups."""
+    version, past = _fresh_version(), _fresh_version()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_listenerstatsversion SET version = %s, past_version = %s", [version, past]
+        )
+        # WHERE true: SQLite would read ON CONFLICT as a join's ON without it.
+        cursor.execute(
+            "INSERT INTO core_listenerstatsversion (user_id, version, past_version) "
+            "SELECT DISTINCT user_id, %s, %s FROM core_listenertrack WHERE true "
+            "ON CONFLICT (user_id) DO NOTHING",
+            [version, past],
+        )
+
+
 def insights_record_listen(*, play: Play) -> None:
     """Bring the rollups up to date with a history entry (see insights_apply_listen): at once
     when INSIGHTS_ROLLUPS is `inline`; when it is `deferred`, by leaving the entry to
@@ -210,8 +263,12 @@ def insights_apply_pending(*, limit: int = PENDING_BATCH) -> int:
             .order_by("play_id")
             .values_list("play_id", flat=True)[:limit]
         )
+        changed: dict[int, datetime] = {}
         for play_id in ids:
-            insights_apply_listen(play_id=play_id)
+            if applied := _apply_listen(play_id):
+                user_id, at = applied
+                changed[user_id] = min(at, changed.get(user_id, at))
+        listeners_changed(changed)
         PendingListen.objects.filter(play_id__in=ids).delete()
     return len(ids)
 
@@ -221,6 +278,14 @@ def insights_apply_listen(*, play_id: int) -> None:
     """Bring the rollups up to date with a history entry: a counted entry adds one listen the
     first time and its played time every time it grew. Idempotent: the entry, locked, keeps
     how much of it the rollups hold (`rolled_up_ms`)."""
+    if applied := _apply_listen(play_id):
+        user_id, at = applied
+        listeners_changed({user_id: at})
+
+
+def _apply_listen(play_id: int) -> tuple[int, datetime] | None:
+    """insights_apply_listen without moving the listener's stats version; returns the listener
+    and when the listen started if the rollups changed. In the caller's transaction."""
     row = (
         Play.objects.select_for_update(of=("self",))
         .filter(pk=play_id, counted=True)
@@ -228,12 +293,12 @@ def insights_apply_listen(*, play_id: int) -> None:
         .first()
     )
     if row is None:
-        return
+        return None
     ms = played_ms(row["played_seconds"])
     listens = 1 if row["rolled_up_ms"] is None else 0
     delta_ms = ms - (row["rolled_up_ms"] or 0)
     if listens == 0 and delta_ms <= 0:
-        return
+        return None
     user_id, track_id, at = row["user_id"], row["track_id"], row["started_at"]
     if listens:
         listened_tracks_create([track_id])
@@ -263,6 +328,7 @@ def insights_apply_listen(*, play_id: int) -> None:
         [(user_id, bucket, track_id, artist_id, album_id, listens, delta_ms, at)], genres=genres
     )
     Play.objects.filter(pk=play_id).update(rolled_up_ms=ms)
+    return user_id, at
 
 
 @transaction.atomic
@@ -282,6 +348,7 @@ def insights_forget_listener(*, user) -> None:
     ListenerMonth.objects.filter(user=user).delete()
     ListenerGenreSpan.objects.filter(user=user).delete()
     mine.delete()
+    listeners_changed({user.pk: None})
 
 
 def insights_forget_deleted_account(sender, instance, **kwargs) -> None:

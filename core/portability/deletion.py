@@ -48,6 +48,7 @@ USER_KEYS: dict[str, str] = {
     "core.ListenerTrack.user": DELETE,
     "core.ListenerMonth.user": DELETE,
     "core.ListenerGenreSpan.user": DELETE,
+    "core.ListenerStatsVersion.user": DELETE,
     "core.ListenerCandidate.user": DELETE,
     "core.DailyMix.user": DELETE,
     "core.RadioSession.user": DELETE,
