@@ -1,6 +1,7 @@
 """The heavy listener's statistics and recap, and the served charts, timed in-process: what
 `bench.inprocess.insights` measures without the chart computations and the rebuild, short
-enough for a quiet window.
+enough for a quiet window. Each statistics request is timed three ways: repeated (the figures
+kept in the cache), the first after a new listen, and with nothing kept.
 
     python -m bench.insights_stats --repeat 20 --output bench/results/<name>.json
 
@@ -35,6 +36,7 @@ def measure(repeat: int) -> dict:
 
     from core.accounts.models import User
     from core.insights.models import ListenerTrack
+    from core.insights.services import listeners_changed
 
     heavy = User.objects.filter(username__startswith="bench").order_by("pk").first()
     if heavy is None:
@@ -71,6 +73,20 @@ def measure(repeat: int) -> dict:
             call()
             samples.append((time.perf_counter() - start) * 1000)
         result[name] = _percentiles(samples)
+        if name.startswith("me_"):
+            # The first view after a new listen: the listener's version moves as a live listen
+            # moves it (figures of past windows stay kept), then nothing kept at all.
+            for variant, before in (
+                ("after_listen", lambda: listeners_changed({heavy.pk: timezone.now()})),
+                ("nothing_kept", cache.clear),
+            ):
+                samples = []
+                for _ in range(repeat):
+                    before()
+                    start = time.perf_counter()
+                    call()
+                    samples.append((time.perf_counter() - start) * 1000)
+                result[f"{name}_{variant}"] = _percentiles(samples)
         if name.startswith("charts"):
             samples = []
             for _ in range(repeat):
