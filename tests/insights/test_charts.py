@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import ScopedRateThrottle
 
 from core.catalog.models import Album, Track
+from core.insights import charts
 from core.insights.models import ChartSnapshot
+from core.library.models import Play
 from tests import factories
 from tests.insights.conftest import listen
 
@@ -343,3 +345,65 @@ def test_an_edit_of_a_charted_track_shows_at_once(api_client, listeners, catalog
     Track.objects.filter(pk=catalog[0].pk).update(title="A new title")
 
     assert chart_of(api_client, "tracks")["results"][0]["track"]["title"] == "A new title"
+
+
+def _plain_all_time(kind: str, genre_id: int | None, depth: int) -> list[tuple]:
+    """The all-time chart by definition: every counted listen of a playable track, its count
+    and distinct listeners per track, artist or album, best first."""
+    plays = Play.objects.filter(counted=True, track__in=Track.objects.playable()).select_related(
+        "track"
+    )
+    groups: dict[int, list] = {}
+    for play in plays:
+        if genre_id is not None and not play.track.genres.filter(pk=genre_id).exists():
+            continue
+        key = {"tracks": play.track_id, "artists": play.track.artist_id}.get(
+            kind, play.track.album_id
+        )
+        if key is None:
+            continue
+        entry = groups.setdefault(key, [0, set()])
+        entry[0] += 1
+        entry[1].add(play.user_id)
+    ranked = sorted(
+        ((pk, count, len(users)) for pk, (count, users) in groups.items()),
+        key=lambda e: (-e[1], -e[2], e[0]),
+    )
+    return ranked[:depth]
+
+
+def test_all_time_charts_equal_a_plain_count_with_ties_at_the_cut(
+    api_client, listeners, catalog, now, monkeypatch
+):
+    """The all-time charts come from kept per-track counters; artists and albums count their
+    distinct listeners only for the groups that can make the cut, ties at the cut included."""
+    more = [factories.ArtistFactory(name=f"Extra {n}") for n in range(3)]
+    extra = [factories.TrackFactory(artist=a, album=None, duration=200.0) for a in more]
+    tracks = [*catalog, *extra]
+    # Listens per track index: the extra artists tie on listens (2 each) and differ in
+    # listeners; a depth of 3 cuts inside that tie.
+    plan = {
+        0: [(0, 1), (0, 30)],
+        1: [(1, 1)],
+        2: [(2, 500)],
+        3: [(0, 1), (1, 2), (2, 3)],
+        5: [(0, 1), (0, 2)],  # the first extra artist: fewer listeners, lowest id
+        6: [(0, 1), (1, 1)],
+        7: [(2, 1), (1, 9000)],
+    }
+    for index, entries in plan.items():
+        for who, hours_ago in entries:
+            listen(listeners[who], tracks[index], now - timedelta(hours=hours_ago))
+    Track.objects.filter(pk=catalog[4].pk).update(is_hidden=True)
+    listen(listeners[0], tracks[4], now - timedelta(hours=1))  # hidden since: not charted
+    monkeypatch.setattr(charts, "CHART_DEPTH", 3)
+    jazz = catalog[1].genres.get(name="Jazz")
+
+    for genre_id in (None, jazz.pk):
+        for kind in ("tracks", "artists", "albums"):
+            cache.clear()
+            params = {"period": "all", **({"genre": genre_id} if genre_id else {})}
+            body = chart_of(api_client, kind, **params)
+            singular = kind[:-1]
+            got = [(e[singular]["id"], e["count"], e["listeners"]) for e in body["results"]]
+            assert got == _plain_all_time(kind, genre_id, 3), (kind, genre_id)
