@@ -26,7 +26,7 @@ def _percentiles(samples: list[float]) -> dict:
     }
 
 
-def measure(repeat: int) -> dict:
+def measure(repeat: int, only: str = "") -> dict:
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -61,6 +61,8 @@ def measure(repeat: int) -> dict:
         "load_average_before": os.getloadavg(),
     }
     for name, path in paths.items():
+        if not name.startswith(only):
+            continue
 
         def call(path=path) -> None:
             response = client.get(path)
@@ -106,9 +108,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--output", type=Path)
+    parser.add_argument("--only", default="", help="only the requests whose name starts so")
     args = parser.parse_args()
     setup_django()
-    result = measure(args.repeat)
+    result = measure(args.repeat, args.only)
     text = json.dumps(result, indent=2)
     print(text)
     if args.output:
