@@ -4,7 +4,7 @@ the limit or the length of the history."""
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -44,13 +44,28 @@ def share(count: int, total: int) -> float:
 
 
 @dataclass(frozen=True)
+class Span:
+    """The UTC instants [start, end)."""
+
+    start: datetime
+    end: datetime
+
+
+def settled_edge() -> datetime:
+    """Midnight UTC of the day SETTLED_AFTER ago: the rollup rows before it change only with a
+    listener's `past_version`, so what is read from them stays kept while new listens arrive."""
+    edge = timezone.now() - SETTLED_AFTER
+    return edge.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
 class Versions:
     """Where a listener's rollups stand (ListenerStatsVersion; 0 before their first change)."""
 
     current: int = 0
     past: int = 0
 
-    def of(self, window: Window | None) -> str:
+    def of(self, window: Window | Span | None) -> str:
         """What figures of `window` (None: all time) depend on: `past` for a window that ended
         SETTLED_AFTER ago or more (no live listen lands in it), else `current`."""
         if window is not None and window.end <= timezone.now() - SETTLED_AFTER:
@@ -73,7 +88,7 @@ Kept = TypeVar("Kept")
 def kept_figures(
     user_id: int,
     versions: Versions,
-    window: Window | None,
+    window: Window | Span | None,
     what: tuple,
     compute: Callable[[], Kept],
 ) -> Kept:
@@ -96,7 +111,7 @@ def kept_figures(
     return found
 
 
-def _quarters(user_id: int, window: Window) -> models.QuerySet:
+def _quarters(user_id: int, window: Window | Span) -> models.QuerySet:
     """The listener's quarter-hour rows of `window`."""
     return ListenerQuarterHour.objects.filter(
         user_id=user_id, bucket__gte=window.start, bucket__lt=window.end
@@ -498,16 +513,36 @@ def listener_stats(*, user_id: int, query: StatsQuery) -> dict:
     }
 
 
-def _activity_cells(user_id: int, window: Window) -> list[dict]:
-    """Listens and milliseconds per local day and hour of the window."""
-    tz = window.tz
+def _activity_cells(user_id: int, span: Span, tz: ZoneInfo) -> list[dict]:
+    """Listens and milliseconds per local day and hour of `span`."""
     return list(
-        _quarters(user_id, window)
+        _quarters(user_id, span)
         .annotate(day=TruncDate("bucket", tzinfo=tz), hour=ExtractHour("bucket", tzinfo=tz))
         .values("day", "hour")
         .annotate(listens=models.Sum("listens"), ms=models.Sum("ms"))
         .order_by()
     )
+
+
+def _kept_activity_cells(user_id: int, versions: Versions, window: Window) -> list[dict]:
+    """_activity_cells of `window`, kept: cells add up, so a window that holds the settled
+    edge is read as its settled part (kept under `past_version`, which new listens leave)
+    and the day or two after it, the only part a new listen makes read again."""
+    edge = settled_edge()
+    if window.start < edge < window.end:
+        spans = [Span(window.start, edge), Span(edge, window.end)]
+    else:
+        spans = [Span(window.start, window.end)]
+    cells: list[dict] = []
+    for span in spans:
+        cells += kept_figures(
+            user_id,
+            versions,
+            span,
+            ("activity", window.tz.key),
+            lambda span=span: _activity_cells(user_id, span, window.tz),
+        )
+    return cells
 
 
 def _activity(cells: list[dict], window: Window) -> dict:
@@ -543,14 +578,7 @@ def listener_activity(*, user_id: int, query: StatsQuery) -> dict:
     versions = stats_versions(user_id)
     first = _first_day(user_id, versions, query.tz) if query.period == "all" else query.first
     window = window_for(query.period, tz=query.tz, first=first, last=query.last)
-    cells = kept_figures(
-        user_id,
-        versions,
-        window,
-        ("activity", query.tz.key),
-        lambda: _activity_cells(user_id, window),
-    )
-    return _activity(cells, window)
+    return _activity(_kept_activity_cells(user_id, versions, window), window)
 
 
 def _longest_streak(daily: list[dict]) -> dict:
@@ -596,7 +624,6 @@ class RecapFigures:
 
     current: PeriodFigures
     before: PreviousFigures
-    activity: dict
     first_listen: dict | None
     new_artists: dict
 
@@ -616,7 +643,6 @@ def _recap_figures(user_id: int, window: Window) -> RecapFigures:
     return RecapFigures(
         current=current,
         before=before,
-        activity=_activity(_activity_cells(user_id, window), window),
         first_listen=None if first is None else _first_listen_labels(first),
         new_artists=_new_artists(user_id, window),
     )
@@ -625,13 +651,11 @@ def _recap_figures(user_id: int, window: Window) -> RecapFigures:
 def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
     """A year in review, in the listener's time zone."""
     window = year_window(year, tz)
+    versions = stats_versions(user_id)
     figures = kept_figures(
-        user_id,
-        stats_versions(user_id),
-        window,
-        ("recap", tz.key),
-        lambda: _recap_figures(user_id, window),
+        user_id, versions, window, ("recap", tz.key), lambda: _recap_figures(user_id, window)
     )
+    activity = _activity(_kept_activity_cells(user_id, versions, window), window)
     first = figures.first_listen
     track_ids = [row["key"] for row in figures.current.top.get("tracks", [])]
     if first is not None:
@@ -639,14 +663,14 @@ def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
     playable = catalog_selectors.playable_track_ids(track_ids) if track_ids else set()
     lists = top_lists(figures.current, figures.before, playable=playable)
     top = {kind: entries[:RECAP_TOP] for kind, entries in lists.items()}
-    months = figures.activity["by_month"]
+    months = activity["by_month"]
     listens = figures.current.totals["listens"]
     return {
         "year": year,
         "totals": figures.current.totals,
         "top": top,
         "top_month": months.index(max(months)) + 1 if listens else None,
-        "longest_streak": _longest_streak(figures.activity["daily"]),
+        "longest_streak": _longest_streak(activity["daily"]),
         "first_listen": None
         if first is None
         else {"track": _subject("tracks", first, playable), "at": first["at"]},

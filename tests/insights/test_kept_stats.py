@@ -242,3 +242,19 @@ def test_the_figures_are_the_same_kept_or_not(alice, alice_client, catalog, sett
     # 1 h and 30 h ago in 7 days, 200 h in 4 weeks, 900 h in 6 months.
     assert [v["totals"]["listens"] for v in views] == [2, 3, 4, 4]
     assert [v["totals"]["listens"] for v in after] == [3, 4, 5, 5]
+
+
+def test_activity_after_a_new_listen_reads_only_the_last_days_again(alice, alice_client, catalog):
+    listen(alice, catalog[0], _now() - timedelta(days=40))
+    listen(alice, catalog[1], _now() - timedelta(hours=1))
+    url = f"{URL}activity/"
+    first, first_reads = _rollup_reads(alice_client, url, {"period": "6m"})
+
+    listen(alice, catalog[2], _now() - timedelta(minutes=5))
+    after, after_reads = _rollup_reads(alice_client, url, {"period": "6m"})
+
+    assert sum(first["by_hour"]) == 2
+    assert sum(after["by_hour"]) == 3
+    assert sum(day["listens"] for day in after["daily"]) == 3
+    # The settled months and the days since the settled edge, then those days only.
+    assert (first_reads, after_reads) == (2, 1)
