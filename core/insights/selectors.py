@@ -16,6 +16,7 @@ from django.db.models import F
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
+from config import prepared
 from core.catalog import selectors as catalog_selectors
 from core.insights.models import (
     SETTLED_AFTER,
@@ -138,41 +139,50 @@ def _sum_ms(column: str) -> str:
     return f"CAST(sum(CAST({column} AS double precision)) AS bigint)"
 
 
-def _per_track_sql(user_id: int, window: Window | None) -> tuple[str, tuple]:
+def _track_rows_sql(
+    user_id: int, window: Window | Span, *, where: str = "", where_params: tuple = ()
+) -> tuple[str, tuple]:
+    """The listener's rollup rows of `window` (track_id, listens, ms, artist_id, album_id): the
+    month rows of the whole UTC months inside it and the quarter-hour rows of the rest
+    (periods.Spans), each an index range of the listener's rows; `where` narrows each part."""
+    spans = spans_of(window.start, window.end)
+    narrow = f" AND ({where})" if where else ""
+    parts, params = [], []
+    for start, end in spans.outside_months():
+        parts.append(
+            f"SELECT {_TRACK_COLUMNS} FROM core_listenerquarterhour "  # noqa: S608 (fixed names)
+            f"WHERE user_id = %s AND bucket >= %s AND bucket < %s{narrow}"
+        )
+        params += [user_id, _instant(start), _instant(end), *where_params]
+    if spans.months is not None:
+        parts.append(
+            f"SELECT {_TRACK_COLUMNS} FROM core_listenermonth "  # noqa: S608 (fixed names)
+            f"WHERE user_id = %s AND month >= %s AND month < %s{narrow}"
+        )
+        params += [user_id, _day(spans.months[0]), _day(spans.months[1]), *where_params]
+    return " UNION ALL ".join(parts), tuple(params)
+
+
+def _per_track_sql(user_id: int, window: Window | Span | None) -> tuple[str, tuple]:
     """Per listened track of `window` (all time for None): track_id, count, played, artist,
-    album. A window sums the month rows of the whole UTC months inside it and the quarter-hour
-    rows of the rest (periods.Spans), each an index range of the listener's rows."""
+    album."""
     if window is None:
         return (
             "SELECT track_id, listens AS count, ms AS played, artist_id AS artist, "
             "album_id AS album FROM core_listenertrack WHERE user_id = %s",
             (user_id,),
         )
-    spans = spans_of(window.start, window.end)
-    parts, params = [], []
-    for start, end in spans.outside_months():
-        parts.append(
-            f"SELECT {_TRACK_COLUMNS} FROM core_listenerquarterhour "  # noqa: S608 (fixed names)
-            "WHERE user_id = %s AND bucket >= %s AND bucket < %s"
-        )
-        params += [user_id, _instant(start), _instant(end)]
-    if spans.months is not None:
-        parts.append(
-            f"SELECT {_TRACK_COLUMNS} FROM core_listenermonth "  # noqa: S608 (fixed names)
-            "WHERE user_id = %s AND month >= %s AND month < %s"
-        )
-        params += [user_id, _day(spans.months[0]), _day(spans.months[1])]
-    rows = " UNION ALL ".join(parts)
+    rows, params = _track_rows_sql(user_id, window)
     return (
         "SELECT track_id, CAST(sum(listens) AS integer) AS count, "  # noqa: S608 (fixed names)
         f"{_sum_ms('ms')} AS played, "
         f"max(artist_id) AS artist, max(album_id) AS album FROM ({rows}) listened "
         "GROUP BY track_id",
-        tuple(params),
+        params,
     )
 
 
-def _per_genre_sql(user_id: int, window: Window | None) -> tuple[str, tuple]:
+def _per_genre_sql(user_id: int, window: Window | Span | None) -> tuple[str, tuple]:
     """Per genre of `window` (all time for None): genre_id, count, played, a listen counting
     once for each genre of its track. From the genre spans of its whole UTC months and days,
     and the quarter-hour rows of its partial UTC days joined to their tracks' genres."""
@@ -212,7 +222,7 @@ def _per_genre_sql(user_id: int, window: Window | None) -> tuple[str, tuple]:
     )
 
 
-def _period_ctes(user_id: int, window: Window | None) -> tuple[str, tuple]:
+def _period_ctes(user_id: int, window: Window | Span | None) -> tuple[str, tuple]:
     per_track, track_params = _per_track_sql(user_id, window)
     per_genre, genre_params = _per_genre_sql(user_id, window)
     return (
@@ -348,6 +358,7 @@ def previous_figures(
 class PeriodFigures:
     totals: dict
     top: dict[str, list[dict]]
+    ms: int = 0  # the totals' exact milliseconds (totals show minutes)
 
 
 def period_figures(
@@ -376,6 +387,7 @@ def period_figures(
         # PostgreSQL sums bigints as numeric.
         row["count"], row["ms"] = int(row["count"]), int(row.pop("played"))
         if row["kind"] == "totals":
+            total_ms = row["ms"]
             totals = {
                 "listens": row["count"],
                 "minutes": minutes(row["ms"]),
@@ -386,8 +398,165 @@ def period_figures(
         else:
             top[row["kind"]].append(row)
     for entries in top.values():  # UNION ALL keeps no order
-        entries.sort(key=lambda row: (-row["count"], -row["ms"], row["key"]))
-    return PeriodFigures(totals=totals, top=top)
+        entries.sort(key=_rank_key)
+    return PeriodFigures(totals=totals, top=top, ms=total_ms if totals is not ZERO_TOTALS else 0)
+
+
+def _rank_key(row: dict) -> tuple:
+    return (-row["count"], -row["ms"], row["key"])
+
+
+# A split period whose fresh part holds more keys of a kind than this is computed whole: the
+# settled sums of the fresh keys are read by key.
+FRESH_KEYS_MAX = 1000
+
+_FRESH_SQL = """{ctes}
+SELECT 'tracks', track_id, count, played, artist, album FROM per_track
+UNION ALL SELECT 'genres', genre_id, count, played, NULL, NULL FROM per_genre
+"""
+
+
+def _fresh_sums(user_id: int, span: Span) -> dict[str, dict[int, list]]:
+    """Every track's and genre's sums of `span`, and the artists' and albums' from them:
+    kind -> key -> [count, ms, artist, album] (an album's artist: the greatest id of its
+    tracks' artists, as period_figures has it)."""
+    ctes, params = _period_ctes(user_id, span)
+    sums: dict[str, dict[int, list]] = {kind: {} for kind in TOP_KINDS}
+    with connection.cursor() as cursor:
+        cursor.execute(_FRESH_SQL.format(ctes=ctes), params)
+        rows = cursor.fetchall()
+    for kind, key, count, played, artist, album in rows:
+        count, played = int(count), int(played)
+        if kind == "genres":
+            sums["genres"][key] = [count, played, None, None]
+            continue
+        sums["tracks"][key] = [count, played, artist, album]
+        for into, group, label in (("artists", artist, None), ("albums", album, artist)):
+            if group is None:
+                continue
+            entry = sums[into].setdefault(group, [0, 0, label, None])
+            entry[0] += count
+            entry[1] += played
+            if label is not None:
+                entry[2] = max(entry[2], label)
+    return sums
+
+
+_KIND_COLUMNS = {"tracks": "track_id", "artists": "artist_id", "albums": "album_id"}
+
+
+def _sums_of(user_id: int, span: Span, keys: dict[str, list[int]]) -> dict[str, dict]:
+    """The sums of `span` of the given keys of each kind: kind -> key -> (count, ms, artist of
+    an album). One query; the listener's rows of the span narrowed to those keys."""
+    found: dict[str, dict] = {kind: {} for kind in TOP_KINDS}
+    parts, params = [], []
+    narrow = [(kind, column, keys[kind]) for kind, column in _KIND_COLUMNS.items() if keys[kind]]
+    ctes = ""
+    if narrow:
+        tests, tests_params = [], []
+        for _, column, ids in narrow:
+            test, test_params = prepared.any_of(column, ids)
+            tests.append(test)
+            tests_params += test_params
+        rows, params_rows = _track_rows_sql(
+            user_id, span, where=" OR ".join(tests), where_params=tuple(tests_params)
+        )
+        ctes = f"WITH narrowed AS ({rows}) "
+        params += params_rows
+        for kind, column, ids in narrow:
+            test, test_params = prepared.any_of(column, ids)
+            parts.append(
+                f"SELECT '{kind}', {column}, sum(listens), {_sum_ms('ms')}, "  # noqa: S608 (fixed names)
+                f"max(artist_id) FROM narrowed WHERE {test} GROUP BY {column}"
+            )
+            params += test_params
+    if keys["genres"]:
+        genres, genre_params = _per_genre_sql(user_id, span)
+        test, test_params = prepared.any_of("genre_id", keys["genres"])
+        parts.append(
+            f"SELECT 'genres', genre_id, count, played, NULL FROM ({genres}) g WHERE {test}"  # noqa: S608 (fixed names)
+        )
+        params += [*genre_params, *test_params]
+    if not parts:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(ctes + " UNION ALL ".join(parts), params)
+        for kind, key, count, played, artist in cursor.fetchall():
+            found[kind][key] = (int(count), int(played), artist)
+    return found
+
+
+def _with_labels(top: dict[str, list[dict]]) -> None:
+    """Fill in the labels (_LABELS_SQL's) of the rows of `top` that lack them. One query."""
+    missing = [row for rows in top.values() for row in rows if "name" not in row]
+    if not missing:
+        return
+    ranked = " UNION ALL ".join(
+        f"SELECT '{row['kind']}' AS kind, CAST(%s AS bigint) AS key" for row in missing
+    )
+    by_key = {(row["kind"], row["key"]): row for row in missing}
+    with connection.cursor() as cursor:
+        cursor.execute(_LABELS_SQL.format(ranked=ranked), [row["key"] for row in missing])
+        for kind, key, name, artist_name, album_title in cursor.fetchall():
+            by_key[(kind, key)].update(name=name, artist_name=artist_name, album_title=album_title)
+
+
+def split_period_figures(
+    user_id: int, versions: Versions, window: Window | Span, *, limits: dict[str, int]
+) -> PeriodFigures | None:
+    """period_figures of `window` (with labels) from its settled part, kept under the past
+    version, and its fresh part since the settled edge, read each time: a new listen costs the
+    fresh part (a day or two of rows), the settled sums of the keys the fresh part holds and
+    their labels, not the whole period. Sums only grow from the settled part to the whole, so
+    an item without fresh listens that ranks in the first N of the whole ranks in the first N
+    of the settled part: the settled top lists and the fresh keys hold every candidate.
+    None when the window does not hold the settled edge or the fresh part holds more than
+    FRESH_KEYS_MAX keys of a kind (the caller computes the period whole)."""
+    edge = settled_edge()
+    if not window.start < edge < window.end:
+        return None
+    fresh = _fresh_sums(user_id, Span(edge, window.end))
+    if any(len(keys) > FRESH_KEYS_MAX for keys in fresh.values()):
+        return None
+    settled = Span(window.start, edge)
+    shown = {kind: limit for kind, limit in limits.items() if limit}
+    past = kept_figures(
+        user_id,
+        versions,
+        settled,
+        ("period", sorted(shown.items())),
+        lambda: period_figures(user_id, settled, limits=shown, labels=True),
+    )
+    before = _sums_of(user_id, settled, {kind: list(fresh[kind]) for kind in TOP_KINDS})
+    top: dict[str, list[dict]] = {}
+    for kind in shown:
+        rows = {row["key"]: row for row in past.top[kind]}
+        for key, (count, ms, artist, album) in fresh[kind].items():
+            old_count, old_ms, old_artist = before[kind].get(key, (0, 0, None))
+            if kind == "albums" and old_artist is not None:
+                artist = max(artist, old_artist)
+            rows[key] = {
+                "kind": kind,
+                "key": key,
+                "count": old_count + count,
+                "ms": old_ms + ms,
+                "artist": artist if kind in ("tracks", "albums") else None,
+                "album": album if kind == "tracks" else None,
+            }
+        top[kind] = sorted(rows.values(), key=_rank_key)[: limits[kind]]
+    _with_labels(top)
+    new = {kind: sum(1 for key in fresh[kind] if key not in before[kind]) for kind in TOP_KINDS}
+    ms = past.ms + sum(entry[1] for entry in fresh["tracks"].values())
+    totals = {
+        "listens": past.totals["listens"] + sum(e[0] for e in fresh["tracks"].values()),
+        "minutes": minutes(ms),
+        "tracks": past.totals["tracks"] + new["tracks"],
+        "artists": past.totals["artists"] + new["artists"],
+        "albums": past.totals["albums"] + new["albums"],
+    }
+    if not totals["listens"]:
+        totals = ZERO_TOTALS
+    return PeriodFigures(totals=totals, top=top, ms=ms)
 
 
 def _subject(kind: str, row: dict, playable: set[int]) -> dict:
@@ -472,6 +641,22 @@ class StatsQuery:
     last: date | None = None
 
 
+def _period(
+    user_id: int,
+    versions: Versions,
+    window: Window,
+    source: Window | None,
+    limits: dict[str, int],
+) -> PeriodFigures:
+    """The figures of `window` (with labels), split at the settled edge when figures are kept
+    (split_period_figures), else whole from `source` (None: all time, from ListenerTrack)."""
+    if settings.INSIGHTS_STATS_CACHE_SECONDS:
+        split = split_period_figures(user_id, versions, window, limits=limits)
+        if split is not None:
+            return split
+    return period_figures(user_id, source, limits=limits, labels=True)
+
+
 def _first_day(user_id: int, versions: Versions, tz: ZoneInfo) -> date | None:
     return kept_figures(
         user_id, versions, None, ("first day", tz.key), lambda: first_listen_day(user_id, tz)
@@ -493,7 +678,7 @@ def listener_stats(*, user_id: int, query: StatsQuery) -> dict:
         versions,
         source,
         ("period", query.limit),
-        lambda: period_figures(user_id, source, limits=limits, labels=True),
+        lambda: _period(user_id, versions, window, source, limits),
     )
     before = None
     if previous is not None:
@@ -628,9 +813,9 @@ class RecapFigures:
     new_artists: dict
 
 
-def _recap_figures(user_id: int, window: Window) -> RecapFigures:
+def _recap_figures(user_id: int, versions: Versions, window: Window) -> RecapFigures:
     limits = {**dict.fromkeys(TOP_KINDS, RECAP_TOP), "genres": RECAP_GENRES}
-    current = period_figures(user_id, window, limits=limits, labels=True)
+    current = _period(user_id, versions, window, window, limits)
     previous = year_window(window.first.year - 1, window.tz)
     before = previous_figures(user_id, previous, shown=shown_keys(current))
     # The earliest listen started in the earliest quarter hour: read in the index's order.
@@ -653,7 +838,11 @@ def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
     window = year_window(year, tz)
     versions = stats_versions(user_id)
     figures = kept_figures(
-        user_id, versions, window, ("recap", tz.key), lambda: _recap_figures(user_id, window)
+        user_id,
+        versions,
+        window,
+        ("recap", tz.key),
+        lambda: _recap_figures(user_id, versions, window),
     )
     activity = _activity(_kept_activity_cells(user_id, versions, window), window)
     first = figures.first_listen

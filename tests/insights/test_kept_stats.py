@@ -3,8 +3,10 @@ the rollups shows at the next request, repeated views read no rollups, and figur
 windows survive new listens."""
 
 import json
+import random
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -12,8 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.catalog.models import Track
+from core.insights import selectors
 from core.insights.models import ListenerStatsVersion
+from core.insights.periods import window_for
 from core.library.models import Play
+from tests import factories
 from tests.insights.conftest import listen
 
 URL = "/api/me/stats/"
@@ -86,8 +91,10 @@ def test_the_previous_period_survives_a_new_listen(alice, alice_client, catalog)
 
     assert first["previous_totals"]["listens"] == after["previous_totals"]["listens"] == 1
     assert after["totals"]["listens"] == first["totals"]["listens"] + 1 == 2
-    # This period read again, the previous one kept (its window ended more than a day ago).
-    assert (first_reads, after_reads) == (2, 1)
+    # First: the period's settled part (kept), its fresh part since the settled edge, the
+    # settled sums of the tracks the fresh part holds, and the previous period (kept). After
+    # the listen, the fresh part and those sums only: the rest was kept.
+    assert (first_reads, after_reads) == (4, 2)
 
 
 def test_an_old_listen_synced_late_changes_the_previous_period(alice, alice_client, catalog):
@@ -258,3 +265,57 @@ def test_activity_after_a_new_listen_reads_only_the_last_days_again(alice, alice
     assert sum(day["listens"] for day in after["daily"]) == 3
     # The settled months and the days since the settled edge, then those days only.
     assert (first_reads, after_reads) == (2, 1)
+
+
+def _projected(figures) -> dict:
+    fields = ("key", "count", "ms", "artist", "album", "name", "artist_name", "album_title")
+    return {
+        "totals": figures.totals,
+        "top": {
+            kind: [tuple(row[f] for f in fields) for row in rows]
+            for kind, rows in figures.top.items()
+        },
+    }
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_period_split_at_the_settled_edge_equals_the_whole(alice, bob, catalog, seed):
+    """Random listens over 400 days, some since the settled edge and some just before it: the
+    settled part (kept) merged with the fresh part gives exactly the figures
+    of the period computed whole, totals, ranks, sums and labels, for every period and limit."""
+    rng = random.Random(seed)
+    artists = [factories.ArtistFactory(name=f"Artist {n}") for n in range(4)]
+    albums = [factories.AlbumFactory(title=f"Album {n}", artist=a) for n, a in enumerate(artists)]
+    genres = [factories.GenreFactory(name=f"Genre {n}") for n in range(3)]
+    tracks = [*catalog] + [
+        factories.TrackFactory(
+            artist=artists[n % 4],
+            album=albums[n % 4] if n % 3 else None,
+            genres=rng.sample(genres, rng.randint(0, 2)),
+            duration=200.0,
+        )
+        for n in range(12)
+    ]
+    edge = selectors.settled_edge()
+    for _ in range(60):
+        at = _now() - timedelta(minutes=rng.randint(5, 60 * 24 * 400))
+        listen(rng.choice((alice, alice, bob)), rng.choice(tracks), at, rng.choice((None, 150)))
+    for _ in range(rng.randint(1, 4)):  # since the edge, and on both sides of it
+        # The edge is at least a day ago: 20 hours after it are past and long enough ago.
+        listen(alice, rng.choice(tracks[:6]), edge + timedelta(minutes=rng.randint(0, 1200)))
+        listen(alice, rng.choice(tracks), edge - timedelta(minutes=rng.randint(1, 600)))
+    tz = ZoneInfo("Asia/Kolkata")
+    versions = selectors.stats_versions(alice.pk)
+
+    for period in ("7d", "4w", "12m", "all"):
+        first = selectors.first_listen_day(alice.pk, tz) if period == "all" else None
+        window = window_for(period, tz=tz, first=first)
+        for limit in (1, 3, 10):
+            limits = dict.fromkeys(selectors.TOP_KINDS, limit)
+            whole = selectors.period_figures(
+                alice.pk, None if period == "all" else window, limits=limits, labels=True
+            )
+            split = selectors.split_period_figures(alice.pk, versions, window, limits=limits)
+            assert split is not None
+            assert _projected(split) == _projected(whole), (period, limit)
+            assert split.ms == whole.ms
