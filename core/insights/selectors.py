@@ -2,6 +2,8 @@
 the limit or the length of the history."""
 
 import hashlib
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -16,7 +18,6 @@ from django.db.models import F
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
-from config import prepared
 from core.catalog import selectors as catalog_selectors
 from core.insights.models import (
     SETTLED_AFTER,
@@ -406,8 +407,7 @@ def _rank_key(row: dict) -> tuple:
     return (-row["count"], -row["ms"], row["key"])
 
 
-# A split period whose fresh part holds more keys of a kind than this is computed whole: the
-# settled sums of the fresh keys are read by key.
+# A split period whose fresh part holds more keys of a kind than this is computed whole.
 FRESH_KEYS_MAX = 1000
 
 _FRESH_SQL = """{ctes}
@@ -442,48 +442,48 @@ def _fresh_sums(user_id: int, span: Span) -> dict[str, dict[int, list]]:
     return sums
 
 
-_KIND_COLUMNS = {"tracks": "track_id", "artists": "artist_id", "albums": "album_id"}
+_SETTLED_SUMS_SQL = """{ctes}
+SELECT 'tracks' AS kind, track_id AS key, count, played, 0 AS artist FROM per_track
+UNION ALL SELECT 'artists', artist, sum(count), {sum_played}, 0 FROM per_track GROUP BY artist
+UNION ALL SELECT 'albums', album, sum(count), {sum_played}, max(artist) FROM per_track
+    WHERE album IS NOT NULL GROUP BY album
+UNION ALL SELECT 'genres', genre_id, count, played, 0 FROM per_genre
+ORDER BY 1, 2
+"""
 
 
-def _sums_of(user_id: int, span: Span, keys: dict[str, list[int]]) -> dict[str, dict]:
-    """The sums of `span` of the given keys of each kind: kind -> key -> (count, ms, artist of
-    an album). One query; the listener's rows of the span narrowed to those keys."""
-    found: dict[str, dict] = {kind: {} for kind in TOP_KINDS}
-    parts, params = [], []
-    narrow = [(kind, column, keys[kind]) for kind, column in _KIND_COLUMNS.items() if keys[kind]]
-    ctes = ""
-    if narrow:
-        tests, tests_params = [], []
-        for _, column, ids in narrow:
-            test, test_params = prepared.any_of(column, ids)
-            tests.append(test)
-            tests_params += test_params
-        rows, params_rows = _track_rows_sql(
-            user_id, span, where=" OR ".join(tests), where_params=tuple(tests_params)
-        )
-        ctes = f"WITH narrowed AS ({rows}) "
-        params += params_rows
-        for kind, column, ids in narrow:
-            test, test_params = prepared.any_of(column, ids)
-            parts.append(
-                f"SELECT '{kind}', {column}, sum(listens), {_sum_ms('ms')}, "  # noqa: S608 (fixed names)
-                f"max(artist_id) FROM narrowed WHERE {test} GROUP BY {column}"
-            )
-            params += test_params
-    if keys["genres"]:
-        genres, genre_params = _per_genre_sql(user_id, span)
-        test, test_params = prepared.any_of("genre_id", keys["genres"])
-        parts.append(
-            f"SELECT 'genres', genre_id, count, played, NULL FROM ({genres}) g WHERE {test}"  # noqa: S608 (fixed names)
-        )
-        params += [*genre_params, *test_params]
-    if not parts:
-        return found
+@dataclass
+class SettledSums:
+    """Every key's sums of a span, by kind: the keys in order with their listens, milliseconds
+    and (for albums) artist, in arrays of integers, compact to keep and quick to load."""
+
+    keys: dict[str, array]
+    counts: dict[str, array]
+    ms: dict[str, array]
+    artists: dict[str, array]
+
+    def get(self, kind: str, key: int) -> tuple[int, int, int] | None:
+        """(listens, ms, the album's artist or 0) of `key`, None if the span has none."""
+        keys = self.keys[kind]
+        at = bisect_left(keys, key)
+        if at == len(keys) or keys[at] != key:
+            return None
+        return self.counts[kind][at], self.ms[kind][at], self.artists[kind][at]
+
+
+def _settled_sums(user_id: int, span: Span) -> SettledSums:
+    ctes, params = _period_ctes(user_id, span)
+    sums = SettledSums(
+        *({kind: array("q") for kind in TOP_KINDS} for _ in range(4))  # keys, counts, ms, artists
+    )
     with connection.cursor() as cursor:
-        cursor.execute(ctes + " UNION ALL ".join(parts), params)
+        cursor.execute(_SETTLED_SUMS_SQL.format(ctes=ctes, sum_played=_sum_ms("played")), params)
         for kind, key, count, played, artist in cursor.fetchall():
-            found[kind][key] = (int(count), int(played), artist)
-    return found
+            sums.keys[kind].append(key)
+            sums.counts[kind].append(int(count))
+            sums.ms[kind].append(int(played))
+            sums.artists[kind].append(artist or 0)
+    return sums
 
 
 def _with_labels(top: dict[str, list[dict]]) -> None:
@@ -505,13 +505,14 @@ def split_period_figures(
     user_id: int, versions: Versions, window: Window | Span, *, limits: dict[str, int]
 ) -> PeriodFigures | None:
     """period_figures of `window` (with labels) from its settled part, kept under the past
-    version, and its fresh part since the settled edge, read each time: a new listen costs the
-    fresh part (a day or two of rows), the settled sums of the keys the fresh part holds and
-    their labels, not the whole period. Sums only grow from the settled part to the whole, so
-    an item without fresh listens that ranks in the first N of the whole ranks in the first N
-    of the settled part: the settled top lists and the fresh keys hold every candidate.
-    None when the window does not hold the settled edge or the fresh part holds more than
-    FRESH_KEYS_MAX keys of a kind (the caller computes the period whole)."""
+    version with every sum beside its top lists (SettledSums), and its fresh part since the
+    settled edge, read each time: a new listen costs the fresh part (a day or two of rows) and
+    the labels of what it brings into the top lists, not the whole period. Sums only grow from
+    the settled part to the whole, so an item without fresh listens that ranks in the first N
+    of the whole ranks in the first N of the settled part: the settled top lists and the fresh
+    keys hold every candidate. None when the window does not hold the settled edge or the
+    fresh part holds more than FRESH_KEYS_MAX keys of a kind (the caller computes the period
+    whole)."""
     edge = settled_edge()
     if not window.start < edge < window.end:
         return None
@@ -520,20 +521,23 @@ def split_period_figures(
         return None
     settled = Span(window.start, edge)
     shown = {kind: limit for kind, limit in limits.items() if limit}
-    past = kept_figures(
+    past, sums = kept_figures(
         user_id,
         versions,
         settled,
         ("period", sorted(shown.items())),
-        lambda: period_figures(user_id, settled, limits=shown, labels=True),
+        lambda: (
+            period_figures(user_id, settled, limits=shown, labels=True),
+            _settled_sums(user_id, settled),
+        ),
     )
-    before = _sums_of(user_id, settled, {kind: list(fresh[kind]) for kind in TOP_KINDS})
+    before = {kind: {k: sums.get(kind, k) for k in fresh[kind]} for kind in TOP_KINDS}
     top: dict[str, list[dict]] = {}
     for kind in shown:
         rows = {row["key"]: row for row in past.top[kind]}
         for key, (count, ms, artist, album) in fresh[kind].items():
-            old_count, old_ms, old_artist = before[kind].get(key, (0, 0, None))
-            if kind == "albums" and old_artist is not None:
+            old_count, old_ms, old_artist = before[kind][key] or (0, 0, 0)
+            if kind == "albums":
                 artist = max(artist, old_artist)
             rows[key] = {
                 "kind": kind,
@@ -545,7 +549,7 @@ def split_period_figures(
             }
         top[kind] = sorted(rows.values(), key=_rank_key)[: limits[kind]]
     _with_labels(top)
-    new = {kind: sum(1 for key in fresh[kind] if key not in before[kind]) for kind in TOP_KINDS}
+    new = {kind: sum(1 for key in fresh[kind] if before[kind][key] is None) for kind in TOP_KINDS}
     ms = past.ms + sum(entry[1] for entry in fresh["tracks"].values())
     totals = {
         "listens": past.totals["listens"] + sum(e[0] for e in fresh["tracks"].values()),
