@@ -806,22 +806,8 @@ def _new_artists(user_id: int, window: Window) -> dict:
     return {"count": rows[0][1] if rows else 0, "items": items}
 
 
-@dataclass
-class RecapFigures:
-    """What a year in review reads from the rollups (listener_recap adds what the catalog
-    decides)."""
-
-    current: PeriodFigures
-    before: PreviousFigures
-    first_listen: dict | None
-    new_artists: dict
-
-
-def _recap_figures(user_id: int, versions: Versions, window: Window) -> RecapFigures:
-    limits = {**dict.fromkeys(TOP_KINDS, RECAP_TOP), "genres": RECAP_GENRES}
-    current = _period(user_id, versions, window, window, limits)
-    previous = year_window(window.first.year - 1, window.tz)
-    before = previous_figures(user_id, previous, shown=shown_keys(current))
+def _first_listen(user_id: int, window: Window) -> dict | None:
+    """The listener's first listen of `window`, with its track's labels."""
     # The earliest listen started in the earliest quarter hour: read in the index's order.
     first = (
         _quarters(user_id, window)
@@ -829,45 +815,57 @@ def _recap_figures(user_id: int, versions: Versions, window: Window) -> RecapFig
         .values("first_at", "track_id")
         .first()
     )
-    return RecapFigures(
-        current=current,
-        before=before,
-        first_listen=None if first is None else _first_listen_labels(first),
-        new_artists=_new_artists(user_id, window),
-    )
+    return None if first is None else _first_listen_labels(first)
 
 
 def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
-    """A year in review, in the listener's time zone."""
+    """A year in review, in the listener's time zone. Each part is kept on its own
+    (kept_figures): after a new listen this year's recap reads this year's fresh days, its first
+    listen and new artists again, not last year's ranks or this year's settled months."""
     window = year_window(year, tz)
     versions = stats_versions(user_id)
-    figures = kept_figures(
+    limits = {**dict.fromkeys(TOP_KINDS, RECAP_TOP), "genres": RECAP_GENRES}
+    current = kept_figures(
         user_id,
         versions,
         window,
-        ("recap", tz.key),
-        lambda: _recap_figures(user_id, versions, window),
+        ("period", sorted(limits.items())),
+        lambda: _period(user_id, versions, window, window, limits),
+    )
+    shown = shown_keys(current)
+    previous = year_window(year - 1, tz)
+    before = kept_figures(
+        user_id,
+        versions,
+        previous,
+        ("previous", sorted((kind, tuple(ids)) for kind, ids in shown.items())),
+        lambda: previous_figures(user_id, previous, shown=shown),
+    )
+    first = kept_figures(
+        user_id, versions, window, ("first listen",), lambda: _first_listen(user_id, window)
+    )
+    new_artists = kept_figures(
+        user_id, versions, window, ("new artists",), lambda: _new_artists(user_id, window)
     )
     activity = _activity(_kept_activity_cells(user_id, versions, window), window)
-    first = figures.first_listen
-    track_ids = [row["key"] for row in figures.current.top.get("tracks", [])]
+    track_ids = [row["key"] for row in current.top.get("tracks", [])]
     if first is not None:
         track_ids.append(first["key"])
     playable = catalog_selectors.playable_track_ids(track_ids) if track_ids else set()
-    lists = top_lists(figures.current, figures.before, playable=playable)
+    lists = top_lists(current, before, playable=playable)
     top = {kind: entries[:RECAP_TOP] for kind, entries in lists.items()}
     months = activity["by_month"]
-    listens = figures.current.totals["listens"]
+    listens = current.totals["listens"]
     return {
         "year": year,
-        "totals": figures.current.totals,
+        "totals": current.totals,
         "top": top,
         "top_month": months.index(max(months)) + 1 if listens else None,
         "longest_streak": _longest_streak(activity["daily"]),
         "first_listen": None
         if first is None
         else {"track": _subject("tracks", first, playable), "at": first["at"]},
-        "new_artists": figures.new_artists,
+        "new_artists": new_artists,
         "genres": [{"genre": g["genre"], "share": g["share"]} for g in lists["genres"]],
     }
 
