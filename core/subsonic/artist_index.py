@@ -1,0 +1,256 @@
+"""The artist index of getArtists and getIndexes: every artist with a playable track (10^5 at
+the large bench scale), by letter, in name order with an ignored article left out.
+
+On PostgreSQL each process keeps the index: the artists in order and, per answer form (method
+and JSON or XML) asked for, each artist's element written once without a caller's star. A call
+reads the artists changed since the last one from the change log the database writes (migration
+0045), re-reads only those, and joins the written elements, writing afresh only the caller's
+starred artists. A fresh process, or one whose position in the log was pruned or that saw a
+table emptied, reads every artist once. SQLite keeps no log: there the index is built per call.
+docs/subsonic.md ("Performance").
+"""
+
+import re
+import threading
+from bisect import bisect_left, insort
+from collections.abc import Callable, Collection
+from datetime import datetime
+from functools import cache
+from typing import NamedTuple
+
+from django.db import connection
+from django.db.models import Max
+from django.http import HttpResponse
+
+from core.catalog.models import Track
+from core.subsonic import payloads, queries
+from core.subsonic.envelope import (
+    HOLE,
+    SEPARATORS,
+    around_hole,
+    item_text,
+    render,
+    written_as,
+)
+
+IGNORED_ARTICLES = ("The", "El", "La", "Los", "Las", "Le", "Les")
+
+# An ignored article and the space after it, at the start of a name.
+_ARTICLE = re.compile("(?:{}) ".format("|".join(IGNORED_ARTICLES)), re.IGNORECASE)
+
+# Per method: the answer's element and an artist's element from its values and a star.
+ELEMENTS = {"getArtists": "artists", "getIndexes": "indexes"}
+_ARTIST: dict[str, Callable[..., dict]] = {
+    "getArtists": payloads.artist_of_row,
+    "getIndexes": payloads.artist_dir_of_row,
+}
+
+# (method, "json" or "xml"): what an artist's element is written for.
+Form = tuple[str, str]
+
+
+def sort_name(name: str) -> str:
+    article = _ARTICLE.match(name)
+    return name[article.end() :] if article else name
+
+
+def index_letter(sort_name: str) -> str:
+    first = sort_name[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+class Entry(NamedTuple):
+    """An artist of the index. `key` orders it (its sort name case-folded, made once per
+    artist, then its id: two names may fold alike)."""
+
+    pk: int
+    name: str
+    album_count: int
+    key: tuple[str, int]
+    letter: str
+
+    @classmethod
+    def of(cls, row: tuple[int, str, int]) -> "Entry":
+        pk, name, album_count = row
+        sorted_as = sort_name(name)
+        return cls(pk, name, album_count, (sorted_as.casefold(), pk), index_letter(sorted_as))
+
+    def element(self, method: str, starred: datetime | None = None) -> dict:
+        return _ARTIST[method](self.pk, self.name, self.album_count, starred)
+
+    def text(self, form: Form, starred: datetime | None = None) -> bytes:
+        method, kind = form
+        return item_text(kind, "artist", self.element(method, starred)).encode()
+
+
+def _last_modified_ms() -> int:
+    latest = Track.objects.playable().aggregate(latest=Max("updated_at"))["latest"]
+    return int(latest.timestamp() * 1000) if latest else 0
+
+
+def _payload(method: str, index: list) -> dict:
+    return {
+        ELEMENTS[method]: {
+            "ignoredArticles": " ".join(IGNORED_ARTICLES),
+            "lastModified": _last_modified_ms(),
+            "index": index,
+        }
+    }
+
+
+def built(method: str, starred: dict[int, datetime]) -> dict:
+    """The payload of `method` built whole from every artist read afresh, with the caller's
+    `starred` artists (by id): where nothing is kept (SQLite); the kept index's answers are
+    these bytes."""
+    groups: dict[str, list[dict]] = {}
+    for entry in sorted(map(Entry.of, queries.artist_index_rows()), key=_by_key):
+        groups.setdefault(entry.letter, []).append(entry.element(method, starred.get(entry.pk)))
+    index = [{"name": letter, "artist": groups[letter]} for letter in sorted(groups)]
+    return _payload(method, index)
+
+
+def _by_key(entry: Entry) -> tuple[str, int]:
+    return entry.key
+
+
+@cache
+def _letter_frame(kind: str, letter: str) -> tuple[bytes, bytes]:
+    """What a letter's <index> element holds before and after its artists."""
+    text = item_text(kind, "index", {"name": letter, "artist": [HOLE]})
+    head, tail = around_hole(text, kind, "artist")
+    return head.encode(), tail.encode()
+
+
+class _Letter:
+    """A letter's artists: their keys in order and, per form written, their elements."""
+
+    __slots__ = ("keys", "texts")
+
+    def __init__(self, forms: Collection[Form] = ()):
+        self.keys: list[tuple[str, int]] = []
+        self.texts: dict[Form, list[bytes]] = {form: [] for form in forms}
+
+
+class KeptIndex:
+    """The artist index kept by one process, brought up to date from the change log before
+    each answer. `lock` guards it: gunicorn's threads share it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop everything: the next answer reads every artist."""
+        # The log's horizon at the last read (None: never read), and the rows read at or past
+        # it, already applied: they are read again until the horizon passes them.
+        self.horizon: int | None = None
+        self.applied: set[int] = set()
+        self.entries: dict[int, Entry] = {}
+        self.letters: dict[str, _Letter] = {}
+        self.order: list[str] = []
+        self.forms: set[Form] = set()
+
+    def refresh(self) -> None:
+        """Apply what the log holds past the last read: the changed artists, re-read; every
+        artist after a row without one (a table emptied, the log pruned past this reader)."""
+        changes = queries.artist_index_changes(self.horizon)
+        fresh = [row for row in changes.rows if row.id not in self.applied]
+        if self.horizon is None or any(row.artist_id is None for row in fresh):
+            self._build(queries.artist_index_rows())
+        elif fresh:
+            self._apply({row.artist_id for row in fresh})
+        self.horizon = changes.horizon
+        self.applied = {row.id for row in changes.rows if row.xid >= changes.horizon}
+
+    def _build(self, rows: list[tuple[int, str, int]]) -> None:
+        entries = sorted(map(Entry.of, rows), key=_by_key)
+        letters: dict[str, _Letter] = {}
+        for entry in entries:
+            letter = letters.get(entry.letter)
+            if letter is None:
+                letter = letters[entry.letter] = _Letter()
+            letter.keys.append(entry.key)
+        self.entries = {entry.pk: entry for entry in entries}
+        self.letters = letters
+        self.order = sorted(letters)
+        self.forms = set()
+
+    def _apply(self, pks: set[int]) -> None:
+        rows = {row[0]: row for row in queries.artist_index_rows(pks)}
+        for pk in pks:
+            self._remove(pk)
+            if pk in rows:
+                self._insert(Entry.of(rows[pk]))
+
+    def _remove(self, pk: int) -> None:
+        entry = self.entries.pop(pk, None)
+        if entry is None:
+            return
+        letter = self.letters[entry.letter]
+        at = bisect_left(letter.keys, entry.key)
+        del letter.keys[at]
+        for texts in letter.texts.values():
+            del texts[at]
+        if not letter.keys:
+            del self.letters[entry.letter]
+            self.order.remove(entry.letter)
+
+    def _insert(self, entry: Entry) -> None:
+        letter = self.letters.get(entry.letter)
+        if letter is None:
+            letter = self.letters[entry.letter] = _Letter(self.forms)
+            insort(self.order, entry.letter)
+        at = bisect_left(letter.keys, entry.key)
+        letter.keys.insert(at, entry.key)
+        for form, texts in letter.texts.items():
+            texts.insert(at, entry.text(form))
+        self.entries[entry.pk] = entry
+
+    def _written(self, form: Form) -> None:
+        """Each artist's element in `form`, written once (per form asked for)."""
+        if form in self.forms:
+            return
+        for letter in self.letters.values():
+            letter.texts[form] = [self.entries[pk].text(form) for _, pk in letter.keys]
+        self.forms.add(form)
+
+    def joined(self, form: Form, starred: dict[int, datetime]) -> bytes:
+        """The index's letters in `form`, the caller's `starred` artists written afresh."""
+        self._written(form)
+        stars: dict[str, dict[int, bytes]] = {}
+        for pk, at in starred.items():
+            entry = self.entries.get(pk)
+            if entry is not None:
+                position = bisect_left(self.letters[entry.letter].keys, entry.key)
+                stars.setdefault(entry.letter, {})[position] = entry.text(form, at)
+        separator = SEPARATORS[form[1]].encode()
+        groups = []
+        for name in self.order:
+            texts = self.letters[name].texts[form]
+            if name in stars:
+                texts = texts.copy()
+                for position, text in stars[name].items():
+                    texts[position] = text
+            head, tail = _letter_frame(form[1], name)
+            groups.append(head + separator.join(texts) + tail)
+        return separator.join(groups)
+
+
+KEPT = KeptIndex()
+
+
+def answer(method: str, fmt: str, callback: str, starred: dict[int, datetime]) -> HttpResponse:
+    """The answer of `method` (getArtists or getIndexes) in `fmt`, with the caller's `starred`
+    artists: on PostgreSQL joined from the kept index, the bytes `built` renders to."""
+    if connection.vendor != "postgresql":
+        return render(fmt, callback, built(method, starred))
+    kind = written_as(fmt)
+    with KEPT.lock:
+        KEPT.refresh()
+        body = KEPT.joined((method, kind), starred) if KEPT.entries else None
+    if body is None:
+        return render(fmt, callback, _payload(method, []))
+    response = render(fmt, callback, _payload(method, [HOLE]))
+    head, tail = around_hole(response.content.decode(), kind, "index")
+    response.content = head.encode() + body + tail.encode()
+    return response
