@@ -60,20 +60,21 @@ def index_letter(sort_name: str) -> str:
 
 
 class Entry(NamedTuple):
-    """An artist of the index. `key` orders it (its sort name case-folded, made once per
-    artist, then its id: two names may fold alike)."""
+    """An artist of the index, in the index's order: by its sort name case-folded (made once
+    per artist), then by id (two names may fold alike; ids are unique, so no later field is
+    ever compared)."""
 
+    key: str
     pk: int
     name: str
     album_count: int
-    key: tuple[str, int]
     letter: str
 
     @classmethod
     def of(cls, row: tuple[int, str, int]) -> "Entry":
         pk, name, album_count = row
         sorted_as = sort_name(name)
-        return cls(pk, name, album_count, (sorted_as.casefold(), pk), index_letter(sorted_as))
+        return cls(sorted_as.casefold(), pk, name, album_count, index_letter(sorted_as))
 
     def element(self, method: str, starred: datetime | None = None) -> dict:
         return _ARTIST[method](self.pk, self.name, self.album_count, starred)
@@ -103,14 +104,10 @@ def built(method: str, starred: dict[int, datetime]) -> dict:
     `starred` artists (by id): where nothing is kept (SQLite); the kept index's answers are
     these bytes."""
     groups: dict[str, list[dict]] = {}
-    for entry in sorted(map(Entry.of, queries.artist_index_rows()), key=_by_key):
+    for entry in sorted(map(Entry.of, queries.artist_index_rows())):
         groups.setdefault(entry.letter, []).append(entry.element(method, starred.get(entry.pk)))
     index = [{"name": letter, "artist": groups[letter]} for letter in sorted(groups)]
     return _payload(method, index)
-
-
-def _by_key(entry: Entry) -> tuple[str, int]:
-    return entry.key
 
 
 @cache
@@ -122,13 +119,27 @@ def _letter_frame(kind: str, letter: str) -> tuple[bytes, bytes]:
 
 
 class _Letter:
-    """A letter's artists: their keys in order and, per form written, their elements."""
+    """A letter's artists in order and, per form written, their elements in the same order,
+    and those joined (until the letter changes)."""
 
-    __slots__ = ("keys", "texts")
+    __slots__ = ("entries", "joined", "texts")
 
     def __init__(self, forms: Collection[Form] = ()):
-        self.keys: list[tuple[str, int]] = []
+        self.entries: list[Entry] = []
         self.texts: dict[Form, list[bytes]] = {form: [] for form in forms}
+        self.joined: dict[Form, bytes] = {}
+
+    def join(self, form: Form, stars: dict[int, bytes] | None) -> bytes:
+        """The letter's elements in `form` joined, those at the positions of `stars` replaced."""
+        separator = SEPARATORS[form[1]].encode()
+        if stars:
+            texts = self.texts[form].copy()
+            for position, text in stars.items():
+                texts[position] = text
+            return separator.join(texts)
+        if form not in self.joined:
+            self.joined[form] = separator.join(self.texts[form])
+        return self.joined[form]
 
 
 class KeptIndex:
@@ -163,14 +174,13 @@ class KeptIndex:
         self.applied = {row.id for row in changes.rows if row.xid >= changes.horizon}
 
     def _build(self, rows: list[tuple[int, str, int]]) -> None:
-        entries = sorted(map(Entry.of, rows), key=_by_key)
         letters: dict[str, _Letter] = {}
-        for entry in entries:
+        for entry in sorted(map(Entry.of, rows)):
             letter = letters.get(entry.letter)
             if letter is None:
                 letter = letters[entry.letter] = _Letter()
-            letter.keys.append(entry.key)
-        self.entries = {entry.pk: entry for entry in entries}
+            letter.entries.append(entry)
+        self.entries = {e.pk: e for letter in letters.values() for e in letter.entries}
         self.letters = letters
         self.order = sorted(letters)
         self.forms = set()
@@ -187,11 +197,12 @@ class KeptIndex:
         if entry is None:
             return
         letter = self.letters[entry.letter]
-        at = bisect_left(letter.keys, entry.key)
-        del letter.keys[at]
+        at = bisect_left(letter.entries, entry)
+        del letter.entries[at]
+        letter.joined.clear()
         for texts in letter.texts.values():
             del texts[at]
-        if not letter.keys:
+        if not letter.entries:
             del self.letters[entry.letter]
             self.order.remove(entry.letter)
 
@@ -200,8 +211,9 @@ class KeptIndex:
         if letter is None:
             letter = self.letters[entry.letter] = _Letter(self.forms)
             insort(self.order, entry.letter)
-        at = bisect_left(letter.keys, entry.key)
-        letter.keys.insert(at, entry.key)
+        at = bisect_left(letter.entries, entry)
+        letter.entries.insert(at, entry)
+        letter.joined.clear()
         for form, texts in letter.texts.items():
             texts.insert(at, entry.text(form))
         self.entries[entry.pk] = entry
@@ -211,29 +223,25 @@ class KeptIndex:
         if form in self.forms:
             return
         for letter in self.letters.values():
-            letter.texts[form] = [self.entries[pk].text(form) for _, pk in letter.keys]
+            letter.texts[form] = [entry.text(form) for entry in letter.entries]
         self.forms.add(form)
 
-    def joined(self, form: Form, starred: dict[int, datetime]) -> bytes:
-        """The index's letters in `form`, the caller's `starred` artists written afresh."""
+    def pieces(self, form: Form, starred: dict[int, datetime]) -> list[bytes]:
+        """The index's letters in `form`, the caller's `starred` artists written afresh, as
+        pieces to join (one copy of the whole answer, made by the caller)."""
         self._written(form)
         stars: dict[str, dict[int, bytes]] = {}
         for pk, at in starred.items():
             entry = self.entries.get(pk)
             if entry is not None:
-                position = bisect_left(self.letters[entry.letter].keys, entry.key)
+                position = bisect_left(self.letters[entry.letter].entries, entry)
                 stars.setdefault(entry.letter, {})[position] = entry.text(form, at)
         separator = SEPARATORS[form[1]].encode()
-        groups = []
+        pieces = []
         for name in self.order:
-            texts = self.letters[name].texts[form]
-            if name in stars:
-                texts = texts.copy()
-                for position, text in stars[name].items():
-                    texts[position] = text
             head, tail = _letter_frame(form[1], name)
-            groups.append(head + separator.join(texts) + tail)
-        return separator.join(groups)
+            pieces += [separator, head, self.letters[name].join(form, stars.get(name)), tail]
+        return pieces[1:]
 
 
 KEPT = KeptIndex()
@@ -247,10 +255,10 @@ def answer(method: str, fmt: str, callback: str, starred: dict[int, datetime]) -
     kind = written_as(fmt)
     with KEPT.lock:
         KEPT.refresh()
-        body = KEPT.joined((method, kind), starred) if KEPT.entries else None
-    if body is None:
+        pieces = KEPT.pieces((method, kind), starred) if KEPT.entries else None
+    if pieces is None:
         return render(fmt, callback, _payload(method, []))
     response = render(fmt, callback, _payload(method, [HOLE]))
     head, tail = around_hole(response.content.decode(), kind, "index")
-    response.content = head.encode() + body + tail.encode()
+    response.content = b"".join([head.encode(), *pieces, tail.encode()])
     return response
