@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.settings_env import setup_django
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+STARRED = 100
 
 
 def measure(*, repeat: int) -> dict:
@@ -69,7 +70,7 @@ def measure(*, repeat: int) -> dict:
     }
     results = {name: _timed(call, repeat) for name, call in calls.items()}
 
-    results.update(artist_index_after_changes(rest, repeat=repeat))
+    results.update(artist_index_after_changes(rest, user, repeat=repeat))
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
@@ -111,14 +112,16 @@ def _timed_after(change: Callable[[], object], call: Callable[[], object], repea
     return _percentiles(samples)
 
 
-def artist_index_after_changes(rest, *, repeat: int) -> dict:
+def artist_index_after_changes(rest, user, *, repeat: int) -> dict:
     """getArtists and getIndexes (JSON and XML) right after a catalog change (each call follows
     a rename of a random artist, or a hide or unhide of all its tracks: it leaves or enters
-    the index), and the first call of a process, which reads every artist."""
+    the index), also with the caller's stars on STARRED random artists, and the first call of a
+    process, which reads every artist."""
     from django.db.models import Value
     from django.db.models.functions import Concat, Replace
 
     from core.catalog.models import Artist, Track
+    from core.library.models import ArtistFavorite
     from core.subsonic.artist_index import KEPT
 
     rng = random.Random(16)
@@ -154,6 +157,13 @@ def artist_index_after_changes(rest, *, repeat: int) -> dict:
             results[f"{method} {fmt}, index unchanged"] = _timed_after(lambda: None, call, repeat)
     if hidden:
         Track.objects.filter(artist_id=hidden.pop()).update(is_hidden=False)
+    starred = [ArtistFavorite(user=user, artist_id=pk) for pk in rng.sample(pks, STARRED)]
+    ArtistFavorite.objects.bulk_create(starred, ignore_conflicts=True)
+    for fmt in ("json", "xml"):
+        results[f"getArtists {fmt}, {STARRED} starred, after a rename"] = _timed_after(
+            rename, rest("getArtists", f=fmt), repeat
+        )
+    ArtistFavorite.objects.filter(user=user, artist_id__in=[s.artist_id for s in starred]).delete()
     for fmt in ("json", "xml"):
         results[f"getArtists {fmt}, first call of a process (every artist read)"] = _timed_after(
             KEPT.forget, rest("getArtists", f=fmt), max(repeat // 6, 3)

@@ -12,6 +12,7 @@ docs/subsonic.md ("Performance").
 
 import re
 import threading
+from array import array
 from bisect import bisect_left, insort
 from collections.abc import Callable, Collection
 from datetime import datetime
@@ -60,11 +61,8 @@ def index_letter(sort_name: str) -> str:
 
 
 class Entry(NamedTuple):
-    """An artist of the index, in the index's order: by its sort name case-folded (made once
-    per artist), then by id (two names may fold alike; ids are unique, so no later field is
-    ever compared)."""
+    """An artist of the index."""
 
-    key: str
     pk: int
     name: str
     album_count: int
@@ -73,8 +71,12 @@ class Entry(NamedTuple):
     @classmethod
     def of(cls, row: tuple[int, str, int]) -> "Entry":
         pk, name, album_count = row
-        sorted_as = sort_name(name)
-        return cls(sorted_as.casefold(), pk, name, album_count, index_letter(sorted_as))
+        return cls(pk, name, album_count, index_letter(sort_name(name)))
+
+    def order(self) -> tuple[str, int]:
+        """Where it stands in the index: by its sort name case-folded, then by id (two names
+        may fold alike). Made when needed, not kept: it would hold a second name per artist."""
+        return sort_name(self.name).casefold(), self.pk
 
     def element(self, method: str, starred: datetime | None = None) -> dict:
         return _ARTIST[method](self.pk, self.name, self.album_count, starred)
@@ -104,7 +106,7 @@ def built(method: str, starred: dict[int, datetime]) -> dict:
     `starred` artists (by id): where nothing is kept (SQLite); the kept index's answers are
     these bytes."""
     groups: dict[str, list[dict]] = {}
-    for entry in sorted(map(Entry.of, queries.artist_index_rows())):
+    for entry in sorted(map(Entry.of, queries.artist_index_rows()), key=Entry.order):
         groups.setdefault(entry.letter, []).append(entry.element(method, starred.get(entry.pk)))
     index = [{"name": letter, "artist": groups[letter]} for letter in sorted(groups)]
     return _payload(method, index)
@@ -118,28 +120,62 @@ def _letter_frame(kind: str, letter: str) -> tuple[bytes, bytes]:
     return head.encode(), tail.encode()
 
 
-class _Letter:
-    """A letter's artists in order and, per form written, their elements in the same order,
-    and those joined (until the letter changes)."""
+class _Written:
+    """A letter's artists' elements in one form, joined as the answer holds them, and the
+    length of each: one copy of the text (an element is found by position, the lengths before
+    it summed), not one object per artist besides."""
 
-    __slots__ = ("entries", "joined", "texts")
+    __slots__ = ("data", "lengths", "separator")
+
+    def __init__(self, texts: list[bytes], separator: bytes):
+        self.separator = separator
+        self.data = separator.join(texts)
+        self.lengths = array("I", map(len, texts))
+
+    def _span(self, at: int) -> tuple[int, int]:
+        start = sum(self.lengths[:at]) + at * len(self.separator)
+        return start, start + self.lengths[at]
+
+    def insert(self, at: int, text: bytes) -> None:
+        if at < len(self.lengths):
+            start, _ = self._span(at)
+            view = memoryview(self.data)
+            self.data = b"".join([view[:start], text, self.separator, view[start:]])
+        else:
+            self.data = self.separator.join([self.data, text]) if self.lengths else text
+        self.lengths.insert(at, len(text))
+
+    def remove(self, at: int) -> None:
+        start, end = self._span(at)
+        if at + 1 < len(self.lengths):
+            end += len(self.separator)
+        elif at:
+            start -= len(self.separator)
+        view = memoryview(self.data)
+        self.data = b"".join([view[:start], view[end:]])
+        del self.lengths[at]
+
+    def pieces(self, stars: dict[int, bytes]) -> list:
+        """The joined elements, those at the positions of `stars` replaced, as pieces."""
+        if not stars:
+            return [self.data]
+        view, pieces, done = memoryview(self.data), [], 0
+        for at in sorted(stars):
+            start, end = self._span(at)
+            pieces += [view[done:start], stars[at]]
+            done = end
+        pieces.append(view[done:])
+        return pieces
+
+
+class _Letter:
+    """A letter's artists in order and, per form written, their elements."""
+
+    __slots__ = ("entries", "written")
 
     def __init__(self, forms: Collection[Form] = ()):
         self.entries: list[Entry] = []
-        self.texts: dict[Form, list[bytes]] = {form: [] for form in forms}
-        self.joined: dict[Form, bytes] = {}
-
-    def join(self, form: Form, stars: dict[int, bytes] | None) -> bytes:
-        """The letter's elements in `form` joined, those at the positions of `stars` replaced."""
-        separator = SEPARATORS[form[1]].encode()
-        if stars:
-            texts = self.texts[form].copy()
-            for position, text in stars.items():
-                texts[position] = text
-            return separator.join(texts)
-        if form not in self.joined:
-            self.joined[form] = separator.join(self.texts[form])
-        return self.joined[form]
+        self.written = {form: _Written([], SEPARATORS[form[1]].encode()) for form in forms}
 
 
 class KeptIndex:
@@ -175,7 +211,7 @@ class KeptIndex:
 
     def _build(self, rows: list[tuple[int, str, int]]) -> None:
         letters: dict[str, _Letter] = {}
-        for entry in sorted(map(Entry.of, rows)):
+        for entry in sorted(map(Entry.of, rows), key=Entry.order):
             letter = letters.get(entry.letter)
             if letter is None:
                 letter = letters[entry.letter] = _Letter()
@@ -197,11 +233,10 @@ class KeptIndex:
         if entry is None:
             return
         letter = self.letters[entry.letter]
-        at = bisect_left(letter.entries, entry)
+        at = bisect_left(letter.entries, entry.order(), key=Entry.order)
         del letter.entries[at]
-        letter.joined.clear()
-        for texts in letter.texts.values():
-            del texts[at]
+        for written in letter.written.values():
+            written.remove(at)
         if not letter.entries:
             del self.letters[entry.letter]
             self.order.remove(entry.letter)
@@ -211,22 +246,22 @@ class KeptIndex:
         if letter is None:
             letter = self.letters[entry.letter] = _Letter(self.forms)
             insort(self.order, entry.letter)
-        at = bisect_left(letter.entries, entry)
+        at = bisect_left(letter.entries, entry.order(), key=Entry.order)
         letter.entries.insert(at, entry)
-        letter.joined.clear()
-        for form, texts in letter.texts.items():
-            texts.insert(at, entry.text(form))
+        for form, written in letter.written.items():
+            written.insert(at, entry.text(form))
         self.entries[entry.pk] = entry
 
     def _written(self, form: Form) -> None:
         """Each artist's element in `form`, written once (per form asked for)."""
         if form in self.forms:
             return
+        separator = SEPARATORS[form[1]].encode()
         for letter in self.letters.values():
-            letter.texts[form] = [entry.text(form) for entry in letter.entries]
+            letter.written[form] = _Written([e.text(form) for e in letter.entries], separator)
         self.forms.add(form)
 
-    def pieces(self, form: Form, starred: dict[int, datetime]) -> list[bytes]:
+    def pieces(self, form: Form, starred: dict[int, datetime]) -> list:
         """The index's letters in `form`, the caller's `starred` artists written afresh, as
         pieces to join (one copy of the whole answer, made by the caller)."""
         self._written(form)
@@ -234,13 +269,15 @@ class KeptIndex:
         for pk, at in starred.items():
             entry = self.entries.get(pk)
             if entry is not None:
-                position = bisect_left(self.letters[entry.letter].entries, entry)
+                entries = self.letters[entry.letter].entries
+                position = bisect_left(entries, entry.order(), key=Entry.order)
                 stars.setdefault(entry.letter, {})[position] = entry.text(form, at)
         separator = SEPARATORS[form[1]].encode()
         pieces = []
         for name in self.order:
             head, tail = _letter_frame(form[1], name)
-            pieces += [separator, head, self.letters[name].join(form, stars.get(name)), tail]
+            written = self.letters[name].written[form]
+            pieces += [separator, head, *written.pieces(stars.get(name, {})), tail]
         return pieces[1:]
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.catalog.models import Album, Artist, ArtistIndexChange, Track
 from core.library.models import ArtistFavorite
 from core.subsonic import artist_index, queries
-from core.subsonic.artist_index import KEPT
+from core.subsonic.artist_index import KEPT, _Written
 from core.subsonic.envelope import render
 from tests import factories
 
@@ -258,3 +258,25 @@ def test_a_change_committed_after_later_ones_is_still_seen():
     writer.join()
     assert names() == ["Late Bloomer", "Zed"]
     KEPT.forget()
+
+
+@pytest.mark.parametrize("separator", [b",", b""])
+def test_a_letters_joined_elements_follow_inserts_removes_and_stars(separator):
+    rng = random.Random(7)
+    texts: list[bytes] = []
+    written = _Written([], separator)
+    for step in range(400):
+        if texts and rng.random() < 0.45:
+            at = rng.randrange(len(texts))
+            del texts[at]
+            written.remove(at)
+        else:
+            at = rng.randrange(len(texts) + 1)
+            text = f"<{step}:{'x' * rng.randrange(4)}>".encode()
+            texts.insert(at, text)
+            written.insert(at, text)
+        stars = {at: b"*" for at in rng.sample(range(len(texts)), min(len(texts), 3))}
+        starred = [stars.get(at, text) for at, text in enumerate(texts)]
+
+        assert written.data == separator.join(texts)
+        assert b"".join(written.pieces(stars)) == separator.join(starred)
