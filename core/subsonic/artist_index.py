@@ -46,6 +46,10 @@ _ARTIST: dict[str, Callable[..., dict]] = {
     "getIndexes": payloads.artist_dir_of_row,
 }
 
+# Changed artists applied one by one at most (or a twentieth of the index); past it every
+# artist is read again.
+APPLIED_AT_MOST = 1000
+
 # (method, "json" or "xml"): what an artist's element is written for.
 Form = tuple[str, str]
 
@@ -199,15 +203,22 @@ class KeptIndex:
 
     def refresh(self) -> None:
         """Apply what the log holds past the last read: the changed artists, re-read; every
-        artist after a row without one (a table emptied, the log pruned past this reader)."""
+        artist after a row without one (a table emptied, the log pruned past this reader) or
+        when so many changed that reading them all costs less."""
         changes = queries.artist_index_changes(self.horizon)
         fresh = [row for row in changes.rows if row.id not in self.applied]
-        if self.horizon is None or any(row.artist_id is None for row in fresh):
+        changed = {row.artist_id for row in fresh}
+        if self.horizon is None or None in changed or len(changed) > self._most_applied():
             self._build(queries.artist_index_rows())
-        elif fresh:
-            self._apply({row.artist_id for row in fresh})
+        elif changed:
+            self._apply(changed)
         self.horizon = changes.horizon
         self.applied = {row.id for row in changes.rows if row.xid >= changes.horizon}
+
+    def _most_applied(self) -> int:
+        # Each changed artist costs about 0.2 ms per form written at 10^5 artists (its letter's
+        # text spliced); reading every artist about 1 s (docs/benchmarks.md).
+        return max(APPLIED_AT_MOST, len(self.entries) // 20)
 
     def _build(self, rows: list[tuple[int, str, int]]) -> None:
         letters: dict[str, _Letter] = {}

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -183,6 +185,18 @@ def test_a_row_without_artist_makes_the_next_answer_read_every_artist(alice_soni
     alice_sonic.ok("getIndexes")
 
     assert builds == [2, 2]
+
+
+def test_many_changed_artists_are_read_with_every_other(alice, library, builds, monkeypatch):
+    monkeypatch.setattr(artist_index, "APPLIED_AT_MOST", 2)
+    assert_answers_equal_a_full_build({})
+    _with_track("Cream")
+    assert_answers_equal_a_full_build({})
+
+    Artist.objects.update(name=Concat("name", Value("!")))
+    assert_answers_equal_a_full_build({})
+
+    assert builds == [2, 3]
 
 
 def _next_log_id_is(number: int) -> None:
