@@ -130,21 +130,26 @@ def artist_index_after_changes(rest, user, *, repeat: int) -> dict:
     )
     mark = " (renamed)"
 
-    def rename():
-        artists = Artist.objects.filter(pk=rng.choice(pks))
-        if artists.filter(name__endswith=mark).exists():
-            artists.update(name=Replace("name", Value(mark), Value("")))
-        else:
-            artists.update(name=Concat("name", Value(mark)))
+    renamed: set[int] = set()  # to name back at the end
 
-    hidden: list[int] = []
+    def rename():
+        pk = rng.choice(pks)
+        if pk in renamed:
+            Artist.objects.filter(pk=pk).update(name=Replace("name", Value(mark), Value("")))
+            renamed.discard(pk)
+        else:
+            Artist.objects.filter(pk=pk).update(name=Concat("name", Value(mark)))
+            renamed.add(pk)
+
+    hidden: list[list[int]] = []  # the tracks hidden, to show again (and only those)
 
     def hide_or_unhide():
         if hidden:
-            Track.objects.filter(artist_id=hidden.pop()).update(is_hidden=False)
+            Track.objects.filter(pk__in=hidden.pop()).update(is_hidden=False)
         else:
-            hidden.append(rng.choice(pks))
-            Track.objects.filter(artist_id=hidden[0]).update(is_hidden=True)
+            shown = Track.objects.filter(artist_id=rng.choice(pks), is_hidden=False)
+            hidden.append(list(shown.values_list("pk", flat=True)))
+            Track.objects.filter(pk__in=hidden[0]).update(is_hidden=True)
 
     results = {}
     for method in ("getArtists", "getIndexes"):
@@ -156,14 +161,17 @@ def artist_index_after_changes(rest, user, *, repeat: int) -> dict:
             )
             results[f"{method} {fmt}, index unchanged"] = _timed_after(lambda: None, call, repeat)
     if hidden:
-        Track.objects.filter(artist_id=hidden.pop()).update(is_hidden=False)
-    starred = [ArtistFavorite(user=user, artist_id=pk) for pk in rng.sample(pks, STARRED)]
-    ArtistFavorite.objects.bulk_create(starred, ignore_conflicts=True)
+        Track.objects.filter(pk__in=hidden.pop()).update(is_hidden=False)
+    own = set(ArtistFavorite.objects.filter(user=user).values_list("artist_id", flat=True))
+    unstarred = [pk for pk in pks if pk not in own]
+    starred = [ArtistFavorite(user=user, artist_id=pk) for pk in rng.sample(unstarred, STARRED)]
+    ArtistFavorite.objects.bulk_create(starred)
     for fmt in ("json", "xml"):
         results[f"getArtists {fmt}, {STARRED} starred, after a rename"] = _timed_after(
             rename, rest("getArtists", f=fmt), repeat
         )
     ArtistFavorite.objects.filter(user=user, artist_id__in=[s.artist_id for s in starred]).delete()
+    Artist.objects.filter(pk__in=renamed).update(name=Replace("name", Value(mark), Value("")))
     for fmt in ("json", "xml"):
         results[f"getArtists {fmt}, first call of a process (every artist read)"] = _timed_after(
             KEPT.forget, rest("getArtists", f=fmt), max(repeat // 6, 3)
