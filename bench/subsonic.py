@@ -114,9 +114,9 @@ def _timed_after(change: Callable[[], object], call: Callable[[], object], repea
 
 def artist_index_after_changes(rest, user, *, repeat: int) -> dict:
     """getArtists and getIndexes (JSON and XML) right after a catalog change (each call follows
-    a rename of a random artist, or a hide or unhide of all its tracks: it leaves or enters
-    the index), also with the caller's stars on STARRED random artists, and the first call of a
-    process, which reads every artist."""
+    a rename of a random artist, or a hide of its shown tracks or showing those again: it
+    leaves or enters the index), also with the caller's stars on STARRED random artists, and
+    the first call of a process, which reads every artist."""
     from django.db.models import Value
     from django.db.models.functions import Concat, Replace
 
