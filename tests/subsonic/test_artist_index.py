@@ -294,3 +294,33 @@ def test_a_letters_joined_elements_follow_inserts_removes_and_stars(separator):
 
         assert written.data == separator.join(texts)
         assert b"".join(written.pieces(stars)) == separator.join(starred)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_answering_while_artists_change_keep_one_consistent_index():
+    artists = [_with_track(f"Artist {n}") for n in range(30)]
+    KEPT.forget()
+    failures: list[BaseException] = []
+    done = threading.Event()
+
+    def answering() -> None:
+        try:
+            while not done.is_set():
+                artist_index.answer("getArtists", "xml", "", {})
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answering) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for n, artist in enumerate(artists):
+        Artist.objects.filter(pk=artist.pk).update(name=f"Renamed {n:02}")
+    done.set()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert_answers_equal_a_full_build({})
+    KEPT.forget()
