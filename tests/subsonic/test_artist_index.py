@@ -4,6 +4,7 @@ bytes a full build renders, whatever changed, with only the changed artists read
 
 import json
 import random
+import re
 import threading
 from datetime import timedelta
 
@@ -144,9 +145,11 @@ def test_a_change_reads_only_the_changed_artists(alice_sonic, library, builds):
 
 
 def _queries(sonic, **params) -> list[str]:
+    """The statements of a call, numbers left out (the log's horizon moves with other
+    transactions)."""
     with CaptureQueriesContext(connection) as captured:
         assert sonic.raw("getArtists", **params).status_code == 200
-    return [q["sql"] for q in captured]
+    return [re.sub(r"\d+", "N", q["sql"]) for q in captured]
 
 
 def test_an_unchanged_index_costs_a_constant_number_of_queries(alice, alice_sonic):
