@@ -10,20 +10,25 @@ bench/results/<date>-subsonic.json.
 
 import argparse
 import datetime
+import gc
 import hashlib
 import json
 import os
+import random
 import secrets
+import time
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.settings_env import setup_django
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+STARRED = 100
 
 
 def measure(*, repeat: int) -> dict:
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
     from rest_framework.test import APIClient
     from rest_framework_simplejwt.tokens import AccessToken
@@ -65,15 +70,7 @@ def measure(*, repeat: int) -> dict:
     }
     results = {name: _timed(call, repeat) for name, call in calls.items()}
 
-    def artists_rebuilt():
-        # The artist index moved (as any artist or playable-total change moves it): rebuilt.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval('core_artist_index_version')")
-        return rest("getArtists")()
-
-    results["getArtists, index rebuilt (a catalog change before each call)"] = _timed(
-        artists_rebuilt, max(repeat // 6, 3)
-    )
+    results.update(artist_index_after_changes(rest, user, repeat=repeat))
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
@@ -98,6 +95,108 @@ def measure(*, repeat: int) -> dict:
         "stream_redirect_to_rest_stream_throughput": round(rest_stream["p50"] / redirect["p50"], 2),
         "app_password_cache_seconds": settings.APP_PASSWORD_CACHE_SECONDS,
     }
+
+
+def _timed_after(change: Callable[[], object], call: Callable[[], object], repeat: int) -> dict:
+    """Milliseconds per call of `call` with `change` made before each (untimed), as p50/p95."""
+    from bench.inprocess import _percentiles
+
+    change()
+    call()
+    samples = []
+    for _ in range(repeat):
+        change()
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return _percentiles(samples)
+
+
+def artist_index_after_changes(rest, user, *, repeat: int) -> dict:
+    """getArtists and getIndexes (JSON and XML) right after a catalog change (each call follows
+    a rename of a random artist, or a hide of its shown tracks or showing those again: it
+    leaves or enters the index), also with the caller's stars on STARRED random artists, and
+    the first call of a process, which reads every artist."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Replace
+
+    from core.catalog.models import Artist, Track
+    from core.library.models import ArtistFavorite
+    from core.subsonic.artist_index import KEPT
+
+    rng = random.Random(16)
+    pks = list(
+        Artist.objects.filter(playable_totals__track_count__gt=0).values_list("pk", flat=True)
+    )
+    mark = " (renamed)"
+
+    renamed: set[int] = set()  # to name back at the end
+
+    def rename():
+        pk = rng.choice(pks)
+        if pk in renamed:
+            Artist.objects.filter(pk=pk).update(name=Replace("name", Value(mark), Value("")))
+            renamed.discard(pk)
+        else:
+            Artist.objects.filter(pk=pk).update(name=Concat("name", Value(mark)))
+            renamed.add(pk)
+
+    hidden: list[list[int]] = []  # the tracks hidden, to show again (and only those)
+
+    def hide_or_unhide():
+        if hidden:
+            Track.objects.filter(pk__in=hidden.pop()).update(is_hidden=False)
+        else:
+            shown = Track.objects.filter(artist_id=rng.choice(pks), is_hidden=False)
+            hidden.append(list(shown.values_list("pk", flat=True)))
+            Track.objects.filter(pk__in=hidden[0]).update(is_hidden=True)
+
+    results = {}
+    for method in ("getArtists", "getIndexes"):
+        for fmt in ("json", "xml"):
+            call = rest(method, f=fmt)
+            results[f"{method} {fmt}, after a rename"] = _timed_after(rename, call, repeat)
+            results[f"{method} {fmt}, after a hide or unhide"] = _timed_after(
+                hide_or_unhide, call, repeat
+            )
+            results[f"{method} {fmt}, index unchanged"] = _timed_after(lambda: None, call, repeat)
+    if hidden:
+        Track.objects.filter(pk__in=hidden.pop()).update(is_hidden=False)
+    own = set(ArtistFavorite.objects.filter(user=user).values_list("artist_id", flat=True))
+    unstarred = [pk for pk in pks if pk not in own]
+    starred = [ArtistFavorite(user=user, artist_id=pk) for pk in rng.sample(unstarred, STARRED)]
+    ArtistFavorite.objects.bulk_create(starred)
+    for fmt in ("json", "xml"):
+        results[f"getArtists {fmt}, {STARRED} starred, after a rename"] = _timed_after(
+            rename, rest("getArtists", f=fmt), repeat
+        )
+    ArtistFavorite.objects.filter(user=user, artist_id__in=[s.artist_id for s in starred]).delete()
+    Artist.objects.filter(pk__in=renamed).update(name=Replace("name", Value(mark), Value("")))
+    for fmt in ("json", "xml"):
+        results[f"getArtists {fmt}, first call of a process (every artist read)"] = _timed_after(
+            KEPT.forget, rest("getArtists", f=fmt), max(repeat // 6, 3)
+        )
+    results["kept index MB (every artist, and each form written)"] = kept_index_megabytes()
+    return results
+
+
+def kept_index_megabytes() -> dict:
+    """Memory the kept artist index holds: its artists, then each answer form written."""
+    from core.subsonic.artist_index import KEPT
+
+    KEPT.forget()
+    gc.collect()
+    tracemalloc.start()
+    taken = {}
+    with KEPT.lock:
+        KEPT.refresh()
+        taken["artists"] = tracemalloc.get_traced_memory()[0]
+        for form in (("getArtists", "json"), ("getArtists", "xml"), ("getIndexes", "json")):
+            before = tracemalloc.get_traced_memory()[0]
+            KEPT.pieces(form, {})
+            taken[" ".join(form)] = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    return {name: round(size / 2**20, 1) for name, size in taken.items()}
 
 
 def main() -> None:

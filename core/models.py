@@ -8,7 +8,15 @@ from core.artists.models import (
     FeedEntry,
     UserFollow,
 )
-from core.catalog.models import Album, AlbumPlayable, Artist, ArtistPlayable, Genre, Track
+from core.catalog.models import (
+    Album,
+    AlbumPlayable,
+    Artist,
+    ArtistIndexChange,
+    ArtistPlayable,
+    Genre,
+    Track,
+)
 from core.history_import.models import HistoryImport, ScrobbleToken
 from core.insights.models import (
     ListenedTrack,
@@ -54,6 +62,7 @@ __all__ = [
     "Artist",
     "ArtistFavorite",
     "ArtistFollow",
+    "ArtistIndexChange",
     "ArtistManager",
     "ArtistNeighbour",
     "ArtistPlayable",

@@ -203,6 +203,13 @@ class Track(models.Model):
                 condition=models.Q(status="ready", is_hidden=False),
                 name="track_popular_playable_idx",
             ),
+            # The last change of a playable track (the artist index's lastModified, Subsonic):
+            # one index entry read instead of every playable track.
+            models.Index(
+                fields=["-updated_at"],
+                condition=models.Q(status="ready", is_hidden=False),
+                name="track_updated_playable_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -237,3 +244,21 @@ class ArtistPlayable(models.Model):
 
     def __str__(self) -> str:
         return f"artist {self.artist_id}: {self.track_count} playable"
+
+
+class ArtistIndexChange(models.Model):
+    """A change of the artist index (an artist's name, whether it has a playable track, its
+    album count), written by triggers on core_artist and core_artistplayable on PostgreSQL
+    (migration 0045), so that the index kept per process (core/subsonic/artist_index.py) reads
+    only what changed. No artist: any artist may have changed (a table emptied, or older rows
+    pruned, up to the transaction `xid`)."""
+
+    artist_id = models.BigIntegerField(null=True, help_text="Not a key: deletes are logged too")
+    xid = models.BigIntegerField(help_text="The writing transaction (pg_current_xact_id)")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["xid"], name="artist_index_change_xid_idx")]
+
+    def __str__(self) -> str:
+        return f"artist {self.artist_id} changed in transaction {self.xid}"

@@ -147,6 +147,40 @@ def envelope(payload: dict[str, Any] | None, *, error: SubsonicError | None = No
     return body
 
 
+def written_as(fmt: str) -> str:
+    """What `render` writes for `fmt`: "json" (JSONP included) or "xml"."""
+    return "json" if fmt in ("json", "jsonp") else "xml"
+
+
+# JSON as `render` writes it, one encoder for every item written apart.
+_JSON = json.JSONEncoder(separators=(",", ":"))
+
+# A list item standing for items written apart (`item_text`) and joined into the answer
+# (`around_hole`): a private-use character, which no constant of an answer holds.
+HOLE = "\ue000"
+SEPARATORS = {"json": ",", "xml": ""}
+
+
+def item_text(kind: str, tag: str, payload: dict[str, Any]) -> str:
+    """`payload` as one item of a list under `tag`, as `render` writes it in `kind`: so that
+    items written once can be joined into many answers (getArtists, getIndexes)."""
+    if kind == "json":
+        return _JSON.encode(_jsonable(payload))
+    out: list[str] = []
+    _write(out, tag, payload)
+    return "".join(out)
+
+
+def around_hole(text: str, kind: str, tag: str) -> tuple[str, str]:
+    """What `text`, written with HOLE as the only item of a list under `tag`, holds before and
+    after that list's items: the items written apart, joined by SEPARATORS[kind], go between."""
+    hole = _JSON.encode(HOLE) if kind == "json" else f"<{tag}>{HOLE}</{tag}>"
+    head, found, tail = text.partition(hole)
+    if not found or hole in tail:
+        raise ValueError(f"No single hole under {tag!r}")
+    return head, tail
+
+
 def render(fmt: str, callback: str, payload: dict | None, *, error=None) -> HttpResponse:
     """The answer in `fmt` ("xml", "json" or "jsonp"); always HTTP 200, errors included."""
     body = envelope(payload, error=error)

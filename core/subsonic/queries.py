@@ -2,16 +2,18 @@
 list costs a constant number of queries, and lists of albums and artists read the playable
 totals the database keeps (AlbumPlayable, ArtistPlayable; migration 0040)."""
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from core.catalog import caching
 from core.catalog import selectors as catalog
-from core.catalog.models import Album, Artist, Genre, Track
+from core.catalog.models import Album, Artist, ArtistIndexChange, Genre, Track
 from core.catalog.querysets import albums_visible_to
 from core.library.favorites import favorite_since
 from core.library.models import ArtistFavorite, Play
@@ -143,22 +145,56 @@ def album_ids_of_genre(name: str) -> QuerySet:
     return Track.objects.playable().filter(genres__name__iexact=name).values("album_id")
 
 
-def artist_index_version() -> int | None:
-    """Where the artist index stands (PostgreSQL: a sequence the database moves whenever an
-    artist or its playable totals change, migration 0041); None where there is none (SQLite)."""
-    return caching.sequence_position("core_artist_index_version")
-
-
 def starred_artists(user) -> dict[int, datetime]:
     """When `user` starred each of their favorite artists, by artist id (in id order)."""
     rows = ArtistFavorite.objects.filter(user=user).order_by("artist_id")
     return dict(rows.values_list("artist_id", "created_at"))
 
 
-def artist_index_rows() -> list[tuple[int, str, int]]:
+def artist_index_rows(pks: Collection[int] | None = None) -> list[tuple[int, str, int]]:
     """(id, name, album count) of every artist with a playable track (the kept totals,
-    ArtistPlayable): the artist index of getArtists and getIndexes. Plain tuples, no model
-    instances: the index holds every artist, and loading 10^5 Artist rows with all their
-    columns took most of its 3.6 s (docs/benchmarks.md)."""
+    ArtistPlayable), or of those among `pks`: the artist index of getArtists and getIndexes.
+    Plain tuples, no model instances: the index holds every artist, and loading 10^5 Artist
+    rows with all their columns took most of its 3.6 s (docs/benchmarks.md)."""
     artists = Artist.objects.filter(playable_totals__track_count__gt=0)
+    if pks is not None:
+        artists = artists.filter(pk__in=pks)
     return list(artists.values_list("pk", "name", "playable_totals__album_count"))
+
+
+@dataclass(frozen=True)
+class IndexChanges:
+    """Rows of the artist index's change log (ArtistIndexChange) at or past a horizon, and the
+    horizon to read from next time."""
+
+    horizon: int
+    rows: list[ArtistIndexChange]
+
+
+# The oldest transaction whose rows of the log a later statement may see appear: the oldest
+# running one (the snapshot's xmin), or this connection's own, whichever is older.
+_HORIZON = (
+    "least(pg_snapshot_xmin(pg_current_snapshot()), pg_current_xact_id_if_assigned())::text::bigint"
+)
+
+
+def artist_index_changes(since: int | None) -> IndexChanges:
+    """The artist index's changes logged by transactions from `since` on (None: from the
+    horizon this statement returns), in one statement on PostgreSQL. Every change a reader did
+    not see at its last read was written by a transaction at or past the horizon that read
+    returned, whatever the commit order: nothing is missed, and no time margin is guessed."""
+    table = connection.ops.quote_name(ArtistIndexChange._meta.db_table)
+    sql = (
+        f"SELECT h.horizon, c.id, c.artist_id, c.xid FROM (SELECT {_HORIZON} AS horizon) AS h "  # noqa: S608 (fixed names)
+        f"LEFT JOIN {table} AS c ON c.xid >= coalesce(%s, h.horizon) ORDER BY c.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since])
+        names = [column.name for column in cursor.description]
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    rows = [
+        ArtistIndexChange(id=row["id"], artist_id=row["artist_id"], xid=row["xid"])
+        for row in found
+        if row["id"] is not None
+    ]
+    return IndexChanges(horizon=found[0]["horizon"], rows=rows)

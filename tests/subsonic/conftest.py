@@ -11,19 +11,22 @@ from django.core.cache import cache
 from django.test import Client
 
 from core.accounts.app_passwords import _REMEMBERED, app_password_create
+from core.subsonic.artist_index import KEPT
 from tests import factories
 from tests.subsonic import schema
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Lockout counters, now-playing entries and the artist index live in the cache, checked
-    app passwords in the process: none leak between tests."""
+    """Lockout counters and now-playing entries live in the cache, checked app passwords and
+    the artist index in the process: none leak between tests (whose writes are rolled back)."""
     cache.clear()
     _REMEMBERED.clear()
+    KEPT.forget()
     yield
     cache.clear()
     _REMEMBERED.clear()
+    KEPT.forget()
 
 
 @pytest.fixture

@@ -1,105 +1,30 @@
 """Browsing by tags (getArtists, getArtist, getAlbum, getSong, getGenres) and by folders
 (getIndexes, getMusicDirectory), getTopSongs."""
 
-import hashlib
-import json
-import re
-from operator import itemgetter
-
-from django.core.cache import cache
-from django.db.models import F, Max
+from django.db.models import F
 from django.http import HttpResponse
 
-from core.catalog.models import Track
-from core.subsonic import ids, payloads, queries
-from core.subsonic.envelope import SubsonicError, render
+from core.subsonic import artist_index, ids, payloads, queries
+from core.subsonic.envelope import SubsonicError
 from core.subsonic.registry import Call, method
 
-IGNORED_ARTICLES = ("The", "El", "La", "Los", "Las", "Le", "Les")
 TOP_SONGS_MAX = 500
-INDEX_CACHE_SECONDS = 300
 
 
-# An ignored article and the space after it, at the start of a name.
-_ARTICLE = re.compile("(?:{}) ".format("|".join(IGNORED_ARTICLES)), re.IGNORECASE)
-
-
-def _sort_name(name: str) -> str:
-    article = _ARTICLE.match(name)
-    return name[article.end() :] if article else name
-
-
-def _index_letter(sort_name: str) -> str:
-    first = sort_name[:1].upper()
-    return first if first.isalpha() else "#"
-
-
-def _indexed(starred: dict, render) -> list[dict]:
-    """Every artist of the index (queries.artist_index_rows) by letter, in name order, each
-    rendered from its values and `starred` (when the caller starred it, by id). Each name's
-    sort key is made once: 10^5 artists are sorted per build."""
-    keyed = []
-    for pk, name, album_count in queries.artist_index_rows():
-        sort_name = _sort_name(name)
-        keyed.append((sort_name.casefold(), _index_letter(sort_name), pk, name, album_count))
-    keyed.sort(key=itemgetter(0))
-    groups: dict[str, list] = {}
-    for _, letter, pk, name, album_count in keyed:
-        groups.setdefault(letter, []).append(render(pk, name, album_count, starred.get(pk)))
-    return [{"name": letter, "artist": groups[letter]} for letter in sorted(groups)]
-
-
-def _last_modified_ms() -> int:
-    latest = Track.objects.playable().aggregate(latest=Max("updated_at"))["latest"]
-    return int(latest.timestamp() * 1000) if latest else 0
-
-
-def _index_answer(call: Call, name: str, build) -> HttpResponse:
-    """The rendered answer of getArtists or getIndexes: every artist, so built once per state
-    of the artist index (its version, the caller's starred artists, the format) and kept in the
-    cache for INDEX_CACHE_SECONDS at most (docs/subsonic.md)."""
+def _index_answer(call: Call, method: str) -> HttpResponse:
     fmt = (call.params.get("f") or "xml").lower()
     callback = call.params.get("callback") or ""
-    version = queries.artist_index_version()
-    starred = queries.starred_artists(call.user)
-    if version is None:
-        return render(fmt, callback, build(starred))
-    state = json.dumps([name, fmt, callback, version, sorted(starred.items())], default=str)
-    key = "subsonic:index:" + hashlib.sha256(state.encode()).hexdigest()
-    if (kept := cache.get(key)) is not None:
-        content, content_type = kept
-        return HttpResponse(content, content_type=content_type)
-    response = render(fmt, callback, build(starred))
-    cache.set(key, (response.content, response["Content-Type"]), INDEX_CACHE_SECONDS)
-    return response
+    return artist_index.answer(method, fmt, callback, queries.starred_artists(call.user))
 
 
 @method("getArtists")
 def get_artists(call: Call) -> HttpResponse:
-    def build(starred: dict) -> dict:
-        return {
-            "artists": {
-                "ignoredArticles": " ".join(IGNORED_ARTICLES),
-                "lastModified": _last_modified_ms(),
-                "index": _indexed(starred, payloads.artist_of_row),
-            }
-        }
-
-    return _index_answer(call, "getArtists", build)
+    return _index_answer(call, "getArtists")
 
 
 @method("getIndexes")
 def get_indexes(call: Call) -> HttpResponse:
-    def build(starred: dict) -> dict:
-        return {
-            "indexes": {
-                "ignoredArticles": " ".join(IGNORED_ARTICLES),
-                "lastModified": _last_modified_ms(),
-                "index": _indexed(starred, payloads.artist_dir_of_row),
-            }
-        }
-
-    return _index_answer(call, "getIndexes", build)
+    return _index_answer(call, "getIndexes")
 
 
 def _artist(call: Call, artist_pk: int):
