@@ -168,7 +168,7 @@ def generate(scale: Scale, *, reset: bool = False, plays: str = "uniform") -> di
         for statement in restore:
             cursor.execute(statement)
         cursor.execute("SET session_replication_role = origin")
-        # The artist index's change log (migration 0045) saw none of the load, its triggers off:
+        # The artist index's change log (migration 0046) saw none of the load, its triggers off:
         # a row without artist makes any process keeping the index read every artist again.
         cursor.execute(
             "INSERT INTO core_artistindexchange (artist_id, xid, changed_at) "

@@ -249,7 +249,7 @@ class ArtistPlayable(models.Model):
 class ArtistIndexChange(models.Model):
     """A change of the artist index (an artist's name, whether it has a playable track, its
     album count), written by triggers on core_artist and core_artistplayable on PostgreSQL
-    (migration 0045), so that the index kept per process (core/subsonic/artist_index.py) reads
+    (migration 0046), so that the index kept per process (core/subsonic/artist_index.py) reads
     only what changed. No artist: any artist may have changed (a table emptied, or older rows
     pruned, up to the transaction `xid`)."""
 

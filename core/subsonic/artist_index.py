@@ -4,7 +4,7 @@ the large bench scale), by letter, in name order with an ignored article left ou
 On PostgreSQL each process keeps the index: the artists in order and, per answer form (method
 and JSON or XML) asked for, each artist's element written once without a caller's star. A call
 reads the artists changed since the last one from the change log the database writes (migration
-0045), re-reads only those, and joins the written elements, writing afresh only the caller's
+0046), re-reads only those, and joins the written elements, writing afresh only the caller's
 starred artists. A fresh process, or one whose position in the log was pruned or that saw a
 table emptied, reads every artist once. SQLite keeps no log: there the index is built per call.
 docs/subsonic.md ("Performance").

@@ -1,5 +1,5 @@
 """getArtists and getIndexes on PostgreSQL answer from the index each process keeps, brought up
-to date from the database's change log (core/subsonic/artist_index.py, migration 0045): the
+to date from the database's change log (core/subsonic/artist_index.py, migration 0046): the
 bytes a full build renders, whatever changed, with only the changed artists read again."""
 
 import json

@@ -135,7 +135,7 @@ def _postgresql(statements: str):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0044_catalog_version"),
+        ("core", "0045_insights_listener_stats_version"),
     ]
 
     operations = [
