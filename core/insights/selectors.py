@@ -2,6 +2,7 @@
 the limit or the length of the history."""
 
 import hashlib
+import heapq
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
@@ -443,24 +444,26 @@ def _fresh_sums(user_id: int, span: Span) -> dict[str, dict[int, list]]:
 
 
 _SETTLED_SUMS_SQL = """{ctes}
-SELECT 'tracks' AS kind, track_id AS key, count, played, 0 AS artist FROM per_track
-UNION ALL SELECT 'artists', artist, sum(count), {sum_played}, 0 FROM per_track GROUP BY artist
-UNION ALL SELECT 'albums', album, sum(count), {sum_played}, max(artist) FROM per_track
+SELECT 'tracks' AS kind, track_id AS key, count, played, artist, album FROM per_track
+UNION ALL SELECT 'artists', artist, sum(count), {sum_played}, 0, 0 FROM per_track GROUP BY artist
+UNION ALL SELECT 'albums', album, sum(count), {sum_played}, max(artist), 0 FROM per_track
     WHERE album IS NOT NULL GROUP BY album
-UNION ALL SELECT 'genres', genre_id, count, played, 0 FROM per_genre
+UNION ALL SELECT 'genres', genre_id, count, played, 0, 0 FROM per_genre
 ORDER BY 1, 2
 """
 
 
 @dataclass
 class SettledSums:
-    """Every key's sums of a span, by kind: the keys in order with their listens, milliseconds
-    and (for albums) artist, in arrays of integers, compact to keep and quick to load."""
+    """Every key's sums of a span, by kind: the keys in order with their listens, milliseconds,
+    artist (a track's, an album's; else 0) and album (a track's, else 0), in arrays of integers,
+    compact to keep and quick to load."""
 
     keys: dict[str, array]
     counts: dict[str, array]
     ms: dict[str, array]
     artists: dict[str, array]
+    albums: dict[str, array]
 
     def get(self, kind: str, key: int) -> tuple[int, int, int] | None:
         """(listens, ms, the album's artist or 0) of `key`, None if the span has none."""
@@ -470,20 +473,58 @@ class SettledSums:
             return None
         return self.counts[kind][at], self.ms[kind][at], self.artists[kind][at]
 
+    def top(self, kind: str, limit: int) -> list[dict]:
+        """The first `limit` of `kind`, best first (most listens, most time, lowest id), as
+        period_figures has them without labels."""
+        keys, counts, ms = self.keys[kind], self.counts[kind], self.ms[kind]
+        best = heapq.nsmallest(limit, range(len(keys)), key=lambda i: (-counts[i], -ms[i], keys[i]))
+        return [
+            {
+                "kind": kind,
+                "key": keys[i],
+                "count": counts[i],
+                "ms": ms[i],
+                "artist": self.artists[kind][i] if kind in ("tracks", "albums") else None,
+                "album": (self.albums[kind][i] or None) if kind == "tracks" else None,
+            }
+            for i in best
+        ]
+
 
 def _settled_sums(user_id: int, span: Span) -> SettledSums:
     ctes, params = _period_ctes(user_id, span)
-    sums = SettledSums(
-        *({kind: array("q") for kind in TOP_KINDS} for _ in range(4))  # keys, counts, ms, artists
-    )
+    sums = SettledSums(*({kind: array("q") for kind in TOP_KINDS} for _ in range(5)))
     with connection.cursor() as cursor:
         cursor.execute(_SETTLED_SUMS_SQL.format(ctes=ctes, sum_played=_sum_ms("played")), params)
-        for kind, key, count, played, artist in cursor.fetchall():
+        for kind, key, count, played, artist, album in cursor.fetchall():
             sums.keys[kind].append(key)
             sums.counts[kind].append(int(count))
             sums.ms[kind].append(int(played))
             sums.artists[kind].append(artist or 0)
+            sums.albums[kind].append(album or 0)
     return sums
+
+
+def _settled_figures(
+    user_id: int, span: Span, limits: dict[str, int]
+) -> tuple[PeriodFigures, SettledSums]:
+    """period_figures of `span` (with labels) ranked from its sums, and the sums: one query
+    for the sums, one for the labels of the listed rows."""
+    sums = _settled_sums(user_id, span)
+    top = {kind: sums.top(kind, limit) for kind, limit in limits.items()}
+    _with_labels(top)
+    tracks = sums.counts["tracks"]
+    total_ms = sum(sums.ms["tracks"])
+    totals = ZERO_TOTALS
+    if tracks:
+        totals = {
+            "listens": sum(tracks),
+            "minutes": minutes(total_ms),
+            "tracks": len(tracks),
+            "artists": len(sums.keys["artists"]),
+            "albums": len(sums.keys["albums"]),
+        }
+    return PeriodFigures(totals=totals, top=top, ms=total_ms if tracks else 0), sums
 
 
 def _with_labels(top: dict[str, list[dict]]) -> None:
@@ -526,10 +567,7 @@ def split_period_figures(
         versions,
         settled,
         ("period", sorted(shown.items())),
-        lambda: (
-            period_figures(user_id, settled, limits=shown, labels=True),
-            _settled_sums(user_id, settled),
-        ),
+        lambda: _settled_figures(user_id, settled, shown),
     )
     before = {kind: {k: sums.get(kind, k) for k in fresh[kind]} for kind in TOP_KINDS}
     top: dict[str, list[dict]] = {}
