@@ -705,6 +705,20 @@ def _first_day(user_id: int, versions: Versions, tz: ZoneInfo) -> date | None:
     )
 
 
+def _kept_previous(
+    user_id: int, versions: Versions, previous: Window, current: PeriodFigures
+) -> PreviousFigures:
+    """previous_figures of the items `current` shows, kept while they are the same items."""
+    shown = shown_keys(current)
+    return kept_figures(
+        user_id,
+        versions,
+        previous,
+        ("previous", sorted((kind, tuple(ids)) for kind, ids in shown.items())),
+        lambda: previous_figures(user_id, previous, shown=shown),
+    )
+
+
 def listener_stats(*, user_id: int, query: StatsQuery) -> dict:
     """Totals and top lists of a period, beside those of the period of the same length before."""
     versions = stats_versions(user_id)
@@ -724,14 +738,7 @@ def listener_stats(*, user_id: int, query: StatsQuery) -> dict:
     )
     before = None
     if previous is not None:
-        shown = shown_keys(current)
-        before = kept_figures(
-            user_id,
-            versions,
-            previous,
-            ("previous", sorted((kind, tuple(ids)) for kind, ids in shown.items())),
-            lambda: previous_figures(user_id, previous, shown=shown),
-        )
+        before = _kept_previous(user_id, versions, previous, current)
     return {
         "period": {"from": window.first, "to": window.last},
         "totals": current.totals,
@@ -870,15 +877,7 @@ def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
         ("period", sorted(limits.items())),
         lambda: _period(user_id, versions, window, window, limits),
     )
-    shown = shown_keys(current)
-    previous = year_window(year - 1, tz)
-    before = kept_figures(
-        user_id,
-        versions,
-        previous,
-        ("previous", sorted((kind, tuple(ids)) for kind, ids in shown.items())),
-        lambda: previous_figures(user_id, previous, shown=shown),
-    )
+    before = _kept_previous(user_id, versions, year_window(year - 1, tz), current)
     first = kept_figures(
         user_id, versions, window, ("first listen",), lambda: _first_listen(user_id, window)
     )
