@@ -105,26 +105,67 @@ def _all_time_ranking(kind: str, genre_id: int | None, depth: int) -> list[tuple
     return ranked[:depth]
 
 
-def _computed(kind: str, period: str, genre_id: int | None, now: datetime) -> dict:
+# How long the previous window's ranking of a chart may be reused by its next refreshes, by
+# period: ranking the year before a year chart was half of its cost (15 to 18 s at 10^7 plays),
+# and the year before moves by a quarter hour at a time; that ranking only gives previous_rank.
+# charts_refresh ranks one aged-out chart again per refresh, so with several year charts one
+# may wait a refresh or two past this.
+PREVIOUS_KEPT = {"year": timedelta(minutes=10)}
+
+
+def _computed(
+    kind: str,
+    period: str,
+    genre_id: int | None,
+    now: datetime,
+    previous: tuple[list[int], datetime] | None = None,
+) -> dict:
+    """The chart's current ranking and the previous window's ids, ranked now unless
+    `previous` gives them (ids, when they were ranked)."""
     start, end = window(period, now)
     current = _ranking(kind, start, end, genre_id, CHART_DEPTH)
-    previous = []
+    previous_ids, previous_at = [], None
     if start is not None:
-        before = _ranking(kind, start - WINDOWS[period], start, genre_id, PREVIOUS_DEPTH)
-        previous = [entry[0] for entry in before]
+        if previous is None:
+            before = _ranking(kind, start - WINDOWS[period], start, genre_id, PREVIOUS_DEPTH)
+            previous_ids, previous_at = [entry[0] for entry in before], now
+        else:
+            previous_ids, previous_at = previous
     return {
         "from": start,
         "to": end,
         "current": current,
-        "previous": previous,
+        "previous": previous_ids,
+        "previous_at": previous_at,
         "computed_at": now,
     }
 
 
-def chart_refresh(kind: str, period: str, genre_id: int | None) -> dict:
-    """Compute a chart and store it as its snapshot; returns what requests serve."""
+def _reusable_previous(
+    kind: str, period: str, genre_id: int | None, now: datetime, *, any_age: bool
+) -> tuple[list[int], datetime] | None:
+    """The stored previous ranking of the chart if its period reuses one and it is young enough
+    (PREVIOUS_KEPT), or of any age if `any_age`."""
+    kept_for = PREVIOUS_KEPT.get(period)
+    if kept_for is None:
+        return None
+    stored = ChartSnapshot.objects.filter(
+        kind=kind, period=period, genre_id=genre_id or 0, previous_at__isnull=False
+    )
+    if not any_age:
+        stored = stored.filter(previous_at__gt=now - kept_for)
+    found = stored.values_list("previous", "previous_at").first()
+    return None if found is None else (found[0], found[1])
+
+
+def chart_refresh(
+    kind: str, period: str, genre_id: int | None, *, any_age_previous: bool = False
+) -> dict:
+    """Compute a chart and store it as its snapshot; returns what requests serve.
+    `any_age_previous`: reuse the stored previous ranking however old (charts_refresh)."""
     now = timezone.now()
-    data = _computed(kind, period, genre_id, now)
+    previous = _reusable_previous(kind, period, genre_id, now, any_age=any_age_previous)
+    data = _computed(kind, period, genre_id, now, previous)
     ChartSnapshot.objects.update_or_create(
         kind=kind,
         period=period,
@@ -135,6 +176,7 @@ def chart_refresh(kind: str, period: str, genre_id: int | None) -> dict:
             "window_to": data["to"],
             "current": [list(entry) for entry in data["current"]],
             "previous": data["previous"],
+            "previous_at": data["previous_at"],
         },
     )
     cache.set(_cache_key(kind, period, genre_id), data, settings.CHARTS_CACHE_SECONDS)
@@ -146,8 +188,20 @@ def charts_refresh() -> int:
     genres in any case (what `refresh_charts` runs); returns how many."""
     wanted = {(kind, period, 0) for kind in KINDS for period in PERIODS}
     wanted |= set(ChartSnapshot.objects.values_list("kind", "period", "genre_id"))
-    for kind, period, genre_id in sorted(wanted):
-        chart_refresh(kind, period, genre_id or None)
+    # One chart a refresh ranks its previous window again once that ranking aged out, the
+    # oldest first, so that no refresh ranks every year chart's year before at once.
+    now = timezone.now()
+    aged = sorted(
+        (previous_at, (kind, period, genre_id))
+        for kind, period, genre_id, previous_at in ChartSnapshot.objects.filter(
+            period__in=PREVIOUS_KEPT, previous_at__isnull=False
+        ).values_list("kind", "period", "genre_id", "previous_at")
+        if previous_at <= now - PREVIOUS_KEPT[period]
+    )
+    ranked_again = aged[0][1] if aged else None
+    for chart in sorted(wanted):
+        kind, period, genre_id = chart
+        chart_refresh(kind, period, genre_id or None, any_age_previous=chart != ranked_again)
     return len(wanted)
 
 

@@ -220,6 +220,9 @@ class ChartSnapshot(models.Model):
     window_to = models.DateTimeField()
     current = models.JSONField(help_text="[[id, listens, listeners], ...], best first")
     previous = models.JSONField(help_text="Ids of the window before, best first")
+    previous_at = models.DateTimeField(
+        null=True, blank=True, help_text="When `previous` was ranked (charts.PREVIOUS_KEPT)"
+    )
 
     class Meta:
         constraints = [

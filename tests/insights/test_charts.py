@@ -407,3 +407,53 @@ def test_all_time_charts_equal_a_plain_count_with_ties_at_the_cut(
             singular = kind[:-1]
             got = [(e[singular]["id"], e["count"], e["listeners"]) for e in body["results"]]
             assert got == _plain_all_time(kind, genre_id, 3), (kind, genre_id)
+
+
+def test_a_year_charts_previous_ranking_is_reused_for_ten_minutes(
+    api_client, listeners, catalog, now, monkeypatch
+):
+    """Ranking the year before is half a year chart's cost; its next refreshes reuse it for
+    PREVIOUS_KEPT, then rank it again. The current year is ranked at every refresh."""
+    year_ago = 24 * 400  # hours: in the year before the current one
+    listens(listeners, catalog, now, {0: [(0, 1)], 1: [(0, year_ago)]})
+    charts.chart_refresh("tracks", "year", None)
+    rankings = []
+    ranking = charts._ranking
+    monkeypatch.setattr(
+        charts, "_ranking", lambda *args: rankings.append(args[1]) or ranking(*args)
+    )
+    listens(listeners, catalog, now, {0: [(1, year_ago), (2, year_ago)], 2: [(1, 2)]})
+
+    charts.chart_refresh("tracks", "year", None)
+    cache.clear()
+    reused = chart_of(api_client, "tracks", period="year")["results"]
+    ChartSnapshot.objects.update(previous_at=F("previous_at") - timedelta(minutes=10))
+    charts.chart_refresh("tracks", "year", None)
+    cache.clear()
+    ranked = chart_of(api_client, "tracks", period="year")["results"]
+
+    # The first refresh ranked the current year only, the second both years.
+    assert len(rankings) == 3
+    assert [(e["track"]["id"], e["count"]) for e in reused] == [
+        (catalog[0].pk, 1),
+        (catalog[2].pk, 1),
+    ]
+    assert [e["previous_rank"] for e in reused] == [None, None]  # catalog[1] only, before
+    assert [e["previous_rank"] for e in ranked] == [1, None]  # catalog[0]: 2 listens then
+
+
+def test_a_refresh_ranks_one_aged_out_previous_year_again(listeners, catalog, now):
+    listens(listeners, catalog, now, {0: [(0, 1), (1, 24 * 400)]})
+    charts.charts_refresh()
+    year = ChartSnapshot.objects.filter(period="year")
+    assert year.count() == 3 and not year.filter(previous_at=None).exists()
+    year.update(previous_at=F("previous_at") - timedelta(minutes=10))
+    aged = dict(year.values_list("kind", "previous_at"))
+
+    charts.charts_refresh()
+
+    after = dict(year.values_list("kind", "previous_at"))
+    assert sorted(kind for kind in after if after[kind] != aged[kind]) == ["albums"]
+    charts.charts_refresh()
+    after = dict(year.values_list("kind", "previous_at"))
+    assert sorted(kind for kind in after if after[kind] != aged[kind]) == ["albums", "artists"]
