@@ -505,12 +505,9 @@ def _settled_sums(user_id: int, span: Span) -> SettledSums:
     return sums
 
 
-def _settled_figures(
-    user_id: int, span: Span, limits: dict[str, int]
-) -> tuple[PeriodFigures, SettledSums]:
-    """period_figures of `span` (with labels) ranked from its sums, and the sums: one query
-    for the sums, one for the labels of the listed rows."""
-    sums = _settled_sums(user_id, span)
+def _settled_figures(sums: SettledSums, limits: dict[str, int]) -> PeriodFigures:
+    """period_figures (with labels) of the span `sums` hold, ranked from them: one query, for
+    the labels of the listed rows."""
     top = {kind: sums.top(kind, limit) for kind, limit in limits.items()}
     _with_labels(top)
     tracks = sums.counts["tracks"]
@@ -524,7 +521,7 @@ def _settled_figures(
             "artists": len(sums.keys["artists"]),
             "albums": len(sums.keys["albums"]),
         }
-    return PeriodFigures(totals=totals, top=top, ms=total_ms if tracks else 0), sums
+    return PeriodFigures(totals=totals, top=top, ms=total_ms if tracks else 0)
 
 
 def _with_labels(top: dict[str, list[dict]]) -> None:
@@ -562,12 +559,17 @@ def split_period_figures(
         return None
     settled = Span(window.start, edge)
     shown = {kind: limit for kind, limit in limits.items() if limit}
-    past, sums = kept_figures(
+    # The sums (some 40 bytes per track, artist and album of the span) are kept once per span,
+    # the top lists ranked from them once per limit.
+    sums = kept_figures(
+        user_id, versions, settled, ("sums",), lambda: _settled_sums(user_id, settled)
+    )
+    past = kept_figures(
         user_id,
         versions,
         settled,
         ("period", sorted(shown.items())),
-        lambda: _settled_figures(user_id, settled, shown),
+        lambda: _settled_figures(sums, shown),
     )
     before = {kind: {k: sums.get(kind, k) for k in fresh[kind]} for kind in TOP_KINDS}
     top: dict[str, list[dict]] = {}
