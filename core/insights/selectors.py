@@ -19,6 +19,7 @@ from django.db.models import F
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
+from core.catalog import caching
 from core.catalog import selectors as catalog_selectors
 from core.insights.models import (
     SETTLED_AFTER,
@@ -59,6 +60,16 @@ def settled_edge() -> datetime:
     listener's `past_version`, so what is read from them stays kept while new listens arrive."""
     edge = timezone.now() - SETTLED_AFTER
     return edge.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+# A PostgreSQL sequence every change to settled listens moves (services.settled_changed), for
+# figures of many listeners' settled rows (an artist's statistics); migration 0048.
+SETTLED_GENERATION = "core_insights_settled_generation"
+
+
+def settled_generation() -> int | None:
+    """Where the settled rollups of all listeners stand; None on SQLite (no sequence)."""
+    return caching.sequence_position(SETTLED_GENERATION)
 
 
 @dataclass(frozen=True)

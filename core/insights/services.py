@@ -215,14 +215,32 @@ def listeners_changed(changes: dict[int, datetime | None]) -> None:
     if not changes:
         return
     settled = timezone.now() - SETTLED_AFTER
-    params = []
+    params, any_past = [], False
     for user_id in sorted(changes):
         at = changes[user_id]
         past = _fresh_version()
-        params += [user_id, _fresh_version(), past if at is None or at < settled else -past]
+        moved = at is None or at < settled
+        any_past = any_past or moved
+        params += [user_id, _fresh_version(), past if moved else -past]
     rows = ", ".join(["(%s, %s, %s)"] * len(changes))
     with connection.cursor() as cursor:
         cursor.execute(_VERSIONS_SQL.format(rows=rows), params)
+    if any_past:
+        settled_changed()
+
+
+def settled_changed() -> None:
+    """Move the settled generation (selectors.settled_generation) once the transaction that
+    changed settled listens commits: a reader that sees the new generation then reads the new
+    rows. PostgreSQL only (SQLite keeps no figures under it)."""
+    if connection.vendor != "postgresql":
+        return
+
+    def move() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval('core_insights_settled_generation')")
+
+    transaction.on_commit(move)
 
 
 def all_listeners_changed() -> None:
@@ -239,6 +257,7 @@ def all_listeners_changed() -> None:
             "ON CONFLICT (user_id) DO NOTHING",
             [version, past],
         )
+    settled_changed()
 
 
 def insights_record_listen(*, play: Play) -> None:

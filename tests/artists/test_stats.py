@@ -116,3 +116,57 @@ def test_a_custom_period_is_validated(manager_client, artist):
 
     assert response.status_code == 400
     assert "to" in response.json()["fields"]
+
+
+def _figures(stats: dict) -> dict:
+    return {
+        "totals": stats["totals"],
+        "daily": {d["date"]: (d["listens"], d["listeners"], d["minutes"]) for d in stats["daily"]},
+        "by_hour": stats["by_hour"],
+        "top": [(t["track_id"], t["listens"], t["minutes"]) for t in stats["top_tracks"]],
+    }
+
+
+@pytest.mark.parametrize("zone", ["UTC", TZ, "America/St_Johns"])
+def test_a_period_split_at_the_settled_edge_equals_the_whole(
+    manager_client, artist, settings, zone
+):
+    """A period that holds the settled edge is read as its settled part (kept) and the days
+    since: the same figures as the whole period, distinct listeners of the day the edge cuts
+    in two included."""
+    tracks = [factories.TrackFactory(artist=artist, duration=200.0) for _ in range(3)]
+    listeners = [factories.UserFactory() for _ in range(5)]
+    now = datetime.now(UTC)
+    edge = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    for n in range(60):  # every 7 hours over the last 17 days
+        listen(listeners[n % 5], tracks[n % 3], now - timedelta(hours=7 * n + 1))
+    for n in range(5):  # on both sides of the edge, the same listeners
+        listen(listeners[n], tracks[0], edge - timedelta(minutes=20 * n + 1))
+        listen(listeners[n], tracks[1], edge + timedelta(minutes=20 * n + 1))
+
+    for period in ("7d", "4w", "all"):
+        url = _url(artist, f"?period={period}&tz={zone}")
+        settings.INSIGHTS_STATS_CACHE_SECONDS = 0
+        whole = manager_client.get(url).json()
+        settings.INSIGHTS_STATS_CACHE_SECONDS = 86400
+        split = manager_client.get(url).json()
+        kept = manager_client.get(url).json()
+        assert _figures(split) == _figures(whole), (period, zone)
+        assert _figures(kept) == _figures(whole)
+
+
+def test_an_old_listen_applied_later_shows_in_the_kept_statistics(
+    manager_client, artist, django_capture_on_commit_callbacks
+):
+    track = factories.TrackFactory(artist=artist, duration=200.0)
+    listener = factories.UserFactory()
+    now = datetime.now(UTC)
+    listen(listener, track, now - timedelta(days=3))
+    url = _url(artist, "?period=7d&tz=UTC")
+    assert manager_client.get(url).json()["totals"]["listens"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        listen(factories.UserFactory(), track, now - timedelta(days=4))  # synced late
+
+    totals = manager_client.get(url).json()["totals"]
+    assert (totals["listens"], totals["listeners"]) == (2, 2)
