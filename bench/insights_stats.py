@@ -1,7 +1,9 @@
 """The heavy listener's statistics and recap, and the served charts, timed in-process: what
 `bench.inprocess.insights` measures without the chart computations and the rebuild, short
-enough for a quiet window. Each statistics request is timed three ways: repeated (the figures
-kept in the cache), the first after a new listen, and with nothing kept.
+enough for a quiet window. Each statistics request is timed four ways: repeated (the figures
+kept in the cache), the first after a new listen, the first of each following day after a new
+listen (the clock moved on a day each time, what earlier days kept still there), and with
+nothing kept.
 
     python -m bench.insights_stats --repeat 20 --output bench/results/<name>.json
 
@@ -12,6 +14,7 @@ import argparse
 import json
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from bench.settings_env import setup_django
@@ -24,6 +27,28 @@ def _percentiles(samples: list[float]) -> dict:
         "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 1),
         "n": len(ordered),
     }
+
+
+def _next_days(call, client, user, days: int) -> list[float]:
+    """The first view of each of the `days` next days, a listen before each: the clock moved on
+    (freezegun, ticking), so the settled edge and the periods' bounds move as they do."""
+    from django.utils import timezone
+    from freezegun import freeze_time
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from core.insights.services import listeners_changed
+
+    call()
+    samples, today = [], timezone.now()
+    for day in range(1, days + 1):
+        with freeze_time(today + timedelta(days=day), tick=True, ignore=[__name__]):
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+            listeners_changed({user.pk: timezone.now()})
+            start = time.perf_counter()
+            call()
+            samples.append((time.perf_counter() - start) * 1000)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+    return samples
 
 
 def measure(repeat: int, only: str = "") -> dict:
@@ -89,6 +114,7 @@ def measure(repeat: int, only: str = "") -> dict:
                     call()
                     samples.append((time.perf_counter() - start) * 1000)
                 result[f"{name}_{variant}"] = _percentiles(samples)
+            result[f"{name}_next_day"] = _percentiles(_next_days(call, client, heavy, repeat))
         if name.startswith("charts"):
             samples = []
             for _ in range(repeat):

@@ -270,6 +270,9 @@ INSIGHTS_ROLLUPS = env_choice("INSIGHTS_ROLLUPS", "inline", ("inline", "deferred
 # How long a listener's computed statistics stay in the cache, under the version of their
 # rollups (a change computes them again at once); 0 computes them on every request.
 INSIGHTS_STATS_CACHE_SECONDS = env_int("INSIGHTS_STATS_CACHE_SECONDS", 86400, minimum=0)
+# How long the sums of a listener's whole past UTC month stay in the cache after their last use:
+# the day's first view of a long period reads its edges and reuses its months. 0: not kept.
+INSIGHTS_MONTHS_CACHE_SECONDS = env_int("INSIGHTS_MONTHS_CACHE_SECONDS", 604800, minimum=0)
 # Longest that payloads built from the catalog (charts' rendered entries, catalog pages) are
 # kept while the catalog does not change; listen and follower counts in them may lag by that
 # long. 0: nothing kept. docs/architecture.md#catalog-version.

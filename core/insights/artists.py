@@ -11,9 +11,10 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import ExtractHour, TruncDate
 
+from core.insights.keeping import settled_edge, settled_generation
 from core.insights.models import ListenerQuarterHour
 from core.insights.periods import Window, window_for
-from core.insights.selectors import minutes, settled_edge, settled_generation
+from core.insights.sums import minutes
 
 
 def _artist_rows(artist_id: int, start: datetime | None, end: datetime | None):

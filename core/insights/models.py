@@ -193,7 +193,7 @@ class ListenerGenreSpan(models.Model):
 
 class ListenerStatsVersion(models.Model):
     """Where one listener's rollups stand, for the figures kept in the cache
-    (selectors.kept_figures): `version` moves with every change to them, `past_version` only
+    (keeping.kept_figures): `version` moves with every change to them, `past_version` only
     with a change to listens that started more than SETTLED_AFTER before it was made, so that
     figures of windows that ended that long ago stay kept while new listens arrive."""
 

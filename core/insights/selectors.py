@@ -1,35 +1,28 @@
 """Reads of one listener's insights, from the rollups: a constant number of queries whatever
 the limit or the length of the history."""
 
-import hashlib
-import heapq
-from array import array
-from bisect import bisect_left
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import TypeVar
+from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import F
-from django.db.models.functions import ExtractHour, TruncDate
-from django.utils import timezone
 
-from core.catalog import caching
 from core.catalog import selectors as catalog_selectors
-from core.insights.models import (
-    SETTLED_AFTER,
-    ListenedTrack,
-    ListenerGenreSpan,
-    ListenerQuarterHour,
-    ListenerStatsVersion,
-    ListenerTrack,
+from core.insights import activity
+from core.insights.keeping import (
+    Span,
+    Versions,
+    kept_figures,
+    settled_edge,
+    stats_versions,
 )
-from core.insights.periods import Window, spans_of, window_for, year_window
+from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
+from core.insights.periods import Window, window_for, year_window
+from core.insights.rollup_sql import period_ctes, sum_ms
+from core.insights.sums import SettledSums, minutes, span_sums
 
 RECAP_TOP = 5
 RECAP_NEW_ARTISTS = 50
@@ -38,209 +31,15 @@ RECAP_GENRES = 1000
 TOP_KINDS = ("tracks", "artists", "albums", "genres")
 
 
-def minutes(ms: int) -> float:
-    return round(ms / 60000, 1)
-
-
 def share(count: int, total: int) -> float:
     """Percent of `total`, one decimal."""
     return round(count * 100 / total, 1) if total else 0.0
-
-
-@dataclass(frozen=True)
-class Span:
-    """The UTC instants [start, end)."""
-
-    start: datetime
-    end: datetime
-
-
-def settled_edge() -> datetime:
-    """Midnight UTC of the day SETTLED_AFTER ago: the rollup rows before it change only with a
-    listener's `past_version`, so what is read from them stays kept while new listens arrive."""
-    edge = timezone.now() - SETTLED_AFTER
-    return edge.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-# A PostgreSQL sequence every change to settled listens moves (services.settled_changed), for
-# figures of many listeners' settled rows (an artist's statistics); migration 0048.
-SETTLED_GENERATION = "core_insights_settled_generation"
-
-
-def settled_generation() -> int | None:
-    """Where the settled rollups of all listeners stand; None on SQLite (no sequence)."""
-    return caching.sequence_position(SETTLED_GENERATION)
-
-
-@dataclass(frozen=True)
-class Versions:
-    """Where a listener's rollups stand (ListenerStatsVersion; 0 before their first change)."""
-
-    current: int = 0
-    past: int = 0
-
-    def of(self, window: Window | Span | None) -> str:
-        """What figures of `window` (None: all time) depend on: `past` for a window that ended
-        SETTLED_AFTER ago or more (no live listen lands in it), else `current`."""
-        if window is not None and window.end <= timezone.now() - SETTLED_AFTER:
-            return f"p{self.past}"
-        return f"c{self.current}"
-
-
-def stats_versions(user_id: int) -> Versions:
-    found = (
-        ListenerStatsVersion.objects.filter(user_id=user_id)
-        .values_list("version", "past_version")
-        .first()
-    )
-    return Versions() if found is None else Versions(*found)
-
-
-Kept = TypeVar("Kept")
-
-
-def kept_figures(
-    user_id: int,
-    versions: Versions,
-    window: Window | Span | None,
-    what: tuple,
-    compute: Callable[[], Kept],
-) -> Kept:
-    """`compute()`, the figures `what` of the listener's `window` (None: all time), kept in the
-    cache under the version they depend on for INSIGHTS_STATS_CACHE_SECONDS: a listener's
-    dashboard is computed again only once their rollups changed (a new listen, an import, a
-    rebuild, a cleared history), and figures of past windows survive new listens. Only
-    rollup-derived figures are kept; what the catalog decides (playable tracks) is read per
-    request."""
-    seconds = settings.INSIGHTS_STATS_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    bounds = "all" if window is None else f"{window.start.isoformat()}/{window.end.isoformat()}"
-    state = repr((user_id, versions.of(window), bounds, what))
-    key = "insights:kept:" + hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, seconds)
-    return found
 
 
 def _quarters(user_id: int, window: Window | Span) -> models.QuerySet:
     """The listener's quarter-hour rows of `window`."""
     return ListenerQuarterHour.objects.filter(
         user_id=user_id, bucket__gte=window.start, bucket__lt=window.end
-    )
-
-
-def _instant(value) -> object:
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _day(value) -> object:
-    return connection.ops.adapt_datefield_value(value)
-
-
-_TRACK_COLUMNS = "track_id, listens, ms, artist_id, album_id"
-
-
-def _sum_ms(column: str) -> str:
-    """The exact sum of a bigint column of milliseconds, as a bigint. PostgreSQL sums bigints
-    as numeric, which made the per-track, artist and album sums of a long period a third of
-    its cost; doubles hold every integer below 2^53 exactly (285,000 years in milliseconds),
-    so their sums are exact. Listen counts are summed from integers, which PostgreSQL sums
-    as bigints."""
-    return f"CAST(sum(CAST({column} AS double precision)) AS bigint)"
-
-
-def _track_rows_sql(
-    user_id: int, window: Window | Span, *, where: str = "", where_params: tuple = ()
-) -> tuple[str, tuple]:
-    """The listener's rollup rows of `window` (track_id, listens, ms, artist_id, album_id): the
-    month rows of the whole UTC months inside it and the quarter-hour rows of the rest
-    (periods.Spans), each an index range of the listener's rows; `where` narrows each part."""
-    spans = spans_of(window.start, window.end)
-    narrow = f" AND ({where})" if where else ""
-    parts, params = [], []
-    for start, end in spans.outside_months():
-        parts.append(
-            f"SELECT {_TRACK_COLUMNS} FROM core_listenerquarterhour "  # noqa: S608 (fixed names)
-            f"WHERE user_id = %s AND bucket >= %s AND bucket < %s{narrow}"
-        )
-        params += [user_id, _instant(start), _instant(end), *where_params]
-    if spans.months is not None:
-        parts.append(
-            f"SELECT {_TRACK_COLUMNS} FROM core_listenermonth "  # noqa: S608 (fixed names)
-            f"WHERE user_id = %s AND month >= %s AND month < %s{narrow}"
-        )
-        params += [user_id, _day(spans.months[0]), _day(spans.months[1]), *where_params]
-    return " UNION ALL ".join(parts), tuple(params)
-
-
-def _per_track_sql(user_id: int, window: Window | Span | None) -> tuple[str, tuple]:
-    """Per listened track of `window` (all time for None): track_id, count, played, artist,
-    album."""
-    if window is None:
-        return (
-            "SELECT track_id, listens AS count, ms AS played, artist_id AS artist, "
-            "album_id AS album FROM core_listenertrack WHERE user_id = %s",
-            (user_id,),
-        )
-    rows, params = _track_rows_sql(user_id, window)
-    return (
-        "SELECT track_id, CAST(sum(listens) AS integer) AS count, "  # noqa: S608 (fixed names)
-        f"{_sum_ms('ms')} AS played, "
-        f"max(artist_id) AS artist, max(album_id) AS album FROM ({rows}) listened "
-        "GROUP BY track_id",
-        params,
-    )
-
-
-def _per_genre_sql(user_id: int, window: Window | Span | None) -> tuple[str, tuple]:
-    """Per genre of `window` (all time for None): genre_id, count, played, a listen counting
-    once for each genre of its track. From the genre spans of its whole UTC months and days,
-    and the quarter-hour rows of its partial UTC days joined to their tracks' genres."""
-    if window is None:
-        return (
-            "SELECT genre_id, CAST(sum(listens) AS integer) AS count, "  # noqa: S608 (fixed names)
-            f"{_sum_ms('ms')} AS played FROM core_listenergenrespan "
-            "WHERE user_id = %s AND span = %s GROUP BY genre_id",
-            (user_id, ListenerGenreSpan.MONTH),
-        )
-    spans = spans_of(window.start, window.end)
-    parts, params = [], []
-    span_rows = (
-        "SELECT genre_id, listens, ms FROM core_listenergenrespan "
-        "WHERE user_id = %s AND span = %s AND start >= %s AND start < %s"
-    )
-    if spans.months is not None:
-        parts.append(span_rows)
-        params += [user_id, ListenerGenreSpan.MONTH, *map(_day, spans.months)]
-    for first, end in spans.days:
-        parts.append(span_rows)
-        params += [user_id, ListenerGenreSpan.DAY, _day(first), _day(end)]
-    for start, end in spans.quarters:
-        parts.append(
-            "SELECT genre.genre_id, quarter.listens, quarter.ms "
-            "FROM core_listenerquarterhour quarter JOIN core_listenedtrackgenre genre "
-            "ON genre.track_id = quarter.track_id "
-            "WHERE quarter.user_id = %s AND quarter.bucket >= %s AND quarter.bucket < %s"
-        )
-        params += [user_id, _instant(start), _instant(end)]
-    rows = " UNION ALL ".join(parts)
-    return (
-        "SELECT genre_id, CAST(sum(listens) AS integer) AS count, "  # noqa: S608 (fixed names)
-        f"{_sum_ms('ms')} AS played "
-        f"FROM ({rows}) listened GROUP BY genre_id",
-        tuple(params),
-    )
-
-
-def _period_ctes(user_id: int, window: Window | Span | None) -> tuple[str, tuple]:
-    per_track, track_params = _per_track_sql(user_id, window)
-    per_genre, genre_params = _per_genre_sql(user_id, window)
-    return (
-        f"WITH per_track AS ({per_track}), per_genre AS ({per_genre}) ",
-        (*track_params, *genre_params),
     )
 
 
@@ -305,10 +104,10 @@ _RANKS_SQL = {
     "tracks": "SELECT 'tracks' AS kind, track_id AS key, row_number() OVER "
     "(ORDER BY count DESC, played DESC, track_id) AS rank FROM per_track",
     "artists": "SELECT 'artists' AS kind, artist AS key, row_number() OVER "  # noqa: S608 (fixed names)
-    f"(ORDER BY sum(count) DESC, {_sum_ms('played')} DESC, artist) "
+    f"(ORDER BY sum(count) DESC, {sum_ms('played')} DESC, artist) "
     "AS rank FROM per_track GROUP BY artist",
     "albums": "SELECT 'albums' AS kind, album AS key, row_number() OVER "  # noqa: S608 (fixed names)
-    f"(ORDER BY sum(count) DESC, {_sum_ms('played')} DESC, album) "
+    f"(ORDER BY sum(count) DESC, {sum_ms('played')} DESC, album) "
     "AS rank FROM per_track "
     "WHERE album IS NOT NULL GROUP BY album",
     "genres": "SELECT 'genres' AS kind, genre_id AS key, row_number() OVER "
@@ -317,7 +116,7 @@ _RANKS_SQL = {
 _TOTALS_SQL = """
 SELECT 'totals', count(*), 0, coalesce(sum(count), 0), coalesce({sum_played}, 0),
     count(DISTINCT artist), count(DISTINCT album) FROM per_track
-""".format(sum_played=_sum_ms("played"))
+""".format(sum_played=sum_ms("played"))
 
 
 def _totals(row) -> dict:
@@ -342,7 +141,7 @@ def previous_figures(
 ) -> PreviousFigures:
     """The totals of the listener's `window` and the rank there of each item of `shown`
     (kind -> ids) that has one. One query."""
-    ctes, params = _period_ctes(user_id, window)
+    ctes, params = period_ctes(user_id, window)
     parts, keys = [], []
     for kind, ids in shown.items():
         if not ids:
@@ -380,9 +179,9 @@ def period_figures(
     """The totals of the listener's `window` (all time for None) and each kind's first
     `limits[kind]`, best first: most listens, then most time, then lowest id; with their
     labels if `labels`. One query."""
-    ctes, params = _period_ctes(user_id, window)
+    ctes, params = period_ctes(user_id, window)
     statement = _PERIOD_SQL.format(
-        sum_played=_sum_ms("played"),
+        sum_played=sum_ms("played"),
         ctes=ctes,
         order=_ORDER,
         summed_order=_SUMMED_ORDER,
@@ -432,7 +231,7 @@ def _fresh_sums(user_id: int, span: Span) -> dict[str, dict[int, list]]:
     """Every track's and genre's sums of `span`, and the artists' and albums' from them:
     kind -> key -> [count, ms, artist, album] (an album's artist: the greatest id of its
     tracks' artists, as period_figures has it)."""
-    ctes, params = _period_ctes(user_id, span)
+    ctes, params = period_ctes(user_id, span)
     sums: dict[str, dict[int, list]] = {kind: {} for kind in TOP_KINDS}
     with connection.cursor() as cursor:
         cursor.execute(_FRESH_SQL.format(ctes=ctes), params)
@@ -454,85 +253,13 @@ def _fresh_sums(user_id: int, span: Span) -> dict[str, dict[int, list]]:
     return sums
 
 
-_SETTLED_SUMS_SQL = """{ctes}
-SELECT 'tracks' AS kind, track_id AS key, count, played, artist, album FROM per_track
-UNION ALL SELECT 'artists', artist, sum(count), {sum_played}, 0, 0 FROM per_track GROUP BY artist
-UNION ALL SELECT 'albums', album, sum(count), {sum_played}, max(artist), 0 FROM per_track
-    WHERE album IS NOT NULL GROUP BY album
-UNION ALL SELECT 'genres', genre_id, count, played, 0, 0 FROM per_genre
-ORDER BY 1, 2
-"""
-
-
-@dataclass
-class SettledSums:
-    """Every key's sums of a span, by kind: the keys in order with their listens, milliseconds,
-    artist (a track's, an album's; else 0) and album (a track's, else 0), in arrays of integers,
-    compact to keep and quick to load."""
-
-    keys: dict[str, array]
-    counts: dict[str, array]
-    ms: dict[str, array]
-    artists: dict[str, array]
-    albums: dict[str, array]
-
-    def get(self, kind: str, key: int) -> tuple[int, int, int] | None:
-        """(listens, ms, the album's artist or 0) of `key`, None if the span has none."""
-        keys = self.keys[kind]
-        at = bisect_left(keys, key)
-        if at == len(keys) or keys[at] != key:
-            return None
-        return self.counts[kind][at], self.ms[kind][at], self.artists[kind][at]
-
-    def top(self, kind: str, limit: int) -> list[dict]:
-        """The first `limit` of `kind`, best first (most listens, most time, lowest id), as
-        period_figures has them without labels."""
-        keys, counts, ms = self.keys[kind], self.counts[kind], self.ms[kind]
-        best = heapq.nsmallest(limit, range(len(keys)), key=lambda i: (-counts[i], -ms[i], keys[i]))
-        return [
-            {
-                "kind": kind,
-                "key": keys[i],
-                "count": counts[i],
-                "ms": ms[i],
-                "artist": self.artists[kind][i] if kind in ("tracks", "albums") else None,
-                "album": (self.albums[kind][i] or None) if kind == "tracks" else None,
-            }
-            for i in best
-        ]
-
-
-def _settled_sums(user_id: int, span: Span) -> SettledSums:
-    ctes, params = _period_ctes(user_id, span)
-    sums = SettledSums(*({kind: array("q") for kind in TOP_KINDS} for _ in range(5)))
-    with connection.cursor() as cursor:
-        cursor.execute(_SETTLED_SUMS_SQL.format(ctes=ctes, sum_played=_sum_ms("played")), params)
-        for kind, key, count, played, artist, album in cursor.fetchall():
-            sums.keys[kind].append(key)
-            sums.counts[kind].append(int(count))
-            sums.ms[kind].append(int(played))
-            sums.artists[kind].append(artist or 0)
-            sums.albums[kind].append(album or 0)
-    return sums
-
-
 def _settled_figures(sums: SettledSums, limits: dict[str, int]) -> PeriodFigures:
     """period_figures (with labels) of the span `sums` hold, ranked from them: one query, for
     the labels of the listed rows."""
     top = {kind: sums.top(kind, limit) for kind, limit in limits.items()}
     _with_labels(top)
-    tracks = sums.counts["tracks"]
-    total_ms = sum(sums.ms["tracks"])
-    totals = ZERO_TOTALS
-    if tracks:
-        totals = {
-            "listens": sum(tracks),
-            "minutes": minutes(total_ms),
-            "tracks": len(tracks),
-            "artists": len(sums.keys["artists"]),
-            "albums": len(sums.keys["albums"]),
-        }
-    return PeriodFigures(totals=totals, top=top, ms=total_ms if tracks else 0)
+    totals, total_ms = sums.totals()
+    return PeriodFigures(totals=totals or ZERO_TOTALS, top=top, ms=total_ms)
 
 
 def _with_labels(top: dict[str, list[dict]]) -> None:
@@ -540,12 +267,13 @@ def _with_labels(top: dict[str, list[dict]]) -> None:
     missing = [row for rows in top.values() for row in rows if "name" not in row]
     if not missing:
         return
-    ranked = " UNION ALL ".join(
-        f"SELECT '{row['kind']}' AS kind, CAST(%s AS bigint) AS key" for row in missing
-    )
+    # One VALUES list: planned once, where a SELECT per row made planning most of the cost.
+    listed = ", ".join(["(%s, CAST(%s AS bigint))"] * len(missing))
+    ranked = f"SELECT column1 AS kind, column2 AS key FROM (VALUES {listed}) listed"  # noqa: S608
     by_key = {(row["kind"], row["key"]): row for row in missing}
     with connection.cursor() as cursor:
-        cursor.execute(_LABELS_SQL.format(ranked=ranked), [row["key"] for row in missing])
+        params = [value for row in missing for value in (row["kind"], row["key"])]
+        cursor.execute(_LABELS_SQL.format(ranked=ranked), params)
         for kind, key, name, artist_name, album_title in cursor.fetchall():
             by_key[(kind, key)].update(name=name, artist_name=artist_name, album_title=album_title)
 
@@ -573,7 +301,7 @@ def split_period_figures(
     # The sums (some 40 bytes per track, artist and album of the span) are kept once per span,
     # the top lists ranked from them once per limit.
     sums = kept_figures(
-        user_id, versions, settled, ("sums",), lambda: _settled_sums(user_id, settled)
+        user_id, versions, settled, ("sums",), lambda: span_sums(user_id, versions, settled)
     )
     past = kept_figures(
         user_id,
@@ -703,9 +431,13 @@ def _period(
     source: Window | None,
     limits: dict[str, int],
 ) -> PeriodFigures:
-    """The figures of `window` (with labels), split at the settled edge when figures are kept
-    (split_period_figures), else whole from `source` (None: all time, from ListenerTrack)."""
+    """The figures of `window` (with labels). When figures are kept: a settled window's from
+    the sums of its months (span_sums), one that holds the settled edge split there
+    (split_period_figures); else whole from `source` (None: all time, from ListenerTrack)."""
     if settings.INSIGHTS_STATS_CACHE_SECONDS:
+        if window.end <= settled_edge():
+            sums = span_sums(user_id, versions, Span(window.start, window.end))
+            return _settled_figures(sums, {kind: n for kind, n in limits.items() if n})
         split = split_period_figures(user_id, versions, window, limits=limits)
         if split is not None:
             return split
@@ -721,14 +453,24 @@ def _first_day(user_id: int, versions: Versions, tz: ZoneInfo) -> date | None:
 def _kept_previous(
     user_id: int, versions: Versions, previous: Window, current: PeriodFigures
 ) -> PreviousFigures:
-    """previous_figures of the items `current` shows, kept while they are the same items."""
+    """previous_figures of the items `current` shows, kept while they are the same items; a
+    settled window's from the sums of its months (span_sums), which the next days reuse."""
     shown = shown_keys(current)
+
+    def compute() -> PreviousFigures:
+        if previous.end > settled_edge():
+            return previous_figures(user_id, previous, shown=shown)
+        sums = span_sums(user_id, versions, Span(previous.start, previous.end))
+        totals, _ = sums.totals()
+        ranks = {kind: sums.ranks(kind, ids) for kind, ids in shown.items()}
+        return PreviousFigures(totals=totals or ZERO_TOTALS, ranks=ranks)
+
     return kept_figures(
         user_id,
         versions,
         previous,
         ("previous", sorted((kind, tuple(ids)) for kind, ids in shown.items())),
-        lambda: previous_figures(user_id, previous, shown=shown),
+        compute,
     )
 
 
@@ -760,72 +502,12 @@ def listener_stats(*, user_id: int, query: StatsQuery) -> dict:
     }
 
 
-def _activity_cells(user_id: int, span: Span, tz: ZoneInfo) -> list[dict]:
-    """Listens and milliseconds per local day and hour of `span`."""
-    return list(
-        _quarters(user_id, span)
-        .annotate(day=TruncDate("bucket", tzinfo=tz), hour=ExtractHour("bucket", tzinfo=tz))
-        .values("day", "hour")
-        .annotate(listens=models.Sum("listens"), ms=models.Sum("ms"))
-        .order_by()
-    )
-
-
-def _kept_activity_cells(user_id: int, versions: Versions, window: Window) -> list[dict]:
-    """_activity_cells of `window`, kept: cells add up, so a window that holds the settled
-    edge is read as its settled part (kept under `past_version`, which new listens leave)
-    and the day or two after it, the only part a new listen makes read again."""
-    edge = settled_edge()
-    if window.start < edge < window.end:
-        spans = [Span(window.start, edge), Span(edge, window.end)]
-    else:
-        spans = [Span(window.start, window.end)]
-    cells: list[dict] = []
-    for span in spans:
-        cells += kept_figures(
-            user_id,
-            versions,
-            span,
-            ("activity", window.tz.key),
-            lambda span=span: _activity_cells(user_id, span, window.tz),
-        )
-    return cells
-
-
-def _activity(cells: list[dict], window: Window) -> dict:
-    by_hour, by_weekday, by_month = [0] * 24, [0] * 7, [0] * 12
-    days: dict[date, list[int]] = {}
-    for cell in cells:
-        day = cell["day"]
-        by_hour[cell["hour"]] += cell["listens"]
-        by_weekday[day.weekday()] += cell["listens"]
-        by_month[day.month - 1] += cell["listens"]
-        figures = days.setdefault(day, [0, 0])
-        figures[0] += cell["listens"]
-        figures[1] += cell["ms"]
-    daily = [
-        {
-            "date": day,
-            "listens": days.get(day, [0, 0])[0],
-            "minutes": minutes(days.get(day, [0, 0])[1]),
-        }
-        for day in window.dates()
-    ]
-    return {
-        "time_zone": window.tz.key,
-        "by_hour": by_hour,
-        "by_weekday": by_weekday,
-        "by_month": by_month,
-        "daily": daily,
-    }
-
-
 def listener_activity(*, user_id: int, query: StatsQuery) -> dict:
     """When the listener listens, in their time zone: by hour, weekday, month and day."""
     versions = stats_versions(user_id)
     first = _first_day(user_id, versions, query.tz) if query.period == "all" else query.first
     window = window_for(query.period, tz=query.tz, first=first, last=query.last)
-    return _activity(_kept_activity_cells(user_id, versions, window), window)
+    return activity.figures(activity.kept_cells(user_id, versions, window), window)
 
 
 def _longest_streak(daily: list[dict]) -> dict:
@@ -897,21 +579,21 @@ def listener_recap(*, user_id: int, year: int, tz: ZoneInfo) -> dict:
     new_artists = kept_figures(
         user_id, versions, window, ("new artists",), lambda: _new_artists(user_id, window)
     )
-    activity = _activity(_kept_activity_cells(user_id, versions, window), window)
+    days = activity.figures(activity.kept_cells(user_id, versions, window), window)
     track_ids = [row["key"] for row in current.top.get("tracks", [])]
     if first is not None:
         track_ids.append(first["key"])
     playable = catalog_selectors.playable_track_ids(track_ids) if track_ids else set()
     lists = top_lists(current, before, playable=playable)
     top = {kind: entries[:RECAP_TOP] for kind, entries in lists.items()}
-    months = activity["by_month"]
+    months = days["by_month"]
     listens = current.totals["listens"]
     return {
         "year": year,
         "totals": current.totals,
         "top": top,
         "top_month": months.index(max(months)) + 1 if listens else None,
-        "longest_streak": _longest_streak(activity["daily"]),
+        "longest_streak": _longest_streak(days["daily"]),
         "first_listen": None
         if first is None
         else {"track": _subject("tracks", first, playable), "at": first["at"]},

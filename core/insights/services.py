@@ -210,7 +210,7 @@ def listeners_changed(changes: dict[int, datetime | None]) -> None:
     """Move the stats version of each listener of `changes` (user id -> the earliest start of
     the listens their rollups gained or lost; None: any time), in the transaction that changed
     the rollups, so that their figures kept in the cache are not read again
-    (selectors.kept_figures). Listens older than SETTLED_AFTER move `past_version` too. In user
+    (keeping.kept_figures). Listens older than SETTLED_AFTER move `past_version` too. In user
     id order: concurrent writers lock the rows in the same order."""
     if not changes:
         return
@@ -230,7 +230,7 @@ def listeners_changed(changes: dict[int, datetime | None]) -> None:
 
 
 def settled_changed() -> None:
-    """Move the settled generation (selectors.settled_generation) once the transaction that
+    """Move the settled generation (keeping.settled_generation) once the transaction that
     changed settled listens commits: a reader that sees the new generation then reads the new
     rows. PostgreSQL only (SQLite keeps no figures under it)."""
     if connection.vendor != "postgresql":
