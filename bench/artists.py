@@ -3,6 +3,8 @@
     DATABASE_URL=postgres://... python -m bench.artists --phase generate   # shared window
     DATABASE_URL=postgres://... python -m bench.artists --phase time       # quiet window
 
+`--phase time --only-stats` times the artist statistics alone.
+
 The data (`--phase generate`, on a migrated, empty database): 10^4 artists; 10^5 listeners;
 three artists with 10^5 followers each and ten releases each, fanned out to every follower
 (3 x 10^6 feed rows); one listener following 2,000 artists with ten releases each; artists
@@ -269,18 +271,65 @@ def _rerate(user, track):
     return lambda: set_rating(user=user, item=track, stars=next(stars))
 
 
-def time_all(repeat: int) -> dict:
+def _next_days(call, make_client, days: int) -> dict:
+    """The first view of each of the `days` next days: the clock moved on (freezegun,
+    ticking), so the settled edge and the period's bounds move as they do; what earlier days
+    kept stays in the cache."""
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    call(make_client())
+    times, today = [], timezone.now()
+    for day in range(1, days + 1):
+        with freeze_time(today + timedelta(days=day), tick=True, ignore=[__name__]):
+            client = make_client()
+            start = time.perf_counter()
+            call(client)
+            times.append(time.perf_counter() - start)
+    times.sort()
+    return {
+        "p50": _ms(statistics.median(times)),
+        "p95": _ms(times[max(0, int(len(times) * 0.95) - 1)]),
+    }
+
+
+def time_stats(setup: dict, repeat: int) -> dict:
+    """The artist's statistics per period: repeated views (what the day's first view kept),
+    and the first view of each next day."""
+    from core.models import User
+
+    manager = User.objects.get(pk=setup["manager"])
+    client = _client(manager)
+    result = {}
+    for period in PERIODS:
+        url = f"/api/artists/{setup['stats_artist']}/stats/?period={period}&tz=UTC"
+
+        def stats(client=client, url=url):
+            response = client.get(url)
+            assert response.status_code == 200, response.content[:200]
+
+        result[f"stats_{period}"] = _timed(stats, repeat)
+        result[f"stats_{period}_next_day"] = _next_days(stats, lambda: _client(manager), repeat)
+    return result
+
+
+def _setup() -> dict:
     from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setup FROM bench_artists")
+        setup = cursor.fetchone()[0]
+    return json.loads(setup) if isinstance(setup, str) else setup
+
+
+def time_all(repeat: int) -> dict:
 
     from core.artists.feed import feed_page
     from core.artists.services import artist_follow, artist_unfollow
     from core.catalog.models import Track
     from core.models import User
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT setup FROM bench_artists")
-        setup = cursor.fetchone()[0]
-    setup = json.loads(setup) if isinstance(setup, str) else setup
+    setup = _setup()
     listener = User.objects.get(pk=setup["listener"])
     client = _client(listener)
 
@@ -309,16 +358,7 @@ def time_all(repeat: int) -> dict:
     for size, track_id in setup["rated_tracks"].items():
         track = Track.objects.get(pk=track_id)
         result[f"rating_{size}"] = _timed(_rerate(rater, track), repeat)
-    manager = _client(User.objects.get(pk=setup["manager"]))
-    for period in PERIODS:
-        url = f"/api/artists/{setup['stats_artist']}/stats/?period={period}&tz=UTC"
-
-        def stats(url=url):
-            response = manager.get(url)
-            assert response.status_code == 200, response.content[:200]
-
-        result[f"stats_{period}"] = _timed(stats, repeat)
-    return result
+    return {**result, **time_stats(setup, repeat)}
 
 
 def main() -> None:
@@ -326,6 +366,7 @@ def main() -> None:
     parser.add_argument("--phase", choices=("generate", "stats", "time"), required=True)
     parser.add_argument("--plays", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--only-stats", action="store_true", help="time the statistics alone")
     args = parser.parse_args()
     apply_bench_env()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -339,7 +380,8 @@ def main() -> None:
     else:
         with open("/proc/loadavg") as f:
             load = f.read().split()[:3]
-        result = {"load_before": load, **time_all(args.repeat), **counts()}
+        timed = time_stats(_setup(), args.repeat) if args.only_stats else time_all(args.repeat)
+        result = {"load_before": load, **timed, **counts()}
     print(json.dumps(result, indent=2), flush=True)
 
 

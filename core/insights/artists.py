@@ -3,18 +3,19 @@ the artist's tracks, by `listener_quarter_artist_idx`): its top tracks of the la
 the statistics its managers read."""
 
 import hashlib
-from array import array
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models.functions import ExtractHour, TruncDate, TruncMonth
 
-from core.insights.keeping import settled_edge, settled_generation
+from core.insights.keeping import kept_each, settled_edge, settled_generation
 from core.insights.models import ListenerQuarterHour
 from core.insights.periods import Window, window_for
-from core.insights.sums import minutes
+from core.insights.sums import minutes, next_month
 
 
 def _artist_rows(artist_id: int, start: datetime | None, end: datetime | None):
@@ -53,13 +54,12 @@ def artist_window(*, artist_id: int, period: str, tz, first=None, last=None) -> 
 
 
 def _part(artist_id: int, start: datetime, end: datetime, tz) -> dict:
-    """The artist's figures of [start, end), in pieces that add up across parts: listens and
-    ms in total, per local day (with that day's distinct listeners), by local hour and per
-    track; the distinct listeners' ids; and those of the local days at the two ends, whose
-    listeners another part may share."""
+    """The artist's figures of [start, end) (whole local days, or up to now): listens and ms in
+    total, per local day (with that day's distinct listeners), by local hour and per track,
+    and the distinct listeners' ids (sorted)."""
     rows = _artist_rows(artist_id, start, end)
     totals = rows.aggregate(listens=models.Sum("listens"), ms=models.Sum("ms"))
-    listeners = array("q", sorted(rows.values_list("user_id", flat=True).distinct().order_by()))
+    listeners = rows.values_list("user_id", flat=True).distinct().order_by()
     per_day = {
         row["day"]: [row["listens"], row["ms"], row["listeners"]]
         for row in rows.annotate(day=TruncDate("bucket", tzinfo=tz))
@@ -85,52 +85,128 @@ def _part(artist_id: int, start: datetime, end: datetime, tz) -> dict:
         .annotate(listens=models.Sum("listens"), ms=models.Sum("ms"))
         .order_by()
     }
-    ends = {}
-    for instant in (start, end - timedelta(microseconds=1)):
-        day = instant.astimezone(tz).date()
-        if day in per_day and day not in ends:
-            ends[day] = set(
-                rows.annotate(day=TruncDate("bucket", tzinfo=tz))
-                .filter(day=day)
-                .values_list("user_id", flat=True)
-                .distinct()
-                .order_by()
-            )
     return {
         "listens": totals["listens"] or 0,
         "ms": totals["ms"] or 0,
-        "listeners": listeners,
+        "listeners": np.array(sorted(listeners), dtype=np.int64),
         "per_day": per_day,
         "by_hour": by_hour,
         "per_track": per_track,
-        "ends": ends,
     }
 
 
-def _merged(settled: dict, fresh: dict) -> dict:
-    """The figures of two adjacent parts (settled, then fresh) as one part's."""
-    per_day = {day: list(row) for day, row in settled["per_day"].items()}
-    for day, (listens, ms, listeners) in fresh["per_day"].items():
-        if day not in per_day:
-            per_day[day] = [listens, ms, listeners]
-            continue
-        shared = settled["ends"].get(day, set()) | fresh["ends"].get(day, set())
-        per_day[day] = [per_day[day][0] + listens, per_day[day][1] + ms, len(shared)]
-    per_track = {track: list(row) for track, row in settled["per_track"].items()}
-    for track, (listens, ms) in fresh["per_track"].items():
-        row = per_track.setdefault(track, [0, 0])
-        row[0] += listens
-        row[1] += ms
-    listeners = set(settled["listeners"])
-    listeners.update(fresh["listeners"])
+def _empty() -> dict:
     return {
-        "listens": settled["listens"] + fresh["listens"],
-        "ms": settled["ms"] + fresh["ms"],
-        "listeners": listeners,
-        "per_day": per_day,
-        "by_hour": [a + b for a, b in zip(settled["by_hour"], fresh["by_hour"], strict=True)],
-        "per_track": per_track,
+        "listens": 0,
+        "ms": 0,
+        "listeners": np.zeros(0, dtype=np.int64),
+        "per_day": {},
+        "by_hour": [0] * 24,
+        "per_track": {},
     }
+
+
+def _merged(parts: list[dict]) -> dict:
+    """The figures of disjoint parts made of whole local days, as one part's."""
+    merged = _empty()
+    merged["listeners"] = np.unique(
+        np.concatenate([_empty()["listeners"], *(p["listeners"] for p in parts)])
+    )
+    for part in parts:
+        merged["listens"] += part["listens"]
+        merged["ms"] += part["ms"]
+        merged["per_day"].update(part["per_day"])
+        merged["by_hour"] = [a + b for a, b in zip(merged["by_hour"], part["by_hour"], strict=True)]
+        for track, (listens, ms) in part["per_track"].items():
+            row = merged["per_track"].setdefault(track, [0, 0])
+            row[0] += listens
+            row[1] += ms
+    return merged
+
+
+def _midnight(day: date, tz) -> datetime:
+    return datetime.combine(day, time(), tz)
+
+
+def _runs(unit: str, pieces: list[date]) -> list[tuple[date, date]]:
+    """The contiguous runs of `pieces` (local days or months, in order), as [first, end)."""
+    step = (lambda day: day + timedelta(days=1)) if unit == "day" else next_month
+    runs: list[list[date]] = []
+    for piece in pieces:
+        if runs and runs[-1][1] == piece:
+            runs[-1][1] = step(piece)
+        else:
+            runs.append([piece, step(piece)])
+    return [(first, end) for first, end in runs]
+
+
+def _read_pieces(artist_id: int, tz, unit: str, pieces: list[date]) -> dict[date, dict]:
+    """The figures of each local day (`unit` "day") or local month ("month") of `pieces`:
+    four queries."""
+    rows = ListenerQuarterHour.objects.none()
+    for first, end in _runs(unit, pieces):
+        rows = rows | _artist_rows(artist_id, _midnight(first, tz), _midnight(end, tz))
+    rows = rows.annotate(day=TruncDate("bucket", tzinfo=tz))
+    if unit == "day":
+        rows = rows.annotate(piece=TruncDate("bucket", tzinfo=tz))
+    else:
+        rows = rows.annotate(piece=TruncMonth("bucket", tzinfo=tz))
+
+    def piece_of(value) -> date:
+        return value if unit == "day" else value.astimezone(tz).date()
+
+    found = {piece: _empty() for piece in pieces}
+
+    def part(value) -> dict:
+        return found[piece_of(value)]
+
+    grouped = rows.values("piece", "day").annotate(
+        listens=models.Sum("listens"),
+        ms=models.Sum("ms"),
+        listeners=models.Count("user_id", distinct=True),
+    )
+    for row in grouped.order_by():
+        into = part(row["piece"])
+        into["per_day"][row["day"]] = [row["listens"], row["ms"], row["listeners"]]
+        into["listens"] += row["listens"]
+        into["ms"] += row["ms"]
+    hours = rows.annotate(hour=ExtractHour("bucket", tzinfo=tz)).values("piece", "hour")
+    for row in hours.annotate(listens=models.Sum("listens")).order_by():
+        part(row["piece"])["by_hour"][row["hour"]] += row["listens"]
+    tracks = rows.values("piece", "track_id").annotate(
+        listens=models.Sum("listens"), ms=models.Sum("ms")
+    )
+    for row in tracks.order_by():
+        part(row["piece"])["per_track"][row["track_id"]] = [row["listens"], row["ms"]]
+    listeners: dict[date, list[int]] = {}
+    pairs = rows.values_list("piece", "user_id").distinct().order_by("piece", "user_id")
+    for piece, user_id in pairs:
+        listeners.setdefault(piece_of(piece), []).append(user_id)
+    for piece, ids in listeners.items():
+        found[piece]["listeners"] = np.array(ids, dtype=np.int64)
+    return found
+
+
+def _settled(artist_id: int, tz, generation: int, first: date, end: date) -> dict:
+    """The figures of the local days from `first` to `end` (exclusive), all settled: each
+    whole local month and each other day kept on its own under the settled generation
+    (kept_each), those missing read at once."""
+    months, days = [], []
+    day = first
+    while day < end:
+        if day.day == 1 and next_month(day) <= end:
+            months.append(day)
+            day = next_month(day)
+        else:
+            days.append(day)
+            day += timedelta(days=1)
+    state = (artist_id, tz.key, generation)
+    parts = []
+    for unit, pieces in (("month", months), ("day", days)):
+        if pieces:
+            read = partial(_read_pieces, artist_id, tz, unit)
+            parts += kept_each(f"artist-{unit}", state, pieces, read)
+    return _merged(parts)
 
 
 # The artist statistics' settled parts, kept under the settled generation: a day, at most.
@@ -138,22 +214,25 @@ _SETTLED_SECONDS = 86400
 
 
 def _figures(artist_id: int, window: Window) -> dict:
-    """The artist's figures of `window`. On PostgreSQL, a window that holds the settled edge
-    is its settled part, kept in the cache under the settled generation (which only listens
-    that started more than a day before they were applied move), and the day or two since:
-    after the first view of the day a view reads the fresh part only."""
+    """The artist's figures of `window`. On PostgreSQL, the window's local days before the
+    one that holds the settled edge are its settled part: kept for the day under the settled
+    generation (which only listens that started more than a day before they were applied
+    move), from the kept figures of its whole local months and days, so the day's first view
+    reads the day that became settled. The days since are read at every view."""
     tz = window.tz
-    edge = settled_edge()
     generation = settled_generation() if settings.INSIGHTS_STATS_CACHE_SECONDS else None
-    if generation is None or not window.start < edge < window.end:
+    settled_end = min(settled_edge().astimezone(tz).date(), window.last + timedelta(days=1))
+    if generation is None or settled_end <= window.first:
         return _part(artist_id, window.start, window.end, tz)
-    state = repr((artist_id, window.start.isoformat(), edge.isoformat(), tz.key, generation))
+    state = repr((artist_id, window.first, settled_end, tz.key, generation))
     key = "insights:artist:" + hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
     settled = cache.get(key)
     if settled is None:
-        settled = _part(artist_id, window.start, edge, tz)
+        settled = _settled(artist_id, tz, generation, window.first, settled_end)
         cache.set(key, settled, _SETTLED_SECONDS)
-    return _merged(settled, _part(artist_id, edge, window.end, tz))
+    if settled_end > window.last:
+        return settled
+    return _merged([settled, _part(artist_id, _midnight(settled_end, tz), window.end, tz)])
 
 
 def artist_listening(*, artist_id: int, window: Window, top: int = 10) -> dict:

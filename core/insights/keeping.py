@@ -3,9 +3,10 @@ settled edge past which rollup rows no longer change with new listens, and the c
 the figures (kept_figures)."""
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from django.conf import settings
@@ -93,3 +94,32 @@ def kept_figures(
         found = compute()
         cache.set(key, found, seconds)
     return found
+
+
+def kept_each(prefix: str, state: tuple, items: list[date], read: Callable[[list], dict]) -> list:
+    """The value of each of `items` (pieces of a history that no longer change: whole past
+    months or days), kept under `state` (what they depend on, such as a past version) for
+    INSIGHTS_MONTHS_CACHE_SECONDS after their last use: `read(missing)` gives the missing ones,
+    `{item: value}`, at once. Kept again once half their time has passed, so what a listener
+    or manager keeps coming back to stays kept."""
+    seconds = settings.INSIGHTS_MONTHS_CACHE_SECONDS
+    if not seconds:
+        found = read(items) if items else {}
+        return [found[item] for item in items]
+    keys = {
+        item: f"insights:{prefix}:"
+        # str(): a day's text, the same whatever class of date made it.
+        + hashlib.blake2b(repr((state, str(item))).encode(), digest_size=16).hexdigest()
+        for item in items
+    }
+    found = cache.get_many(list(keys.values()))
+    now = time.time()
+    renewed = {key: kept for key, kept in found.items() if now - kept[0] > seconds / 2}
+    missing = [item for item in items if keys[item] not in found]
+    if missing:
+        fresh = read(missing)
+        for item in missing:
+            found[keys[item]] = renewed[keys[item]] = (now, fresh[item])
+    if renewed:
+        cache.set_many({key: (now, kept) for key, (_, kept) in renewed.items()}, seconds)
+    return [found[keys[item]][1] for item in items]

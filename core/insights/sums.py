@@ -4,8 +4,6 @@ long period's figures are computed again every day (its bounds move), but its mo
 only with the listener's `past_version`, so the day's first view reads the weeks at its two
 ends, not the whole period."""
 
-import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -13,11 +11,9 @@ from functools import partial
 from typing import TypeVar
 
 import numpy as np
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
-from core.insights.keeping import Span, Versions
+from core.insights.keeping import Span, Versions, kept_each
 from core.insights.models import ListenerGenreSpan
 from core.insights.periods import spans_of
 from core.insights.rollup_sql import per_genre_sql, per_track_sql
@@ -151,7 +147,7 @@ def merged(blocks: list[Block]) -> SettledSums:
     return sums
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
@@ -160,7 +156,7 @@ def months_between(first: date, end: date) -> list[date]:
     months = []
     while first < end:
         months.append(first)
-        first = _next_month(first)
+        first = next_month(first)
     return months
 
 
@@ -194,11 +190,6 @@ def _read_months(user_id: int, first: date, end: date) -> dict[date, Block]:
     }
 
 
-def _month_key(user_id: int, versions: Versions, month: date, what: tuple) -> str:
-    state = repr((user_id, f"p{versions.past}", month.isoformat(), what))
-    return "insights:month:" + hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
-
-
 Kept = TypeVar("Kept")
 
 
@@ -210,25 +201,14 @@ def kept_months(
     read: Callable[[date, date], dict[date, Kept]],
 ) -> list[Kept]:
     """`what` of each UTC month from `months[0]` to `months[1]` (exclusive), all before the
-    settled edge: kept under the listener's past version for INSIGHTS_MONTHS_CACHE_SECONDS
-    after their last use; `read(first, end)` gives the missing ones, in one query."""
-    seconds = settings.INSIGHTS_MONTHS_CACHE_SECONDS
-    if not seconds:
-        return list(read(*months).values())
-    wanted = months_between(*months)
-    keys = {month: _month_key(user_id, versions, month, what) for month in wanted}
-    found = cache.get_many(list(keys.values()))
-    now = time.time()
-    # Kept again once half their time has passed, so a listener who comes back keeps them.
-    renewed = {key: kept for key, kept in found.items() if now - kept[0] > seconds / 2}
-    missing = [month for month in wanted if keys[month] not in found]
-    if missing:
-        fresh = read(missing[0], _next_month(missing[-1]))
-        for month in missing:
-            found[keys[month]] = renewed[keys[month]] = (now, fresh[month])
-    if renewed:
-        cache.set_many({key: (now, kept) for key, (_, kept) in renewed.items()}, seconds)
-    return [found[keys[month]][1] for month in wanted]
+    settled edge, kept under the listener's past version (kept_each); `read(first, end)` gives
+    those from `first` to `end`, in one query."""
+    return kept_each(
+        "month",
+        (user_id, f"p{versions.past}", what),
+        months_between(*months),
+        lambda missing: read(missing[0], next_month(missing[-1])),
+    )
 
 
 def _read_spans(user_id: int, pieces: list[Span]) -> Block:

@@ -6,10 +6,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from freezegun import freeze_time
 
 from core.artists.models import ArtistFollow
 from core.library.models import Play
 from tests import factories
+from tests.conftest import client_for
 from tests.insights.conftest import listen
 
 TZ = "Asia/Kolkata"
@@ -170,3 +174,54 @@ def test_an_old_listen_applied_later_shows_in_the_kept_statistics(
 
     totals = manager_client.get(url).json()["totals"]
     assert (totals["listens"], totals["listeners"]) == (2, 2)
+
+
+def _long_history(artist) -> None:
+    """Listens of six listeners every 37 hours over 430 days, some at UTC month ends."""
+    tracks = [factories.TrackFactory(artist=artist, duration=200.0) for _ in range(3)]
+    listeners = [factories.UserFactory() for _ in range(6)]
+    now = datetime.now(UTC)
+    for n in range(280):
+        listen(listeners[n % 6], tracks[n % 3], now - timedelta(hours=37 * n + 2))
+    for months_ago in range(1, 14):
+        index = now.year * 12 + now.month - 1 - months_ago
+        start = datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
+        listen(listeners[months_ago % 6], tracks[0], start - timedelta(minutes=10))
+
+
+@pytest.mark.parametrize("zone", ["UTC", TZ, "Pacific/Chatham", "America/New_York"])
+def test_long_periods_from_kept_months_and_days_equal_the_whole(
+    manager_client, artist, settings, zone
+):
+    """A long period's settled part is made of its whole local months and other days, each
+    kept: the same figures as the period read whole, distinct listeners included."""
+    _long_history(artist)
+    today = datetime.now(ZoneInfo(zone)).date()
+    custom = f"custom&from={today - timedelta(days=380)}&to={today - timedelta(days=35)}"
+
+    for period in ("12m", "all", "6m", custom):
+        url = _url(artist, f"?period={period}&tz={zone}")
+        settings.INSIGHTS_STATS_CACHE_SECONDS = 0
+        whole = manager_client.get(url).json()
+        settings.INSIGHTS_STATS_CACHE_SECONDS = 86400
+        kept = manager_client.get(url).json()
+        assert _figures(kept) == _figures(whole), (period, zone)
+        assert whole["totals"]["listens"] > 0
+
+
+def test_the_next_days_first_view_reads_no_whole_month_again(manager, artist, settings):
+    _long_history(artist)
+    url = _url(artist, f"?period=12m&tz={TZ}")
+    first = client_for(manager).get(url).json()
+
+    with freeze_time(datetime.now(UTC) + timedelta(days=1, hours=1), tick=True):
+        client = client_for(manager)
+        with CaptureQueriesContext(connection) as context:
+            next_day = client.get(url).json()
+        settings.INSIGHTS_STATS_CACHE_SECONDS = 0
+        whole = client.get(url).json()
+
+    months = [q for q in context.captured_queries if "date_trunc('month'" in q["sql"].lower()]
+    assert months == []
+    assert _figures(next_day) == _figures(whole)
+    assert next_day["totals"]["listens"] <= first["totals"]["listens"]
