@@ -31,10 +31,8 @@ SWAP_TRIES = 50
 SWAP_WAIT = "200ms"
 SWAP_PAUSE = 0.05
 LOCK_NOT_AVAILABLE = "55P03"
-# Rows sent to COPY per write.
+# Rows sent per write of a binary COPY.
 COPY_CHUNK = 100_000
-# COPY's text format: these characters in a value are written escaped.
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 # COPY's binary format: a signature, flags and header extension length; a row's field count
 # (int16) and each field's byte length (int32) before it; a field count of -1 after the rows.
 _BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
@@ -164,35 +162,23 @@ def _sequence(cursor, table: str, column: str) -> str:
 
 
 def copy_rows(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    """Insert many rows: COPY in text format on PostgreSQL, batched inserts elsewhere."""
+    """Insert many rows: COPY on PostgreSQL (psycopg writes each row's text), batched inserts
+    elsewhere."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             marks = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, list(rows))
             return
-        rows = list(rows)
         with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for start in range(0, len(rows), COPY_CHUNK):
-                copy.write("".join(map(_line, rows[start : start + COPY_CHUNK])))
-
-
-def _line(row: tuple) -> str:
-    return "\t".join(map(_field, row)) + "\n"
-
-
-def _field(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES)
-    return str(value)
+            for row in rows:
+                copy.write_row(row)
 
 
 def copy_arrays(table: str, columns: dict[str, np.ndarray]) -> None:
-    """Insert the rows that equal-length arrays of 64-bit ints or floats make, one array per
-    column: COPY in binary format on PostgreSQL (no text to make or parse), batched inserts
-    elsewhere."""
+    """Insert the rows that equal-length arrays of ints or floats make, one array per bigint or
+    double precision column: COPY in binary format on PostgreSQL (no text to make or parse:
+    about half the time of copy_rows), batched inserts elsewhere."""
     names = tuple(columns)
     arrays = list(columns.values())
     if connection.vendor != "postgresql":

@@ -76,6 +76,16 @@ def test_the_served_tables_hold_no_foreign_keys_in_the_database(db):
         assert not [c for c, d in constraints.items() if d["foreign_key"]], name
 
 
+def test_a_mix_title_keeps_what_copy_would_read_as_a_separator(world):
+    world.rock.name = "Rock\\Roll\tLive\nSessions"
+    world.rock.save()
+
+    training.train()
+
+    title = DailyMix.objects.get(user=world.alice).title
+    assert title == "Daily mix 1: Rock\\Roll\tLive\nSessions"
+
+
 def _delete_after_reading(monkeypatch, track: Track) -> None:
     """Delete `track` once training has read everything, before it writes."""
     mixes = training._mixes
