@@ -13,6 +13,12 @@ event that runs at commit, and adding a key to a twin would lock the catalog tab
 against writes until the commit. Requests join the catalog, so a row whose track was deleted
 since training read it is not served.
 
+The twins are made in the transaction, so COPY may freeze their rows: visible to every
+snapshot once the twin is. A statement whose snapshot was taken before the commit but which
+reads after the swap (one that waited for the swap's lock as a prepared statement's EXECUTE,
+or a REPEATABLE READ transaction) then reads the new rows; unfrozen, it would read an empty
+table, as after a TRUNCATE. Frozen rows also leave autovacuum nothing to freeze later.
+
 Elsewhere (SQLite) the rows are deleted and inserted in the transaction.
 
 The SQL here reads PostgreSQL's catalog: tests/recommendations/test_write.py checks that a
@@ -20,8 +26,9 @@ replaced table keeps the indexes and constraints its migrations made.
 """
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import OperationalError, connection, models, transaction
@@ -38,26 +45,52 @@ COPY_CHUNK = 100_000
 _BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
 _BINARY_TRAILER = b"\xff\xff"
 
-Tables = dict[type[models.Model], str]
+
+@dataclass(frozen=True)
+class Replacement:
+    """Where a replacement's new rows go: each model's table, and whether those tables were
+    made in this transaction (then COPY freezes the rows: below)."""
+
+    tables: dict[type[models.Model], str]
+    fresh: bool
+
+    def copy_rows(self, model: type[models.Model], columns: tuple[str, ...], rows) -> None:
+        """Insert many rows: COPY on PostgreSQL (psycopg writes each row's text), batched
+        inserts elsewhere."""
+        _copy_rows(self.tables[model], columns, rows, freeze=self.fresh)
+
+    def copy_arrays(self, model: type[models.Model], columns: dict[str, np.ndarray]) -> None:
+        """Insert the rows that equal-length arrays of ints or floats make, one array per
+        bigint or double precision column: COPY in binary format on PostgreSQL (no text to
+        make or parse: about half the time of copy_rows), batched inserts elsewhere."""
+        _copy_arrays(self.tables[model], columns, freeze=self.fresh)
+
+    def read_rows(self, model: type[models.Model], columns: tuple[str, ...]) -> list[dict]:
+        """Every new row of the model, as dicts of `columns`: written rows read back for
+        their ids."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {self.tables[model]}")  # noqa: S608
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 @contextmanager
-def replacing(*served: type[models.Model]) -> Iterator[Tables]:
-    """In a transaction, the table to write each model's new rows into; when the block ends
-    without an error, those are all the model's rows. Give referenced models first."""
+def replacing(*served: type[models.Model]) -> Iterator[Replacement]:
+    """In a transaction, where to write each model's new rows; when the block ends without an
+    error, those are all the model's rows. Give referenced models first."""
     tables = [model._meta.db_table for model in served]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             for table in reversed(tables):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-            yield dict(zip(served, tables, strict=True))
+            yield Replacement(dict(zip(served, tables, strict=True)), fresh=False)
             return
         # One replacement at a time: two would build the same twins. Requests' reads and
         # deletes take weaker locks and go on.
         cursor.execute(f"LOCK TABLE {', '.join(tables)} IN SHARE UPDATE EXCLUSIVE MODE")
         for model in served:
             _create_twin(cursor, model)
-        yield {model: _twin(model._meta.db_table) for model in served}
+        yield Replacement({model: _twin(model._meta.db_table) for model in served}, fresh=True)
         renames = [rename for model in served for rename in _build(cursor, model)]
         _lock_for_swap(cursor, tables)
         cursor.execute(f"DROP TABLE {', '.join(tables)}")
@@ -161,28 +194,24 @@ def _sequence(cursor, table: str, column: str) -> str:
     return cursor.fetchone()[0]
 
 
-def copy_rows(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    """Insert many rows: COPY on PostgreSQL (psycopg writes each row's text), batched inserts
-    elsewhere."""
+def _copy_rows(table: str, columns: tuple[str, ...], rows, *, freeze: bool) -> None:
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             marks = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, list(rows))
             return
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        options = " WITH (FREEZE)" if freeze else ""
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{options}") as copy:
             for row in rows:
                 copy.write_row(row)
 
 
-def copy_arrays(table: str, columns: dict[str, np.ndarray]) -> None:
-    """Insert the rows that equal-length arrays of ints or floats make, one array per bigint or
-    double precision column: COPY in binary format on PostgreSQL (no text to make or parse:
-    about half the time of copy_rows), batched inserts elsewhere."""
+def _copy_arrays(table: str, columns: dict[str, np.ndarray], *, freeze: bool) -> None:
     names = tuple(columns)
     arrays = list(columns.values())
     if connection.vendor != "postgresql":
-        copy_rows(table, names, zip(*(a.tolist() for a in arrays), strict=True))
+        _copy_rows(table, names, zip(*(a.tolist() for a in arrays), strict=True), freeze=False)
         return
     fields = [("count", ">i2")]
     for number, array in enumerate(arrays):
@@ -193,18 +222,11 @@ def copy_arrays(table: str, columns: dict[str, np.ndarray]) -> None:
     for number, array in enumerate(arrays):
         data[f"length{number}"] = 8
         data[f"value{number}"] = array
+    options = "FORMAT binary, FREEZE" if freeze else "FORMAT binary"
     with connection.cursor() as cursor:
-        sql = f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT binary)"
+        sql = f"COPY {table} ({', '.join(names)}) FROM STDIN WITH ({options})"
         with cursor.copy(sql) as copy:
             copy.write(_BINARY_HEADER)
             for start in range(0, len(data), COPY_CHUNK):
                 copy.write(data[start : start + COPY_CHUNK].tobytes())
             copy.write(_BINARY_TRAILER)
-
-
-def read_rows(table: str, columns: tuple[str, ...]) -> list[dict]:
-    """Every row of `table`, as dicts of `columns`: written rows read back for their ids."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM {table}")  # noqa: S608
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

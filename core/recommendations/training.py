@@ -130,15 +130,13 @@ def train(*, say: Say = lambda _: None, progress: model.Progress | None = None) 
 
     done = _timed(summary, "write", say)
     with transaction.atomic():
-        with served.replacing(*SERVED) as tables:
-            summary.track_neighbours = _write_neighbours(
-                tables[TrackNeighbour], "track", neighbours
-            )
+        with served.replacing(*SERVED) as new:
+            summary.track_neighbours = _write_neighbours(new, TrackNeighbour, "track", neighbours)
             summary.artist_neighbours = _write_neighbours(
-                tables[ArtistNeighbour], "artist", artist_neighbours
+                new, ArtistNeighbour, "artist", artist_neighbours
             )
-            summary.candidates = _write_candidates(tables[ListenerCandidate], candidates)
-            summary.mixes = _write_mixes(tables, mixes)
+            summary.candidates = _write_candidates(new, candidates)
+            summary.mixes = _write_mixes(new, mixes)
         TrainingRun.objects.create(
             started_at=started, finished_at=timezone.now(), summary=summary.__dict__
         )
@@ -349,11 +347,16 @@ def _interleave(first: list[int], second: list[int]) -> list[int]:
     return result
 
 
-def _write_neighbours(table: str, column: str, neighbours: model.Neighbours) -> int:
+def _write_neighbours(
+    new: served.Replacement,
+    table_model: type[TrackNeighbour | ArtistNeighbour],
+    column: str,
+    neighbours: model.Neighbours,
+) -> int:
     coo = neighbours.scores.tocoo()
     ids = neighbours.item_ids
-    served.copy_arrays(
-        table,
+    new.copy_arrays(
+        table_model,
         {
             f"{column}_id": ids[coo.row],
             "neighbour_id": ids[coo.col],
@@ -363,17 +366,17 @@ def _write_neighbours(table: str, column: str, neighbours: model.Neighbours) -> 
     return coo.nnz
 
 
-def _write_candidates(table: str, candidates: list[Candidate]) -> int:
+def _write_candidates(new: served.Replacement, candidates: list[Candidate]) -> int:
     rows = [
         (c.user_id, c.track_id, c.score, c.because_id, c.because_kind, c.because_genre_id)
         for c in candidates
     ]
     columns = ("user_id", "track_id", "score", "because_id", "because_kind", "because_genre_id")
-    served.copy_rows(table, columns, rows)
+    new.copy_rows(ListenerCandidate, columns, rows)
     return len(rows)
 
 
-def _write_mixes(tables: served.Tables, mixes: dict[int, list[tuple[int, list[int]]]]) -> int:
+def _write_mixes(new: served.Replacement, mixes: dict[int, list[tuple[int, list[int]]]]) -> int:
     from core.catalog.models import Genre
 
     names = dict(Genre.objects.values_list("pk", "name"))
@@ -384,10 +387,10 @@ def _write_mixes(tables: served.Tables, mixes: dict[int, list[tuple[int, list[in
         for number, (genre, _) in enumerate(chosen, start=1)
     ]
     columns = ("user_id", "number", "genre_id", "title", "created_at")
-    served.copy_rows(tables[DailyMix], columns, made)
+    new.copy_rows(DailyMix, columns, made)
     ids = {
         (row["user_id"], row["number"]): row["id"]
-        for row in served.read_rows(tables[DailyMix], ("id", "user_id", "number"))
+        for row in new.read_rows(DailyMix, ("id", "user_id", "number"))
     }
     items = [
         (ids[(user_id, number)], track, position)
@@ -395,5 +398,5 @@ def _write_mixes(tables: served.Tables, mixes: dict[int, list[tuple[int, list[in
         for number, (_, tracks) in enumerate(chosen, start=1)
         for position, track in enumerate(tracks, start=1)
     ]
-    served.copy_rows(tables[DailyMixItem], ("mix_id", "track_id", "position"), items)
+    new.copy_rows(DailyMixItem, ("mix_id", "track_id", "position"), items)
     return len(made)

@@ -51,7 +51,7 @@ def test_training_again_replaces_every_served_row(trained):
 def test_a_failed_write_leaves_the_previous_results_whole(trained, monkeypatch):
     before = _ids()
 
-    def fail(tables, mixes):
+    def fail(new, mixes):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(training, "_write_mixes", fail)
@@ -161,9 +161,9 @@ def test_requests_read_the_previous_rows_unblocked_until_the_new_ones_commit():
 
     def write() -> None:
         try:
-            with served.replacing(TrackNeighbour) as tables:
+            with served.replacing(TrackNeighbour) as new:
                 columns = ("track_id", "neighbour_id", "score")
-                served.copy_rows(tables[TrackNeighbour], columns, [(second.pk, first.pk, 2.0)])
+                new.copy_rows(TrackNeighbour, columns, [(second.pk, first.pk, 2.0)])
                 loaded.set()
                 release.wait(timeout=30)
         finally:
@@ -209,9 +209,9 @@ def test_a_long_read_holds_the_swap_back_but_not_the_other_requests(monkeypatch)
 
     def write() -> None:
         try:
-            with served.replacing(TrackNeighbour) as tables:
+            with served.replacing(TrackNeighbour) as new:
                 columns = ("track_id", "neighbour_id", "score")
-                served.copy_rows(tables[TrackNeighbour], columns, [(second.pk, first.pk, 2.0)])
+                new.copy_rows(TrackNeighbour, columns, [(second.pk, first.pk, 2.0)])
         finally:
             connection.close()
 
@@ -236,3 +236,41 @@ def test_a_long_read_holds_the_swap_back_but_not_the_other_requests(monkeypatch)
 
     assert seen == {first.pk}
     assert list(TrackNeighbour.objects.values_list("track_id", flat=True)) == [second.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the swap by rename is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_read_that_waited_for_the_swap_reads_the_new_rows():
+    first, second = factories.TrackFactory(), factories.TrackFactory()
+    TrackNeighbour.objects.create(track=first, neighbour=second, score=1.0)
+    with connection.cursor() as cursor:
+        cursor.execute("PREPARE waiting AS SELECT track_id FROM core_trackneighbour")
+    swapped, commit = threading.Event(), threading.Event()
+
+    def write() -> None:
+        try:
+            with transaction.atomic():
+                with served.replacing(TrackNeighbour) as new:
+                    columns = ("track_id", "neighbour_id", "score")
+                    new.copy_rows(TrackNeighbour, columns, [(second.pk, first.pk, 2.0)])
+                swapped.set()
+                commit.wait(timeout=30)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert swapped.wait(timeout=30)
+        with connection.cursor() as cursor:
+            # EXECUTE takes its snapshot, then waits for the swap's lock: its snapshot is older
+            # than the commit.
+            threading.Timer(0.5, commit.set).start()
+            cursor.execute("EXECUTE waiting")
+            read = cursor.fetchall()
+            cursor.execute("DEALLOCATE waiting")
+    finally:
+        commit.set()
+        writer.join()
+
+    assert read == [(second.pk,)]
