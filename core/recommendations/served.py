@@ -49,7 +49,7 @@ _BINARY_TRAILER = b"\xff\xff"
 @dataclass(frozen=True)
 class Replacement:
     """Where a replacement's new rows go: each model's table, and whether those tables were
-    made in this transaction (then COPY freezes the rows: below)."""
+    made in this transaction (then COPY freezes the rows, for the reason given above)."""
 
     tables: dict[type[models.Model], str]
     fresh: bool
@@ -104,10 +104,10 @@ def _lock_for_swap(cursor, tables: list[str]) -> None:
     them through for SWAP_PAUSE. Giving up within SWAP_WAIT also ends a deadlock with a
     request's cascading delete (which takes these tables one by one too) before PostgreSQL's
     detector, after deadlock_timeout (1 s), would cancel one side: the training, perhaps.
-    After SWAP_TRIES, it waits as long as it takes."""
+    After SWAP_TRIES, it waits as long as the session's lock_timeout lets it."""
     lock = f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE"
     cursor.execute("SELECT current_setting('lock_timeout')")
-    (unbounded,) = cursor.fetchone()
+    (session_timeout,) = cursor.fetchone()
     locked = False
     for _ in range(SWAP_TRIES):
         try:
@@ -120,7 +120,7 @@ def _lock_for_swap(cursor, tables: list[str]) -> None:
             if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
                 raise
         time.sleep(SWAP_PAUSE)
-    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [unbounded])
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [session_timeout])
     if not locked:
         cursor.execute(lock)
 
