@@ -9,15 +9,25 @@ from django.db import models
 # An uncounted play that stopped before this many seconds is a skip (training and radio).
 SKIP_SECONDS = 30
 
+# The tables training replaces whole hold no foreign keys in the database (db_constraint=False;
+# core/recommendations/served.py says why); deleting a track, artist, genre or listener still
+# deletes their rows, in Django.
+
 
 class TrackNeighbour(models.Model):
     """A track listened to by the same people as `track`, with the model's score."""
 
     # No index of its own: the unique constraint leads with it.
     track = models.ForeignKey(
-        "core.Track", on_delete=models.CASCADE, related_name="+", db_index=False
+        "core.Track",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    neighbour = models.ForeignKey("core.Track", on_delete=models.CASCADE, related_name="+")
+    neighbour = models.ForeignKey(
+        "core.Track", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     score = models.FloatField()
 
     class Meta:
@@ -34,9 +44,15 @@ class ArtistNeighbour(models.Model):
     """An artist whose listeners overlap with `artist`'s, with the model's score."""
 
     artist = models.ForeignKey(
-        "core.Artist", on_delete=models.CASCADE, related_name="+", db_index=False
+        "core.Artist",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    neighbour = models.ForeignKey("core.Artist", on_delete=models.CASCADE, related_name="+")
+    neighbour = models.ForeignKey(
+        "core.Artist", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     score = models.FloatField()
 
     class Meta:
@@ -63,17 +79,33 @@ class ListenerCandidate(models.Model):
     to it (shown as the reason)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    track = models.ForeignKey("core.Track", on_delete=models.CASCADE, related_name="+")
+    track = models.ForeignKey(
+        "core.Track", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     score = models.FloatField()
     because = models.ForeignKey(
-        "core.Track", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+        "core.Track",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_constraint=False,
     )
     because_kind = models.CharField(max_length=16, choices=ReasonKind.choices, blank=True)
     # The genre a "new in a genre you listen to" candidate was picked for.
     because_genre = models.ForeignKey(
-        "core.Genre", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+        "core.Genre",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_constraint=False,
     )
 
     class Meta:
@@ -90,10 +122,16 @@ class DailyMix(models.Model):
     """One of a listener's generated, read-only playlists, remade by each training run."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     number = models.PositiveSmallIntegerField()
-    genre = models.ForeignKey("core.Genre", on_delete=models.CASCADE, related_name="+", null=True)
+    genre = models.ForeignKey(
+        "core.Genre", on_delete=models.CASCADE, related_name="+", null=True, db_constraint=False
+    )
     title = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -106,8 +144,12 @@ class DailyMix(models.Model):
 
 
 class DailyMixItem(models.Model):
-    mix = models.ForeignKey(DailyMix, on_delete=models.CASCADE, related_name="items")
-    track = models.ForeignKey("core.Track", on_delete=models.CASCADE, related_name="+")
+    mix = models.ForeignKey(
+        DailyMix, on_delete=models.CASCADE, related_name="items", db_constraint=False
+    )
+    track = models.ForeignKey(
+        "core.Track", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     position = models.PositiveSmallIntegerField()
 
     class Meta:

@@ -11,7 +11,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.recommendations import model
+from core.recommendations import model, served
 from core.recommendations.models import (
     ArtistNeighbour,
     DailyMix,
@@ -37,6 +37,8 @@ NEW_DAYS = 30
 NEW_PER_ARTIST = 3
 NEW_PER_GENRE = 3
 NEW_GENRES = 3
+# What training replaces, referenced tables first.
+SERVED = (TrackNeighbour, ArtistNeighbour, ListenerCandidate, DailyMix, DailyMixItem)
 
 Say = Callable[[str], None]
 
@@ -128,12 +130,13 @@ def train(*, say: Say = lambda _: None, progress: model.Progress | None = None) 
 
     done = _timed(summary, "write", say)
     with transaction.atomic():
-        summary.track_neighbours = _replace_neighbours(TrackNeighbour, "track", neighbours)
-        summary.artist_neighbours = _replace_neighbours(
-            ArtistNeighbour, "artist", artist_neighbours
-        )
-        summary.candidates = _replace_candidates(candidates)
-        summary.mixes = _replace_mixes(mixes)
+        with served.replacing(*SERVED) as new:
+            summary.track_neighbours = _write_neighbours(new, TrackNeighbour, "track", neighbours)
+            summary.artist_neighbours = _write_neighbours(
+                new, ArtistNeighbour, "artist", artist_neighbours
+            )
+            summary.candidates = _write_candidates(new, candidates)
+            summary.mixes = _write_mixes(new, mixes)
         TrainingRun.objects.create(
             started_at=started, finished_at=timezone.now(), summary=summary.__dict__
         )
@@ -344,76 +347,56 @@ def _interleave(first: list[int], second: list[int]) -> list[int]:
     return result
 
 
-def _copy(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows: COPY on PostgreSQL, batched inserts elsewhere."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Text format written in chunks, much faster than a write_row call per row; the
-            # values are ids, scores and fixed reason kinds, so nothing needs escaping.
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for start in range(0, len(rows), 100_000):
-                    copy.write(
-                        "".join(
-                            "\t".join(r"\N" if v is None else str(v) for v in row) + "\n"
-                            for row in rows[start : start + 100_000]
-                        )
-                    )
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-        cursor.executemany(sql, rows)
-
-
-def _replace_neighbours(table_model, column: str, neighbours: model.Neighbours) -> int:
-    table_model.objects.all().delete()
+def _write_neighbours(
+    new: served.Replacement,
+    table_model: type[TrackNeighbour | ArtistNeighbour],
+    column: str,
+    neighbours: model.Neighbours,
+) -> int:
     coo = neighbours.scores.tocoo()
     ids = neighbours.item_ids
-    rows = list(
-        zip(
-            ids[coo.row].tolist(),
-            ids[coo.col].tolist(),
-            coo.data.astype(float).tolist(),
-            strict=True,
-        )
+    new.copy_arrays(
+        table_model,
+        {
+            f"{column}_id": ids[coo.row],
+            "neighbour_id": ids[coo.col],
+            "score": coo.data.astype(np.float64),
+        },
     )
-    _copy(table_model._meta.db_table, (f"{column}_id", "neighbour_id", "score"), rows)
-    return len(rows)
+    return coo.nnz
 
 
-def _replace_candidates(candidates: list[Candidate]) -> int:
-    ListenerCandidate.objects.all().delete()
+def _write_candidates(new: served.Replacement, candidates: list[Candidate]) -> int:
     rows = [
         (c.user_id, c.track_id, c.score, c.because_id, c.because_kind, c.because_genre_id)
         for c in candidates
     ]
     columns = ("user_id", "track_id", "score", "because_id", "because_kind", "because_genre_id")
-    _copy(ListenerCandidate._meta.db_table, columns, rows)
+    new.copy_rows(ListenerCandidate, columns, rows)
     return len(rows)
 
 
-def _replace_mixes(mixes: dict[int, list[tuple[int, list[int]]]]) -> int:
+def _write_mixes(new: served.Replacement, mixes: dict[int, list[tuple[int, list[int]]]]) -> int:
     from core.catalog.models import Genre
 
-    DailyMix.objects.all().delete()
     names = dict(Genre.objects.values_list("pk", "name"))
-    made = DailyMix.objects.bulk_create(
-        DailyMix(
-            user_id=user_id,
-            number=number,
-            genre_id=genre,
-            title=f"Daily mix {number}: {names.get(genre, 'mixed')}",
-        )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    made = [
+        (user_id, number, genre, f"Daily mix {number}: {names.get(genre, 'mixed')}", now)
         for user_id, chosen in mixes.items()
         for number, (genre, _) in enumerate(chosen, start=1)
-    )
-    ids = {(m.user_id, m.number): m.pk for m in made}
-    if connection.vendor != "postgresql" or any(pk is None for pk in ids.values()):
-        ids = {(m.user_id, m.number): m.pk for m in DailyMix.objects.all()}
+    ]
+    columns = ("user_id", "number", "genre_id", "title", "created_at")
+    new.copy_rows(DailyMix, columns, made)
+    ids = {
+        (row["user_id"], row["number"]): row["id"]
+        for row in new.read_rows(DailyMix, ("id", "user_id", "number"))
+    }
     items = [
         (ids[(user_id, number)], track, position)
         for user_id, chosen in mixes.items()
         for number, (_, tracks) in enumerate(chosen, start=1)
         for position, track in enumerate(tracks, start=1)
     ]
-    _copy(DailyMixItem._meta.db_table, ("mix_id", "track_id", "position"), items)
+    new.copy_rows(DailyMixItem, ("mix_id", "track_id", "position"), items)
     return len(made)
