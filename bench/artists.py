@@ -373,6 +373,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from config.startup import freeze_loaded_objects
+
+    freeze_loaded_objects()  # as config/wsgi.py does
     if args.phase == "generate":
         result = generate(args.plays)
     elif args.phase == "stats":  # the statistics' rows alone, on generated data

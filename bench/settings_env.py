@@ -35,7 +35,11 @@ def apply() -> dict[str, str]:
 
 
 def setup_django() -> None:
+    """Django set up as a server process is (config/wsgi.py), for in-process benchmarks."""
     apply()
     import django
 
     django.setup()
+    from config.startup import freeze_loaded_objects
+
+    freeze_loaded_objects()

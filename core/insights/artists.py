@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import ExtractHour, TruncDate, TruncMonth
 
-from core.insights.keeping import kept_each, settled_edge, settled_generation
+from core.insights.keeping import kept_each, kept_only, settled_edge, settled_generation
 from core.insights.models import ListenerQuarterHour
 from core.insights.periods import Window, window_for
 from core.insights.sums import minutes, next_month
@@ -202,11 +202,29 @@ def _settled(artist_id: int, tz, generation: int, first: date, end: date) -> dic
             day += timedelta(days=1)
     state = (artist_id, tz.key, generation)
     parts = []
-    for unit, pieces in (("month", months), ("day", days)):
-        if pieces:
-            read = partial(_read_pieces, artist_id, tz, unit)
-            parts += kept_each(f"artist-{unit}", state, pieces, read)
+    if months:
+        read = partial(_read_months, artist_id, tz, state)
+        parts += kept_each("artist-month", state, months, read)
+    if days:
+        read = partial(_read_pieces, artist_id, tz, "day")
+        parts += kept_each("artist-day", state, days, read)
     return _merged(parts)
+
+
+def _read_months(artist_id: int, tz, state: tuple, months: list[date]) -> dict[date, dict]:
+    """The figures of each local month of `months`: merged from its days when most of them are
+    kept (the month that just ended was read day by day; the rest of its days are read), else
+    read whole."""
+    found = {}
+    read_days = partial(_read_pieces, artist_id, tz, "day")
+    for month in months:
+        days = [month + timedelta(days=n) for n in range((next_month(month) - month).days)]
+        if len(kept_only("artist-day", state, days)) * 2 >= len(days):
+            found[month] = _merged(kept_each("artist-day", state, days, read_days))
+    missing = [month for month in months if month not in found]
+    if missing:
+        found.update(_read_pieces(artist_id, tz, "month", missing))
+    return found
 
 
 # The artist statistics' settled parts, kept under the settled generation: a day, at most.

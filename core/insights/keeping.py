@@ -106,12 +106,7 @@ def kept_each(prefix: str, state: tuple, items: list[date], read: Callable[[list
     if not seconds:
         found = read(items) if items else {}
         return [found[item] for item in items]
-    keys = {
-        item: f"insights:{prefix}:"
-        # str(): a day's text, the same whatever class of date made it.
-        + hashlib.blake2b(repr((state, str(item))).encode(), digest_size=16).hexdigest()
-        for item in items
-    }
+    keys = _keys(prefix, state, items)
     found = cache.get_many(list(keys.values()))
     now = time.time()
     renewed = {key: kept for key, kept in found.items() if now - kept[0] > seconds / 2}
@@ -123,3 +118,21 @@ def kept_each(prefix: str, state: tuple, items: list[date], read: Callable[[list
     if renewed:
         cache.set_many({key: (now, kept) for key, (_, kept) in renewed.items()}, seconds)
     return [found[keys[item]][1] for item in items]
+
+
+def _keys(prefix: str, state: tuple, items: list[date]) -> dict[date, str]:
+    # str(): a day's text, the same whatever class of date made it.
+    return {
+        item: f"insights:{prefix}:"
+        + hashlib.blake2b(repr((state, str(item))).encode(), digest_size=16).hexdigest()
+        for item in items
+    }
+
+
+def kept_only(prefix: str, state: tuple, items: list[date]) -> dict[date, object]:
+    """What kept_each keeps of `items`, for those it keeps; nothing read or kept again."""
+    if not settings.INSIGHTS_MONTHS_CACHE_SECONDS:
+        return {}
+    keys = _keys(prefix, state, items)
+    found = cache.get_many(list(keys.values()))
+    return {item: found[key][1] for item, key in keys.items() if key in found}

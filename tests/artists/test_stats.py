@@ -225,3 +225,27 @@ def test_the_next_days_first_view_reads_no_whole_month_again(manager, artist, se
     assert months == []
     assert _figures(next_day) == _figures(whole)
     assert next_day["totals"]["listens"] <= first["totals"]["listens"]
+
+
+def test_a_month_that_ends_is_made_of_its_kept_days(manager, artist, settings):
+    start = datetime(2026, 10, 27, 12, tzinfo=UTC)
+    with freeze_time(start, tick=True):
+        _long_history(artist)
+    url = _url(artist, "?period=12m&tz=UTC")
+
+    month_reads = []
+    for day in range(7):  # 27 October to 2 November: October becomes a whole month
+        with freeze_time(start + timedelta(days=day), tick=True):
+            client = client_for(manager)
+            with CaptureQueriesContext(connection) as context:
+                kept = client.get(url).json()
+            month_reads.append(
+                sum("date_trunc('month'" in q["sql"].lower() for q in context.captured_queries)
+            )
+            settings.INSIGHTS_STATS_CACHE_SECONDS = 0
+            whole = client.get(url).json()
+            settings.INSIGHTS_STATS_CACHE_SECONDS = 86400
+            assert _figures(kept) == _figures(whole), day
+
+    assert month_reads[0] > 0
+    assert month_reads[1:] == [0] * 6
