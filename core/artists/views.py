@@ -35,6 +35,7 @@ from core.artists.serializers import (
     FollowStateOutputSerializer,
     ManagerAddInputSerializer,
     ManagerOutputSerializer,
+    artist_stats_representation,
 )
 from core.catalog import selectors as catalog_selectors
 from core.catalog.serializers import AlbumOutputSerializer
@@ -226,7 +227,7 @@ class ArtistStatsView(APIView):
             last=values.get("to"),
             limit=values["limit"],
         )
-        return Response(ArtistStatsOutputSerializer(figures).data)
+        return Response(artist_stats_representation(figures))
 
 
 class ArtistFollowView(APIView):

@@ -1,6 +1,7 @@
 """An artist's statistics: for its managers and staff only, and equal to a recomputation
 from the plays."""
 
+import json
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
 from core.artists.models import ArtistFollow
+from core.artists.serializers import ArtistStatsOutputSerializer, artist_stats_representation
+from core.artists.stats import artist_stats
 from core.library.models import Play
 from tests import factories
 from tests.conftest import client_for
@@ -249,3 +252,16 @@ def test_a_month_that_ends_is_made_of_its_kept_days(manager, artist, settings):
 
     assert month_reads[0] > 0
     assert month_reads[1:] == [0] * 6
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Chatham"])
+def test_the_direct_representation_equals_the_serializers(artist, zone):
+    _long_history(artist)
+    factories.FavoriteFactory(track=artist.tracks.first())
+    ArtistFollow.objects.create(artist=artist, user=factories.UserFactory())
+
+    for period in ("7d", "12m", "all"):
+        figures = artist_stats(artist_id=artist.pk, period=period, tz=ZoneInfo(zone))
+        direct = artist_stats_representation(figures)
+        assert direct == ArtistStatsOutputSerializer(figures).data, (period, zone)
+        assert json.dumps(direct) == json.dumps(ArtistStatsOutputSerializer(figures).data)
