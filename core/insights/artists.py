@@ -124,6 +124,37 @@ def _merged(parts: list[dict]) -> dict:
     return merged
 
 
+def _day_parts(artist_id: int, start: datetime, end: datetime, tz) -> dict[date, dict]:
+    """The figures of each local day of [start, end) with listens, from the artist's rows read
+    in one query and summed here: for a few days of rows, one read instead of one grouping
+    query per figure."""
+    parts: dict[date, dict] = {}
+    listeners: dict[date, set[int]] = {}
+    local: dict[datetime, tuple[date, int]] = {}  # per quarter hour, not per row
+    rows = _artist_rows(artist_id, start, end).values_list(
+        "bucket", "user_id", "track_id", "listens", "ms"
+    )
+    for bucket, user_id, track_id, listens, ms in rows:
+        if bucket not in local:
+            moment = bucket.astimezone(tz)
+            local[bucket] = (moment.date(), moment.hour)
+        day, hour = local[bucket]
+        if day not in parts:
+            parts[day], listeners[day] = _empty(), set()
+        part = parts[day]
+        part["listens"] += listens
+        part["ms"] += ms
+        part["by_hour"][hour] += listens
+        track = part["per_track"].setdefault(track_id, [0, 0])
+        track[0] += listens
+        track[1] += ms
+        listeners[day].add(user_id)
+    for day, part in parts.items():
+        part["listeners"] = np.array(sorted(listeners[day]), dtype=np.int64)
+        part["per_day"] = {day: [part["listens"], part["ms"], len(listeners[day])]}
+    return parts
+
+
 def _midnight(day: date, tz) -> datetime:
     return datetime.combine(day, time(), tz)
 
@@ -140,25 +171,25 @@ def _runs(unit: str, pieces: list[date]) -> list[tuple[date, date]]:
     return [(first, end) for first, end in runs]
 
 
-def _read_pieces(artist_id: int, tz, unit: str, pieces: list[date]) -> dict[date, dict]:
-    """The figures of each local day (`unit` "day") or local month ("month") of `pieces`:
-    four queries."""
+def _read_days(artist_id: int, tz, days: list[date]) -> dict[date, dict]:
+    """The figures of each local day of `days`: from their rows, a query per run of days."""
+    found = {day: _empty() for day in days}
+    for first, end in _runs("day", days):
+        found.update(_day_parts(artist_id, _midnight(first, tz), _midnight(end, tz), tz))
+    return found
+
+
+def _read_whole_months(artist_id: int, tz, months: list[date]) -> dict[date, dict]:
+    """The figures of each local month of `months`: four grouping queries (a month of an
+    artist's rows is too many to read one by one)."""
     rows = ListenerQuarterHour.objects.none()
-    for first, end in _runs(unit, pieces):
+    for first, end in _runs("month", months):
         rows = rows | _artist_rows(artist_id, _midnight(first, tz), _midnight(end, tz))
-    rows = rows.annotate(day=TruncDate("bucket", tzinfo=tz))
-    if unit == "day":
-        rows = rows.annotate(piece=TruncDate("bucket", tzinfo=tz))
-    else:
-        rows = rows.annotate(piece=TruncMonth("bucket", tzinfo=tz))
+    rows = rows.annotate(day=TruncDate("bucket", tzinfo=tz), piece=TruncMonth("bucket", tzinfo=tz))
+    found = {month: _empty() for month in months}
 
-    def piece_of(value) -> date:
-        return value if unit == "day" else value.astimezone(tz).date()
-
-    found = {piece: _empty() for piece in pieces}
-
-    def part(value) -> dict:
-        return found[piece_of(value)]
+    def part(value: datetime) -> dict:
+        return found[value.astimezone(tz).date()]
 
     grouped = rows.values("piece", "day").annotate(
         listens=models.Sum("listens"),
@@ -178,12 +209,12 @@ def _read_pieces(artist_id: int, tz, unit: str, pieces: list[date]) -> dict[date
     )
     for row in tracks.order_by():
         part(row["piece"])["per_track"][row["track_id"]] = [row["listens"], row["ms"]]
-    listeners: dict[date, list[int]] = {}
+    listeners: dict[datetime, list[int]] = {}
     pairs = rows.values_list("piece", "user_id").distinct().order_by("piece", "user_id")
     for piece, user_id in pairs:
-        listeners.setdefault(piece_of(piece), []).append(user_id)
+        listeners.setdefault(piece, []).append(user_id)
     for piece, ids in listeners.items():
-        found[piece]["listeners"] = np.array(ids, dtype=np.int64)
+        part(piece)["listeners"] = np.array(ids, dtype=np.int64)
     return found
 
 
@@ -206,8 +237,7 @@ def _settled(artist_id: int, tz, generation: int, first: date, end: date) -> dic
         read = partial(_read_months, artist_id, tz, state)
         parts += kept_each("artist-month", state, months, read)
     if days:
-        read = partial(_read_pieces, artist_id, tz, "day")
-        parts += kept_each("artist-day", state, days, read)
+        parts += kept_each("artist-day", state, days, partial(_read_days, artist_id, tz))
     return _merged(parts)
 
 
@@ -216,14 +246,14 @@ def _read_months(artist_id: int, tz, state: tuple, months: list[date]) -> dict[d
     kept (the month that just ended was read day by day; the rest of its days are read), else
     read whole."""
     found = {}
-    read_days = partial(_read_pieces, artist_id, tz, "day")
+    read_days = partial(_read_days, artist_id, tz)
     for month in months:
         days = [month + timedelta(days=n) for n in range((next_month(month) - month).days)]
         if len(kept_only("artist-day", state, days)) * 2 >= len(days):
             found[month] = _merged(kept_each("artist-day", state, days, read_days))
     missing = [month for month in months if month not in found]
     if missing:
-        found.update(_read_pieces(artist_id, tz, "month", missing))
+        found.update(_read_whole_months(artist_id, tz, missing))
     return found
 
 
@@ -250,7 +280,8 @@ def _figures(artist_id: int, window: Window) -> dict:
         cache.set(key, settled, _SETTLED_SECONDS)
     if settled_end > window.last:
         return settled
-    return _merged([settled, _part(artist_id, _midnight(settled_end, tz), window.end, tz)])
+    fresh = _day_parts(artist_id, _midnight(settled_end, tz), window.end, tz)
+    return _merged([settled, *fresh.values()])
 
 
 def artist_listening(*, artist_id: int, window: Window, top: int = 10) -> dict:
