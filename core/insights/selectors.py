@@ -315,8 +315,8 @@ def split_period_figures(
     for kind in shown:
         rows = {row["key"]: row for row in past.top[kind]}
         for key, (count, ms, artist, album) in fresh[kind].items():
-            old_count, old_ms, old_artist = before[kind][key] or (0, 0, 0)
-            if kind == "albums":
+            old_count, old_ms, old_artist = before[kind][key] or (0, 0, None)
+            if kind == "albums" and old_artist is not None:
                 artist = max(artist, old_artist)
             rows[key] = {
                 "kind": kind,

@@ -19,6 +19,10 @@ from core.insights.periods import spans_of
 from core.insights.rollup_sql import per_genre_sql, per_track_sql
 
 KINDS = ("tracks", "artists", "albums", "genres")
+# A track's album when it has none: below every id, real (positive) or of listens from
+# elsewhere (negative, core/insights/external.py), so the greatest album of a track's rows is
+# the one SQL's max() gives.
+NO_ALBUM = int(np.iinfo(np.int64).min)
 _TRACK_WIDTH, _GENRE_WIDTH = 5, 3
 
 
@@ -28,7 +32,7 @@ def minutes(ms: int) -> float:
 
 @dataclass
 class Block:
-    """The sums of a span: by track, rows of (track, listens, ms, artist, album or 0), and by
+    """The sums of a span: by track, rows of (track, listens, ms, artist, album or NO_ALBUM), and by
     genre, rows of (genre, listens, ms); int64, in no order."""
 
     tracks: np.ndarray
@@ -42,7 +46,7 @@ def _rows(values: list, width: int) -> np.ndarray:
 @dataclass
 class SettledSums:
     """Every key's sums of a span, by kind: the keys in order with their listens, milliseconds,
-    artist (a track's, an album's; else 0) and album (a track's, else 0), as int64 arrays,
+    artist (a track's, an album's; else 0) and album (a track's, or NO_ALBUM), as int64 arrays,
     compact to keep and quick to load."""
 
     keys: dict[str, np.ndarray]
@@ -75,7 +79,7 @@ class SettledSums:
                 "count": int(counts[i]),
                 "ms": int(ms[i]),
                 "artist": int(artists[i]) if kind in ("tracks", "albums") else None,
-                "album": (int(albums[i]) or None) if kind == "tracks" else None,
+                "album": _album(int(albums[i])) if kind == "tracks" else None,
             }
             for i in self._order(kind)[:limit]
         ]
@@ -110,8 +114,13 @@ class SettledSums:
         }, total_ms
 
 
+def _album(album: int) -> int | None:
+    return None if album == NO_ALBUM else album
+
+
 def _grouped(at: np.ndarray, size: int, values: np.ndarray, combine) -> np.ndarray:
-    out = np.zeros(size, dtype=np.int64)
+    # Sums start at 0, greatest values below every id (ids from elsewhere are negative).
+    out = np.full(size, 0 if combine is np.add else NO_ALBUM, dtype=np.int64)
     combine.at(out, at, values)
     return out
 
@@ -139,7 +148,7 @@ def merged(blocks: list[Block]) -> SettledSums:
     artist, album = sums.artists["tracks"], sums.albums["tracks"]
     keys, at = np.unique(artist, return_inverse=True)
     put("artists", keys, at, counts, ms)
-    on_album = album != 0
+    on_album = album != NO_ALBUM
     keys, at = np.unique(album[on_album], return_inverse=True)
     put("albums", keys, at, counts[on_album], ms[on_album], artist[on_album])
     keys, at = np.unique(genres[:, 0], return_inverse=True)
@@ -161,7 +170,7 @@ def months_between(first: date, end: date) -> list[date]:
 
 
 _MONTHS_SQL = """
-SELECT 0, month, track_id, listens, ms, artist_id, coalesce(album_id, 0)
+SELECT 0, month, track_id, listens, ms, artist_id, coalesce(album_id, %s)
 FROM core_listenermonth WHERE user_id = %s AND month >= %s AND month < %s
 UNION ALL
 SELECT 1, start, genre_id, listens, ms, 0, 0 FROM core_listenergenrespan
@@ -174,7 +183,8 @@ def _read_months(user_id: int, first: date, end: date) -> dict[date, Block]:
     query."""
     bounds = tuple(map(connection.ops.adapt_datefield_value, (first, end)))
     with connection.cursor() as cursor:
-        cursor.execute(_MONTHS_SQL, (user_id, *bounds, user_id, ListenerGenreSpan.MONTH, *bounds))
+        params = (NO_ALBUM, user_id, *bounds, user_id, ListenerGenreSpan.MONTH, *bounds)
+        cursor.execute(_MONTHS_SQL, params)
         rows = cursor.fetchall()
     found: dict[date, tuple[list, list]] = {month: ([], []) for month in months_between(first, end)}
     for kind, month, key, listens, ms, artist, album in rows:
@@ -218,11 +228,11 @@ def _read_spans(user_id: int, pieces: list[Span]) -> Block:
         tracks, track_params = per_track_sql(user_id, piece)
         genres, genre_params = per_genre_sql(user_id, piece)
         parts.append(
-            "SELECT 0, track_id, count, played, artist, coalesce(album, 0) "  # noqa: S608
+            "SELECT 0, track_id, count, played, artist, coalesce(album, %s) "  # noqa: S608
             f"FROM ({tracks}) tracks"
         )
         parts.append(f"SELECT 1, genre_id, count, played, 0, 0 FROM ({genres}) genres")  # noqa: S608
-        params += [*track_params, *genre_params]
+        params += [NO_ALBUM, *track_params, *genre_params]
     if not parts:
         return Block(_rows([], _TRACK_WIDTH), _rows([], _GENRE_WIDTH))
     with connection.cursor() as cursor:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from freezegun import freeze_time
 
 from core.insights import activity, selectors
@@ -17,6 +17,8 @@ from core.insights.periods import Window, window_for, year_window
 from core.insights.sums import span_sums
 from tests import factories
 from tests.conftest import client_for
+from tests.history_import import files
+from tests.history_import.conftest import imported
 from tests.insights.conftest import listen
 from tests.insights.test_kept_stats import _projected
 
@@ -165,3 +167,30 @@ def test_an_old_listen_synced_late_changes_a_kept_month(alice, alice_client, cat
 
     after = alice_client.get(URL, {"period": "12m"}).json()
     assert after["totals"]["listens"] == before["totals"]["listens"] + 1
+
+
+def test_listens_from_elsewhere_keep_their_names_in_kept_months(alice, alice_client, catalog):
+    """Listens imported for songs the catalog lacks have negative track, artist and album ids:
+    merged months keep them (the greatest of negative ids is not 0)."""
+    now = _now()
+    rows = []
+    for n in range(40):
+        at = now - timedelta(days=3 + n * 9, minutes=n)
+        album = "Demo" if n % 3 else ""
+        rows.append(
+            files.listenbrainz_listen(
+                artist="Nobody", title=f"Song {n % 4}", album=album, at=at, duration_ms=200_000
+            )
+        )
+    assert imported(alice_client, files.json_lines(rows), filename="l.jsonl").imported == 40
+    listen(alice, catalog[0], now - timedelta(days=50))
+
+    for period in ("12m", "all"):
+        kept = alice_client.get(URL, {"period": period, "limit": 50}).json()
+        with override_settings(INSIGHTS_STATS_CACHE_SECONDS=0):
+            whole = alice_client.get(URL, {"period": period, "limit": 50}).json()
+        assert kept == whole, period
+        names = {item["artist"]["name"] for item in kept["top"]["artists"]}
+        assert names == {"Nobody", catalog[0].artist.name}
+        albums = {item["album"]["title"] for item in kept["top"]["albums"]}
+        assert "Demo" in albums
