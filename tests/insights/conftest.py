@@ -72,3 +72,20 @@ def flattened(top: dict) -> dict:
         ]
         for kind, items in top.items()
     }
+
+
+def random_tracks(rng, catalog: list) -> list:
+    """`catalog` and twelve more tracks of four artists, most on albums, each in up to two of
+    three genres drawn with `rng`."""
+    artists = [factories.ArtistFactory(name=f"Artist {n}") for n in range(4)]
+    albums = [factories.AlbumFactory(title=f"Album {n}", artist=a) for n, a in enumerate(artists)]
+    genres = [factories.GenreFactory(name=f"Genre {n}") for n in range(3)]
+    return [*catalog] + [
+        factories.TrackFactory(
+            artist=artists[n % 4],
+            album=albums[n % 4] if n % 3 else None,
+            genres=rng.sample(genres, rng.randint(0, 2)),
+            duration=200.0,
+        )
+        for n in range(12)
+    ]

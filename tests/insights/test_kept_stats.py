@@ -18,8 +18,7 @@ from core.insights import selectors
 from core.insights.models import ListenerStatsVersion
 from core.insights.periods import window_for
 from core.library.models import Play
-from tests import factories
-from tests.insights.conftest import listen
+from tests.insights.conftest import listen, random_tracks
 
 URL = "/api/me/stats/"
 ROLLUPS = ("core_listenerquarterhour", "core_listenermonth", "core_listenertrack")
@@ -285,18 +284,7 @@ def test_a_period_split_at_the_settled_edge_equals_the_whole(alice, bob, catalog
     settled part (kept) merged with the fresh part gives exactly the figures
     of the period computed whole, totals, ranks, sums and labels, for every period and limit."""
     rng = random.Random(seed)
-    artists = [factories.ArtistFactory(name=f"Artist {n}") for n in range(4)]
-    albums = [factories.AlbumFactory(title=f"Album {n}", artist=a) for n, a in enumerate(artists)]
-    genres = [factories.GenreFactory(name=f"Genre {n}") for n in range(3)]
-    tracks = [*catalog] + [
-        factories.TrackFactory(
-            artist=artists[n % 4],
-            album=albums[n % 4] if n % 3 else None,
-            genres=rng.sample(genres, rng.randint(0, 2)),
-            duration=200.0,
-        )
-        for n in range(12)
-    ]
+    tracks = random_tracks(rng, catalog)
     edge = selectors.settled_edge()
     for _ in range(60):
         at = _now() - timedelta(minutes=rng.randint(5, 60 * 24 * 400))

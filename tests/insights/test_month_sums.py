@@ -15,11 +15,10 @@ from core.insights import activity, selectors
 from core.insights.keeping import Span
 from core.insights.periods import Window, window_for, year_window
 from core.insights.sums import span_sums
-from tests import factories
 from tests.conftest import client_for
 from tests.history_import import files
 from tests.history_import.conftest import imported
-from tests.insights.conftest import listen
+from tests.insights.conftest import listen, random_tracks
 from tests.insights.test_kept_stats import _projected
 
 URL = "/api/me/stats/"
@@ -34,18 +33,7 @@ def _now() -> datetime:
 
 def _history(rng: random.Random, users: list, catalog: list, days: int = 420) -> list:
     """Random listens of `users` over `days`, some at UTC month ends and local midnights."""
-    artists = [factories.ArtistFactory(name=f"Artist {n}") for n in range(4)]
-    albums = [factories.AlbumFactory(title=f"Album {n}", artist=a) for n, a in enumerate(artists)]
-    genres = [factories.GenreFactory(name=f"Genre {n}") for n in range(3)]
-    tracks = [*catalog] + [
-        factories.TrackFactory(
-            artist=artists[n % 4],
-            album=albums[n % 4] if n % 3 else None,
-            genres=rng.sample(genres, rng.randint(0, 2)),
-            duration=200.0,
-        )
-        for n in range(12)
-    ]
+    tracks = random_tracks(rng, catalog)
     now = _now()
     for _ in range(70):
         at = now - timedelta(minutes=rng.randint(5, 60 * 24 * days))
