@@ -272,7 +272,8 @@ def _figures(artist_id: int, window: Window) -> dict:
     settled_end = min(settled_edge().astimezone(tz).date(), window.last + timedelta(days=1))
     if generation is None or settled_end <= window.first:
         return _part(artist_id, window.start, window.end, tz)
-    state = repr((artist_id, window.first, settled_end, tz.key, generation))
+    bounds = (window.first.isoformat(), settled_end.isoformat())
+    state = repr((artist_id, *bounds, tz.key, generation))
     key = "insights:artist:" + hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
     settled = cache.get(key)
     if settled is None:
