@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,7 @@ from freezegun import freeze_time
 from core.artists.models import ArtistFollow
 from core.artists.serializers import ArtistStatsOutputSerializer, artist_stats_representation
 from core.artists.stats import artist_stats
+from core.insights import artists as artists_figures
 from core.library.models import Play
 from tests import factories
 from tests.conftest import client_for
@@ -265,3 +267,16 @@ def test_the_direct_representation_equals_the_serializers(artist, zone):
         direct = artist_stats_representation(figures)
         assert direct == ArtistStatsOutputSerializer(figures).data, (period, zone)
         assert json.dumps(direct) == json.dumps(ArtistStatsOutputSerializer(figures).data)
+
+
+@pytest.mark.parametrize("spread", [10, 10_000_000])
+def test_listeners_of_many_parts_are_counted_once(spread):
+    """Dense ids are marked in a table, sparse ones sorted: the same union either way."""
+    rng = np.random.default_rng(spread)
+    parts = [np.unique(rng.integers(1, 50 * spread, size=200)) for _ in range(30)]
+    parts.append(np.zeros(0, dtype=np.int64))
+
+    union = artists_figures._union(parts)
+
+    assert union.tolist() == np.unique(np.concatenate(parts)).tolist()
+    assert union.dtype == np.int64
