@@ -4,6 +4,8 @@ and a track deleted while training ran is not served."""
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection, transaction
@@ -149,11 +151,27 @@ def test_deleting_a_listener_deletes_their_candidates_and_mixes(trained):
     assert ArtistNeighbour.objects.exists()
 
 
+def _one_neighbour() -> tuple:
+    """Two tracks, and a served neighbour row from the first to the second."""
+    first, second = factories.TrackFactory(), factories.TrackFactory()
+    TrackNeighbour.objects.create(track=first, neighbour=second, score=1.0)
+    return first, second
+
+
+@contextmanager
+def _swapping(first, second) -> Iterator[None]:
+    """Inside: the neighbour rows being replaced by one from the second track to the first,
+    loaded but not yet swapped in."""
+    with served.replacing(TrackNeighbour) as new:
+        columns = ("track_id", "neighbour_id", "score")
+        new.copy_rows(TrackNeighbour, columns, [(second.pk, first.pk, 2.0)])
+        yield
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the swap by rename is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_requests_read_the_previous_rows_unblocked_until_the_new_ones_commit():
-    first, second = factories.TrackFactory(), factories.TrackFactory()
-    TrackNeighbour.objects.create(track=first, neighbour=second, score=1.0)
+    first, second = _one_neighbour()
     with connection.cursor() as cursor:
         # A statement planned before the swap, run after it.
         cursor.execute("PREPARE neighbours AS SELECT track_id FROM core_trackneighbour")
@@ -161,9 +179,7 @@ def test_requests_read_the_previous_rows_unblocked_until_the_new_ones_commit():
 
     def write() -> None:
         try:
-            with served.replacing(TrackNeighbour) as new:
-                columns = ("track_id", "neighbour_id", "score")
-                new.copy_rows(TrackNeighbour, columns, [(second.pk, first.pk, 2.0)])
+            with _swapping(first, second):
                 loaded.set()
                 release.wait(timeout=30)
         finally:
@@ -194,8 +210,7 @@ def test_requests_read_the_previous_rows_unblocked_until_the_new_ones_commit():
 @pytest.mark.django_db(transaction=True)
 def test_a_long_read_holds_the_swap_back_but_not_the_other_requests(monkeypatch):
     monkeypatch.setattr(served, "SWAP_WAIT", "100ms")
-    first, second = factories.TrackFactory(), factories.TrackFactory()
-    TrackNeighbour.objects.create(track=first, neighbour=second, score=1.0)
+    first, second = _one_neighbour()
     reading, done = threading.Event(), threading.Event()
 
     def long_read() -> None:
@@ -209,9 +224,8 @@ def test_a_long_read_holds_the_swap_back_but_not_the_other_requests(monkeypatch)
 
     def write() -> None:
         try:
-            with served.replacing(TrackNeighbour) as new:
-                columns = ("track_id", "neighbour_id", "score")
-                new.copy_rows(TrackNeighbour, columns, [(second.pk, first.pk, 2.0)])
+            with _swapping(first, second):
+                pass
         finally:
             connection.close()
 
@@ -241,8 +255,7 @@ def test_a_long_read_holds_the_swap_back_but_not_the_other_requests(monkeypatch)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the swap by rename is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_a_prepared_read_that_waited_for_the_swap_reads_the_new_rows():
-    first, second = factories.TrackFactory(), factories.TrackFactory()
-    TrackNeighbour.objects.create(track=first, neighbour=second, score=1.0)
+    first, second = _one_neighbour()
     with connection.cursor() as cursor:
         cursor.execute("PREPARE waiting AS SELECT track_id FROM core_trackneighbour")
     swapped, commit = threading.Event(), threading.Event()
@@ -250,9 +263,8 @@ def test_a_prepared_read_that_waited_for_the_swap_reads_the_new_rows():
     def write() -> None:
         try:
             with transaction.atomic():
-                with served.replacing(TrackNeighbour) as new:
-                    columns = ("track_id", "neighbour_id", "score")
-                    new.copy_rows(TrackNeighbour, columns, [(second.pk, first.pk, 2.0)])
+                with _swapping(first, second):
+                    pass
                 swapped.set()
                 commit.wait(timeout=30)
         finally:
