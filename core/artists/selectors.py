@@ -15,6 +15,16 @@ TOP_TRACKS = 10
 TOP_TRACKS_DAYS = 30
 
 
+def managed_artists_time_zones() -> dict[int, list[str]]:
+    """Each artist that has managers, with its managers' time zones (sorted, distinct): the
+    ones its statistics are most likely read in."""
+    found: dict[int, set[str]] = {}
+    rows = ArtistManager.objects.values_list("artist_id", "user__time_zone").order_by()
+    for artist_id, time_zone in rows:
+        found.setdefault(artist_id, set()).add(time_zone)
+    return {artist_id: sorted(zones) for artist_id, zones in sorted(found.items())}
+
+
 def with_following_flag(artists: models.QuerySet, user) -> models.QuerySet:
     """Annotate `is_following` for `user` in the same query (no query per artist)."""
     if user is None or not user.is_authenticated:

@@ -329,3 +329,17 @@ def artist_listening(*, artist_id: int, window: Window, top: int = 10) -> dict:
             for track, (listens, ms) in top_tracks[:top]
         ],
     }
+
+
+def artist_figures_keep(*, artist_id: int, tz) -> bool:
+    """Compute and keep the settled figures of the artist's whole history in `tz` (its whole
+    local months and other days, and the settled part of `all`), so that the next view of any
+    period merges kept pieces instead of reading months of rows. What is kept already is not
+    read again. False when nothing is kept: no listens, or keeping is off or unavailable."""
+    if not settings.INSIGHTS_STATS_CACHE_SECONDS or settled_generation() is None:
+        return False
+    first = artist_first_listen_day(artist_id, tz)
+    if first is None:
+        return False
+    _figures(artist_id, window_for("all", tz=tz, first=first))
+    return True
