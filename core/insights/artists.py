@@ -5,13 +5,15 @@ the statistics its managers read."""
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
+from operator import itemgetter
 
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import ExtractHour, TruncDate, TruncMonth
 
+from config import prepared
 from core.insights.keeping import kept_each, kept_only, settled_edge, settled_generation
 from core.insights.models import ListenerQuarterHour
 from core.insights.periods import Window, window_for
@@ -139,21 +141,42 @@ def _merged(parts: list[dict]) -> dict:
     return merged
 
 
+_QUARTER_COLUMNS = ("at", "user_id", "track_id", "listens", "ms")
+_QUARTER_SQL = """
+    SELECT CAST(extract(epoch FROM bucket) AS bigint) AS at, user_id, track_id, listens, ms
+      FROM {table} WHERE artist_id = %s AND bucket >= %s AND bucket < %s
+"""
+
+
+def _quarter_rows(artist_id: int, start: datetime, end: datetime) -> list[tuple]:
+    """The artist's rows of [start, end) as (UTC seconds of the quarter hour, user id, track
+    id, listens, ms). On PostgreSQL the instants come as integers: parsing the timestamps of
+    a few days' rows from their text was half of a repeated view."""
+    if connection.vendor != "postgresql":
+        rows = _artist_rows(artist_id, start, end).values_list(
+            "bucket", "user_id", "track_id", "listens", "ms"
+        )
+        return [(int(bucket.timestamp()), *rest) for bucket, *rest in rows]
+    sql = _QUARTER_SQL.format(table=ListenerQuarterHour._meta.db_table)
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, sql, [artist_id, start, end])
+        named = {column[0]: n for n, column in enumerate(cursor.description)}
+        pick = itemgetter(*(named[name] for name in _QUARTER_COLUMNS))
+        return [pick(row) for row in cursor.fetchall()]
+
+
 def _day_parts(artist_id: int, start: datetime, end: datetime, tz) -> dict[date, dict]:
     """The figures of each local day of [start, end) with listens, from the artist's rows read
     in one query and summed here: for a few days of rows, one read instead of one grouping
     query per figure."""
     parts: dict[date, dict] = {}
     listeners: dict[date, set[int]] = {}
-    local: dict[datetime, tuple[date, int]] = {}  # per quarter hour, not per row
-    rows = _artist_rows(artist_id, start, end).values_list(
-        "bucket", "user_id", "track_id", "listens", "ms"
-    )
-    for bucket, user_id, track_id, listens, ms in rows:
-        if bucket not in local:
-            moment = bucket.astimezone(tz)
-            local[bucket] = (moment.date(), moment.hour)
-        day, hour = local[bucket]
+    local: dict[int, tuple[date, int]] = {}  # per quarter hour, not per row
+    for at, user_id, track_id, listens, ms in _quarter_rows(artist_id, start, end):
+        if at not in local:
+            moment = datetime.fromtimestamp(at, tz)
+            local[at] = (moment.date(), moment.hour)
+        day, hour = local[at]
         if day not in parts:
             parts[day], listeners[day] = _empty(), set()
         part = parts[day]
