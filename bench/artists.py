@@ -316,6 +316,83 @@ def time_stats(setup: dict, repeat: int) -> dict:
         result[f"stats_{period}"] = _timed(stats, repeat)
         result[f"stats_{period}_next_day"] = _next_days(stats, client, manager, repeat)
         _signed_in(client, manager)
+        result.update(_after_changes(setup, period, stats, repeat))
+    return result
+
+
+def _late_listen(track_id: int, user_id: int, days_ago: int) -> None:
+    """A counted listen that started `days_ago` days ago, applied now: a late sync."""
+    from django.utils import timezone
+
+    from core.insights.services import insights_apply_listen
+    from core.library.models import Play
+
+    now = timezone.now()
+    play = Play.objects.create(
+        user_id=user_id,
+        track_id=track_id,
+        started_at=now - timedelta(days=days_ago),
+        client="bench",
+        played_seconds=120.0,
+        counted=True,
+        counted_at=now,
+    )
+    insights_apply_listen(play_id=play.pk)
+
+
+def _each_after(prepare, call, repeat: int) -> dict:
+    """`call` timed right after each `prepare()` (not timed)."""
+    times = []
+    for _ in range(repeat):
+        prepare()
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return {
+        "p50": _ms(statistics.median(times)),
+        "p95": _ms(times[max(0, int(len(times) * 0.95) - 1)]),
+        "max": _ms(times[-1]),
+    }
+
+
+def _after_changes(setup: dict, period: str, stats, repeat: int) -> dict:
+    """The view after what empties kept figures: a late listen of another artist (each
+    artist's months have versions of their own), a late listen of this artist 40 days ago
+    (its month is read again), nothing kept at all (a lost cache), and nothing kept but
+    what warm_artist_stats keeps (its own time too)."""
+    from zoneinfo import ZoneInfo
+
+    from django.core.cache import cache
+
+    from core.catalog.models import Track
+    from core.insights.artists import artist_figures_keep
+    from core.models import User
+
+    artist = setup["stats_artist"]
+    here = Track.objects.filter(artist_id=artist).values_list("pk", flat=True).first()
+    elsewhere = Track.objects.exclude(artist_id=artist).values_list("pk", flat=True).first()
+    listener = User.objects.exclude(pk=setup["manager"]).values_list("pk", flat=True).first()
+    warm_times = []
+
+    def warm() -> None:
+        cache.clear()
+        start = time.perf_counter()
+        artist_figures_keep(artist_id=artist, tz=ZoneInfo("UTC"))
+        warm_times.append(time.perf_counter() - start)
+
+    result = {
+        f"stats_{period}_late_elsewhere": _each_after(
+            lambda: _late_listen(elsewhere, listener, 40), stats, repeat
+        ),
+        f"stats_{period}_late_here": _each_after(
+            lambda: _late_listen(here, listener, 40), stats, min(repeat, 10)
+        ),
+        f"stats_{period}_nothing_kept": _each_after(cache.clear, stats, 3),
+        f"stats_{period}_after_warm_up": _each_after(warm, stats, 3),
+    }
+    result[f"warm_up_{period}_s"] = [round(t, 2) for t in warm_times]
+    stats()  # keep again what the next figures start from
     return result
 
 
