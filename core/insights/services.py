@@ -215,18 +215,15 @@ def listeners_changed(changes: dict[int, datetime | None]) -> None:
     if not changes:
         return
     settled = timezone.now() - SETTLED_AFTER
-    params, any_past = [], False
+    params = []
     for user_id in sorted(changes):
         at = changes[user_id]
         past = _fresh_version()
         moved = at is None or at < settled
-        any_past = any_past or moved
         params += [user_id, _fresh_version(), past if moved else -past]
     rows = ", ".join(["(%s, %s, %s)"] * len(changes))
     with connection.cursor() as cursor:
         cursor.execute(_VERSIONS_SQL.format(rows=rows), params)
-    if any_past:
-        settled_changed()
 
 
 _ARTIST_VERSIONS_SQL = (
@@ -274,9 +271,10 @@ def artists_changed(listens: Iterable[tuple[int, datetime]]) -> None:
 
 
 def settled_changed() -> None:
-    """Move the settled generation (keeping.settled_generation) once the transaction that
-    changed settled listens commits: a reader that sees the new generation then reads the new
-    rows. PostgreSQL only (SQLite keeps no figures under it)."""
+    """Move the settled generation (keeping.settled_generation), which every artist's kept
+    statistics depend on, once the transaction that rewrote the rollups (a rebuild) commits:
+    a reader that sees the new generation then reads the new rows. PostgreSQL only (SQLite
+    keeps no artist statistics)."""
     if connection.vendor != "postgresql":
         return
 
