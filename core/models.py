@@ -19,6 +19,7 @@ from core.catalog.models import (
 )
 from core.history_import.models import HistoryImport, ScrobbleToken
 from core.insights.models import (
+    ArtistMonthVersion,
     ListenedTrack,
     ListenedTrackGenre,
     ListenerGenreSpan,
@@ -64,6 +65,7 @@ __all__ = [
     "ArtistFollow",
     "ArtistIndexChange",
     "ArtistManager",
+    "ArtistMonthVersion",
     "ArtistNeighbour",
     "ArtistPlayable",
     "ArtistProfileChange",

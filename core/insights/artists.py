@@ -3,9 +3,11 @@ the artist's tracks, by `listener_quarter_artist_idx`): its top tracks of the la
 the statistics its managers read."""
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from operator import itemgetter
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
@@ -15,9 +17,9 @@ from django.db.models.functions import ExtractHour, TruncDate, TruncMonth
 
 from config import prepared
 from core.insights.keeping import kept_each, kept_only, settled_edge, settled_generation
-from core.insights.models import ListenerQuarterHour
+from core.insights.models import ArtistMonthVersion, ListenerQuarterHour
 from core.insights.periods import Window, window_for
-from core.insights.sums import minutes, next_month
+from core.insights.sums import minutes, months_between, next_month
 
 
 def _artist_rows(artist_id: int, start: datetime | None, end: datetime | None):
@@ -256,10 +258,44 @@ def _read_whole_months(artist_id: int, tz, months: list[date]) -> dict[date, dic
     return found
 
 
-def _settled(artist_id: int, tz, generation: int, first: date, end: date) -> dict:
+@dataclass(frozen=True)
+class _Settled:
+    """What an artist's settled figures in a time zone depend on: the settled generation (a
+    rebuild moves it) and the version of each UTC month of the artist's rows
+    (ArtistMonthVersion; 0 for a month without one), so that a late listen changes only the
+    figures of the local months and days that overlap its UTC month."""
+
+    artist_id: int
+    tz: ZoneInfo
+    generation: int
+    versions: dict[date, int]
+
+    @classmethod
+    def read(cls, artist_id: int, tz, generation: int) -> "_Settled":
+        """The artist's versions, every month's, in one query."""
+        rows = ArtistMonthVersion.objects.filter(artist_id=artist_id)
+        return cls(artist_id, tz, generation, dict(rows.values_list("month", "version")))
+
+    def of(self, first: date, end: date) -> tuple:
+        """The state of the figures of the local days from `first` to `end` (exclusive): the
+        versions of the UTC months they overlap (a local month or day overlaps two at most)."""
+        start = _midnight(first, self.tz).astimezone(UTC)
+        last = (_midnight(end, self.tz) - timedelta(microseconds=1)).astimezone(UTC)
+        months = months_between(start.date().replace(day=1), next_month(last.date()))
+        versions = tuple(self.versions.get(month, 0) for month in months)
+        return (self.artist_id, self.tz.key, self.generation, versions)
+
+    def month(self, month: date) -> tuple:
+        return self.of(month, next_month(month))
+
+    def day(self, day: date) -> tuple:
+        return self.of(day, day + timedelta(days=1))
+
+
+def _settled(settled: _Settled, first: date, end: date) -> dict:
     """The figures of the local days from `first` to `end` (exclusive), all settled: each
-    whole local month and each other day kept on its own under the settled generation
-    (kept_each), those missing read at once."""
+    whole local month and each other day kept on its own under its state (kept_each), those
+    missing read at once."""
     months, days = [], []
     day = first
     while day < end:
@@ -269,58 +305,61 @@ def _settled(artist_id: int, tz, generation: int, first: date, end: date) -> dic
         else:
             days.append(day)
             day += timedelta(days=1)
-    state = (artist_id, tz.key, generation)
+    artist_id, tz = settled.artist_id, settled.tz
     parts = []
     if months:
-        read = partial(_read_months, artist_id, tz, state)
-        parts += kept_each("artist-month", state, months, read)
+        read = partial(_read_months, settled)
+        parts += kept_each("artist-month", settled.month, months, read)
     if days:
-        parts += kept_each("artist-day", state, days, partial(_read_days, artist_id, tz))
+        read = partial(_read_days, artist_id, tz)
+        parts += kept_each("artist-day", settled.day, days, read)
     return _merged(parts)
 
 
-def _read_months(artist_id: int, tz, state: tuple, months: list[date]) -> dict[date, dict]:
+def _read_months(settled: _Settled, months: list[date]) -> dict[date, dict]:
     """The figures of each local month of `months`: merged from its days when most of them are
     kept (the month that just ended was read day by day; the rest of its days are read), else
     read whole."""
     found = {}
-    read_days = partial(_read_days, artist_id, tz)
+    read_days = partial(_read_days, settled.artist_id, settled.tz)
     for month in months:
         days = [month + timedelta(days=n) for n in range((next_month(month) - month).days)]
-        if len(kept_only("artist-day", state, days)) * 2 >= len(days):
-            found[month] = _merged(kept_each("artist-day", state, days, read_days))
+        if len(kept_only("artist-day", settled.day, days)) * 2 >= len(days):
+            found[month] = _merged(kept_each("artist-day", settled.day, days, read_days))
     missing = [month for month in months if month not in found]
     if missing:
-        found.update(_read_whole_months(artist_id, tz, missing))
+        found.update(_read_whole_months(settled.artist_id, settled.tz, missing))
     return found
 
 
-# The artist statistics' settled parts, kept under the settled generation: a day, at most.
+# The artist statistics' settled parts, kept under their state: a day, at most.
 _SETTLED_SECONDS = 86400
 
 
 def _figures(artist_id: int, window: Window) -> dict:
     """The artist's figures of `window`. On PostgreSQL, the window's local days before the
-    one that holds the settled edge are its settled part: kept for the day under the settled
-    generation (which only listens that started more than a day before they were applied
-    move), from the kept figures of its whole local months and days, so the day's first view
-    reads the day that became settled. The days since are read at every view."""
+    one that holds the settled edge are its settled part: kept for the day under the versions
+    of the UTC months it overlaps (_Settled: only old listens of the artist's tracks in them,
+    a cleared history and a rebuild move those), from the kept figures of its whole local
+    months and days, so the day's first view reads the day that became settled, and the view
+    after a late listen the months it changed. The days since are read at every view."""
     tz = window.tz
     generation = settled_generation() if settings.INSIGHTS_STATS_CACHE_SECONDS else None
     settled_end = min(settled_edge().astimezone(tz).date(), window.last + timedelta(days=1))
     if generation is None or settled_end <= window.first:
         return _part(artist_id, window.start, window.end, tz)
+    settled = _Settled.read(artist_id, tz, generation)
     bounds = (window.first.isoformat(), settled_end.isoformat())
-    state = repr((artist_id, *bounds, tz.key, generation))
+    state = repr((*bounds, settled.of(window.first, settled_end)))
     key = "insights:artist:" + hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
-    settled = cache.get(key)
-    if settled is None:
-        settled = _settled(artist_id, tz, generation, window.first, settled_end)
-        cache.set(key, settled, _SETTLED_SECONDS)
+    figures = cache.get(key)
+    if figures is None:
+        figures = _settled(settled, window.first, settled_end)
+        cache.set(key, figures, _SETTLED_SECONDS)
     if settled_end > window.last:
-        return settled
+        return figures
     fresh = _day_parts(artist_id, _midnight(settled_end, tz), window.end, tz)
-    return _merged([settled, *fresh.values()])
+    return _merged([figures, *fresh.values()])
 
 
 def artist_listening(*, artist_id: int, window: Window, top: int = 10) -> dict:

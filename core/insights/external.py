@@ -18,6 +18,7 @@ from core import bulk
 from core.catalog import services as catalog_services
 from core.insights.models import ListenedTrack, ListenerQuarterHour, ListenerTrack
 from core.insights.services import (
+    artists_changed,
     bucket_of,
     listened_tracks_create,
     listeners_changed,
@@ -141,9 +142,10 @@ def _bump(listens: dict[int, int], listeners: dict[int, int]) -> None:
 
 def _add_listens(
     listens: Sequence[HeardListen],
-) -> tuple[dict[int, int], dict[int, int]]:
+) -> tuple[dict[int, int], dict[int, int], list[tuple[int, datetime]]]:
     """Add counted `listens` to the listeners' rollup rows; returns, per track id, the listens
-    added and the listeners new to it."""
+    added and the listeners new to it, and each quarter-hour row's artist and earliest new
+    listen."""
     _ensure_listened_tracks(listens)
     quarters: dict[tuple[int, datetime, int], _Sum] = {}
     tracks: dict[tuple[int, int], _Sum] = {}
@@ -187,7 +189,8 @@ def _add_listens(
         listens[track_id] = listens.get(track_id, 0) + total.listens
         if key not in known:
             listeners[track_id] = listeners.get(track_id, 0) + 1
-    return listens, listeners
+    started = [(labels[key[2]][0], s.first_at) for key, s in quarters.items()]
+    return listens, listeners, started
 
 
 def insights_record_external_listens(*, listens: Sequence[HeardListen]) -> None:
@@ -196,13 +199,14 @@ def insights_record_external_listens(*, listens: Sequence[HeardListen]) -> None:
     counted = [listen for listen in listens if listen.counted]
     if not counted:
         return
-    listens_added, listeners_added = _add_listens(counted)
+    listens_added, listeners_added, started = _add_listens(counted)
     _bump(listens_added, listeners_added)
     catalog_services.track_listen_counts_add({pk: n for pk, n in listens_added.items() if pk > 0})
     earliest: dict[int, datetime] = {}
     for listen in counted:
         at = listen.listened_at
         earliest[listen.user_id] = min(at, earliest.get(listen.user_id, at))
+    artists_changed(started)
     listeners_changed(earliest)
 
 

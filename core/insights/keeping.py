@@ -33,13 +33,14 @@ def settled_edge() -> datetime:
     return edge.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-# A PostgreSQL sequence every change to settled listens moves (services.settled_changed), for
-# figures of many listeners' settled rows (an artist's statistics); migration 0048.
+# A PostgreSQL sequence a rebuild of the rollups moves (services.settled_changed), for figures
+# of many listeners' settled rows (an artist's statistics, with ArtistMonthVersion); migration
+# 0048.
 SETTLED_GENERATION = "core_insights_settled_generation"
 
 
 def settled_generation() -> int | None:
-    """Where the settled rollups of all listeners stand; None on SQLite (no sequence)."""
+    """Where the rebuilds of the rollups stand; None on SQLite (no sequence)."""
     return caching.sequence_position(SETTLED_GENERATION)
 
 
@@ -96,12 +97,16 @@ def kept_figures(
     return found
 
 
-def kept_each(prefix: str, state: tuple, items: list[date], read: Callable[[list], dict]) -> list:
+# What kept pieces depend on: one state for all, or each piece's own.
+State = tuple | Callable[[date], tuple]
+
+
+def kept_each(prefix: str, state: State, items: list[date], read: Callable[[list], dict]) -> list:
     """The value of each of `items` (pieces of a history that no longer change: whole past
-    months or days), kept under `state` (what they depend on, such as a past version) for
-    INSIGHTS_MONTHS_CACHE_SECONDS after their last use: `read(missing)` gives the missing ones,
-    `{item: value}`, at once. Kept again once half their time has passed, so what a listener
-    or manager keeps coming back to stays kept."""
+    months or days), kept under `state` (what they depend on, such as a past version; or a
+    function giving each piece's) for INSIGHTS_MONTHS_CACHE_SECONDS after their last use:
+    `read(missing)` gives the missing ones, `{item: value}`, at once. Kept again once half
+    their time has passed, so what a listener or manager keeps coming back to stays kept."""
     seconds = settings.INSIGHTS_MONTHS_CACHE_SECONDS
     if not seconds:
         found = read(items) if items else {}
@@ -120,16 +125,19 @@ def kept_each(prefix: str, state: tuple, items: list[date], read: Callable[[list
     return [found[keys[item]][1] for item in items]
 
 
-def _keys(prefix: str, state: tuple, items: list[date]) -> dict[date, str]:
+def _keys(prefix: str, state: State, items: list[date]) -> dict[date, str]:
+    def of(item: date) -> tuple:
+        return state(item) if callable(state) else state
+
     # str(): a day's text, the same whatever class of date made it.
     return {
         item: f"insights:{prefix}:"
-        + hashlib.blake2b(repr((state, str(item))).encode(), digest_size=16).hexdigest()
+        + hashlib.blake2b(repr((of(item), str(item))).encode(), digest_size=16).hexdigest()
         for item in items
     }
 
 
-def kept_only(prefix: str, state: tuple, items: list[date]) -> dict[date, object]:
+def kept_only(prefix: str, state: State, items: list[date]) -> dict[date, object]:
     """What kept_each keeps of `items`, for those it keeps; nothing read or kept again."""
     if not settings.INSIGHTS_MONTHS_CACHE_SECONDS:
         return {}

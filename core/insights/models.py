@@ -207,6 +207,30 @@ class ListenerStatsVersion(models.Model):
         return f"{self.user_id}: {self.version} ({self.past_version})"
 
 
+class ArtistMonthVersion(models.Model):
+    """Where the settled rollup rows of one artist's tracks in one UTC month stand, for the
+    artist statistics kept in the cache (insights.artists): `version` moves with every change
+    to them (a listen applied more than SETTLED_AFTER after it started, an import, a cleared
+    history), so that a late listen leaves the other artists' and months' figures kept. No
+    row: version 0, never changed; rows are never deleted (a month back at 0 would find the
+    figures kept under 0)."""
+
+    artist_id = models.BigIntegerField()
+    month = models.DateField(help_text="First day of the UTC month")
+    version = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also what an artist's statistics read their versions by.
+            models.UniqueConstraint(
+                fields=["artist_id", "month"], name="artist_month_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"artist {self.artist_id} in {self.month:%Y-%m}: {self.version}"
+
+
 class ChartSnapshot(models.Model):
     """A computed chart as requests serve it for up to CHARTS_CACHE_SECONDS: written by the
     periodic `refresh_charts` (or by a request that found none fresh), kept in the database so

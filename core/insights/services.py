@@ -2,7 +2,7 @@
 
 import math
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 
 from django.conf import settings
@@ -215,24 +215,66 @@ def listeners_changed(changes: dict[int, datetime | None]) -> None:
     if not changes:
         return
     settled = timezone.now() - SETTLED_AFTER
-    params, any_past = [], False
+    params = []
     for user_id in sorted(changes):
         at = changes[user_id]
         past = _fresh_version()
         moved = at is None or at < settled
-        any_past = any_past or moved
         params += [user_id, _fresh_version(), past if moved else -past]
     rows = ", ".join(["(%s, %s, %s)"] * len(changes))
     with connection.cursor() as cursor:
         cursor.execute(_VERSIONS_SQL.format(rows=rows), params)
-    if any_past:
-        settled_changed()
+
+
+_ARTIST_VERSIONS_SQL = (
+    "INSERT INTO core_artistmonthversion (artist_id, month, version) {rows} "
+    "ON CONFLICT (artist_id, month) DO UPDATE SET version = excluded.version"
+)
+# PostgreSQL takes any number of rows as three arrays; ORDER BY: the rows are locked in it.
+_ARTIST_VERSIONS_ARRAYS = (
+    "SELECT * FROM unnest(%s::bigint[], %s::date[], %s::bigint[]) ORDER BY 1, 2"
+)
+# Django binds at most 999 values a statement on SQLite, whose writers take turns anyway.
+_ARTIST_VERSIONS_CHUNK = 300
+
+
+def artist_months_changed(pairs: Iterable[tuple[int, date]]) -> None:
+    """Move the version (ArtistMonthVersion) of each (artist id, first day of a UTC month) of
+    `pairs` whose settled rollup rows changed, in the transaction that changed them, so that
+    the artist statistics kept under it are read again (insights.artists): one statement, in
+    (artist, month) order, so that concurrent writers lock the rows in the same order."""
+    rows = [(artist_id, month, _fresh_version()) for artist_id, month in sorted(set(pairs))]
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = [list(column) for column in zip(*rows, strict=True)]
+            cursor.execute(_ARTIST_VERSIONS_SQL.format(rows=_ARTIST_VERSIONS_ARRAYS), arrays)
+            return
+        for start in range(0, len(rows), _ARTIST_VERSIONS_CHUNK):
+            chunk = rows[start : start + _ARTIST_VERSIONS_CHUNK]
+            values = "VALUES " + ", ".join(["(%s, %s, %s)"] * len(chunk))
+            params = [
+                value
+                for artist_id, month, version in chunk
+                for value in (artist_id, connection.ops.adapt_datefield_value(month), version)
+            ]
+            cursor.execute(_ARTIST_VERSIONS_SQL.format(rows=values), params)
+
+
+def artists_changed(listens: Iterable[tuple[int, datetime]]) -> None:
+    """artist_months_changed for the months of `listens` (artist id, when a listen the rollups
+    gained or lost started) that started more than SETTLED_AFTER ago, the past listens of
+    listeners_changed: the others are at or after the settled edge, in no kept figures."""
+    settled = timezone.now() - SETTLED_AFTER
+    artist_months_changed((artist_id, month_of(at)) for artist_id, at in listens if at < settled)
 
 
 def settled_changed() -> None:
-    """Move the settled generation (keeping.settled_generation) once the transaction that
-    changed settled listens commits: a reader that sees the new generation then reads the new
-    rows. PostgreSQL only (SQLite keeps no figures under it)."""
+    """Move the settled generation (keeping.settled_generation), which every artist's kept
+    statistics depend on, once the transaction that rewrote the rollups (a rebuild) commits:
+    a reader that sees the new generation then reads the new rows. PostgreSQL only (SQLite
+    keeps no artist statistics)."""
     if connection.vendor != "postgresql":
         return
 
@@ -283,10 +325,13 @@ def insights_apply_pending(*, limit: int = PENDING_BATCH) -> int:
             .values_list("play_id", flat=True)[:limit]
         )
         changed: dict[int, datetime] = {}
+        artists: list[tuple[int, datetime]] = []
         for play_id in ids:
             if applied := _apply_listen(play_id):
-                user_id, at = applied
+                user_id, artist_id, at = applied
                 changed[user_id] = min(at, changed.get(user_id, at))
+                artists.append((artist_id, at))
+        artists_changed(artists)
         listeners_changed(changed)
         PendingListen.objects.filter(play_id__in=ids).delete()
     return len(ids)
@@ -298,13 +343,14 @@ def insights_apply_listen(*, play_id: int) -> None:
     first time and its played time every time it grew. Idempotent: the entry, locked, keeps
     how much of it the rollups hold (`rolled_up_ms`)."""
     if applied := _apply_listen(play_id):
-        user_id, at = applied
+        user_id, artist_id, at = applied
+        artists_changed([(artist_id, at)])
         listeners_changed({user_id: at})
 
 
-def _apply_listen(play_id: int) -> tuple[int, datetime] | None:
-    """insights_apply_listen without moving the listener's stats version; returns the listener
-    and when the listen started if the rollups changed. In the caller's transaction."""
+def _apply_listen(play_id: int) -> tuple[int, int, datetime] | None:
+    """insights_apply_listen without moving any version; returns the listener, the track's
+    artist and when the listen started if the rollups changed. In the caller's transaction."""
     row = (
         Play.objects.select_for_update(of=("self",))
         .filter(pk=play_id, counted=True)
@@ -347,7 +393,7 @@ def _apply_listen(play_id: int) -> tuple[int, datetime] | None:
         [(user_id, bucket, track_id, artist_id, album_id, listens, delta_ms, at)], genres=genres
     )
     Play.objects.filter(pk=play_id).update(rolled_up_ms=ms)
-    return user_id, at
+    return user_id, artist_id, at
 
 
 @transaction.atomic
@@ -363,6 +409,9 @@ def insights_forget_listener(*, user) -> None:
         listeners=models.F("listeners") - 1,
     )
     catalog_services.track_listen_counts_add({pk: -count for pk, count in counts.items()})
+    # The month rows name every artist and UTC month the listener's quarter hours are in.
+    months = ListenerMonth.objects.filter(user=user).order_by()
+    artist_months_changed(months.values_list("artist_id", "month").distinct())
     ListenerQuarterHour.objects.filter(user=user).delete()
     ListenerMonth.objects.filter(user=user).delete()
     ListenerGenreSpan.objects.filter(user=user).delete()

@@ -1,0 +1,246 @@
+"""An artist's kept statistics depend on the versions of the artist's UTC months: a late listen,
+an import or a cleared history reads again only the months of the artists it changed, and the
+kept figures stay equal to a recomputation from the rows."""
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from core.artists.stats import artist_stats
+from core.history_import.matching import forget_shared_index
+from core.history_import.scrobbles import listens_submit
+from core.insights import artists as artists_figures
+from core.insights.models import ArtistMonthVersion
+from core.insights.rebuild import rebuild_insights
+from core.library.models import ExternalListen, Play
+from core.library.services import play_history_clear
+from tests import factories
+from tests.concurrency import run_together
+from tests.conftest import client_for
+from tests.insights.conftest import listen
+
+ZONES = ["UTC", "Asia/Kolkata", "America/New_York"]
+
+
+def _month(months_ago: int) -> date:
+    """The first day of the UTC month `months_ago` before this one."""
+    today = timezone.now().astimezone(UTC).date()
+    index = today.year * 12 + today.month - 1 - months_ago
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _at(month: date, day: int, hour: int) -> datetime:
+    return datetime.combine(month.replace(day=day), time(hour), UTC)
+
+
+def _shifted(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _history(artists: list, listeners: list) -> dict:
+    """Each artist's two tracks, listened to every 53 hours over 200 days by turns of
+    `listeners`; returns the tracks by artist."""
+    now = timezone.now()
+    tracks = {
+        artist: [factories.TrackFactory(artist=artist, duration=200.0) for _ in range(2)]
+        for artist in artists
+    }
+    for n in range(90):
+        for k, artist in enumerate(artists):
+            at = now - timedelta(hours=53 * n + 2 + 7 * k)
+            listen(listeners[(n + k) % len(listeners)], tracks[artist][n % 2], at)
+    return tracks
+
+
+def _listening(stats: dict) -> dict:
+    return {
+        "totals": stats["totals"],
+        "daily": [(d["date"], d["listens"], d["listeners"], d["minutes"]) for d in stats["daily"]],
+        "by_hour": stats["by_hour"],
+        "top": [(t["track_id"], t["listens"], t["minutes"]) for t in stats["top_tracks"]],
+    }
+
+
+def _kept_and_whole(artist, period: str, zone: str, settings) -> tuple[dict, dict]:
+    """The artist's figures as kept (what earlier views kept, and what this one keeps), and
+    computed whole from the rows."""
+    tz = ZoneInfo(zone)
+    kept = artist_stats(artist_id=artist.pk, period=period, tz=tz)
+    seconds = settings.INSIGHTS_STATS_CACHE_SECONDS
+    settings.INSIGHTS_STATS_CACHE_SECONDS = 0
+    whole = artist_stats(artist_id=artist.pk, period=period, tz=tz)
+    settings.INSIGHTS_STATS_CACHE_SECONDS = seconds
+    return _listening(kept), _listening(whole)
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list:
+    """What the statistics read from the rows of their settled part: ("months", local months
+    read whole) and ("days", local days)."""
+    found: list = []
+    months, days = artists_figures._read_whole_months, artists_figures._read_days
+
+    def read_months(artist_id, tz, wanted):
+        found.append(("months", list(wanted)))
+        return months(artist_id, tz, wanted)
+
+    def read_days(artist_id, tz, wanted):
+        found.append(("days", list(wanted)))
+        return days(artist_id, tz, wanted)
+
+    monkeypatch.setattr(artists_figures, "_read_whole_months", read_months)
+    monkeypatch.setattr(artists_figures, "_read_days", read_days)
+    return found
+
+
+def test_only_listens_older_than_a_day_move_their_artists_month(artist, other_artist):
+    listener = factories.UserFactory()
+    mine, theirs = (factories.TrackFactory(artist=a) for a in (artist, other_artist))
+
+    listen(listener, mine, timezone.now() - timedelta(hours=2))
+    assert not ArtistMonthVersion.objects.exists()
+
+    listen(listener, mine, _at(_month(2), 10, 12))
+    listen(listener, theirs, _at(_month(3), 1, 0))
+    versions = dict(
+        ((row.artist_id, row.month), row.version) for row in ArtistMonthVersion.objects.all()
+    )
+
+    assert set(versions) == {(artist.pk, _month(2)), (other_artist.pk, _month(3))}
+    listen(listener, theirs, _at(_month(3), 20, 23))
+    moved = ArtistMonthVersion.objects.get(artist_id=other_artist.pk, month=_month(3))
+    assert moved.version != versions[(other_artist.pk, _month(3))]
+    kept = ArtistMonthVersion.objects.get(artist_id=artist.pk, month=_month(2))
+    assert kept.version == versions[(artist.pk, _month(2))]
+
+
+@pytest.mark.parametrize(
+    ("zone", "overlapping"), [("UTC", [0]), ("Asia/Kolkata", [0, 1]), ("America/New_York", [-1, 0])]
+)
+def test_a_late_listen_reads_again_only_the_local_months_over_its_utc_month(
+    artist, other_artist, settings, reads, django_capture_on_commit_callbacks, zone, overlapping
+):
+    """A listen synced late for one artist in one UTC month: the other artist reads nothing of
+    its settled part, and this one only the local months that overlap that UTC month."""
+    listeners = [factories.UserFactory() for _ in range(4)]
+    tracks = _history([artist, other_artist], listeners)
+    tz = ZoneInfo(zone)
+    for one in (artist, other_artist):
+        artist_stats(artist_id=one.pk, period="12m", tz=tz)
+    month = _month(3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        listen(factories.UserFactory(), tracks[artist][0], _at(month, 15, 12))
+    reads.clear()
+    other_kept, other_whole = _kept_and_whole(other_artist, "12m", zone, settings)
+    other_reads = list(reads)
+    reads.clear()
+    kept, whole = _kept_and_whole(artist, "12m", zone, settings)
+
+    assert other_reads == []
+    assert other_kept == other_whole
+    assert reads == [("months", [_shifted(month, n) for n in overlapping])]
+    assert kept == whole
+
+
+def _late_listen(artist, tracks, listeners) -> None:
+    listen(factories.UserFactory(), tracks[artist][1], _at(_month(2), 10, 9))
+
+
+def _import(artist, tracks, listeners) -> None:
+    """Listens heard elsewhere of the artist's track, scrobbled late (ListenBrainz's import)."""
+    forget_shared_index()
+    track = tracks[artist][0]
+    payload = [
+        {
+            "listened_at": int(_at(_month(months_ago), 5, 20).timestamp()),
+            "track_metadata": {"artist_name": artist.name, "track_name": track.title},
+        }
+        for months_ago in (1, 4)
+    ]
+    raw = json.dumps({"listen_type": "import", "payload": payload}).encode()
+    listens_submit(user=listeners[0], raw=raw)
+    assert ExternalListen.objects.filter(track=track, matched=True, counted=True).count() == 2
+
+
+def _cleared_history(artist, tracks, listeners) -> None:
+    play_history_clear(user=listeners[0])
+
+
+def _deleted_account(artist, tracks, listeners) -> None:
+    listeners[1].delete()
+
+
+def _rebuild(artist, tracks, listeners) -> None:
+    """Entries removed behind the rollups' back (a repair), then the rollups rebuilt."""
+    ids = Play.objects.filter(user=listeners[2], track__artist=artist).values_list("pk", flat=True)
+    Play.objects.filter(pk__in=list(ids.order_by("started_at")[:5])).delete()
+    rebuild_insights()
+
+
+@pytest.mark.parametrize(
+    "change", [_late_listen, _import, _cleared_history, _deleted_account, _rebuild]
+)
+def test_kept_figures_equal_the_rows_after_a_change(
+    artist, other_artist, settings, django_capture_on_commit_callbacks, change
+):
+    listeners = [factories.UserFactory() for _ in range(4)]
+    tracks = _history([artist, other_artist], listeners)
+    views = [(one, p, z) for one in (artist, other_artist) for p in ("12m", "all") for z in ZONES]
+    for one, period, zone in views:
+        _kept_and_whole(one, period, zone, settings)  # kept from here on
+    before = _kept_and_whole(artist, "12m", "UTC", settings)[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change(artist, tracks, listeners)
+
+    for one, period, zone in views:
+        kept, whole = _kept_and_whole(one, period, zone, settings)
+        assert kept == whole, (one.name, period, zone)
+    assert _kept_and_whole(artist, "12m", "UTC", settings)[0] != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_late_imports_of_the_same_artists_and_months_all_succeed():
+    """Listeners importing listens of the same artists in the same months at the same instant,
+    in opposite orders: every version write waits its turn, none deadlocks."""
+    artists = [f"Band {n}" for n in range(40)]
+    months = [_month(n) for n in range(2, 8)]
+    listeners = [factories.UserFactory() for _ in range(4)]
+    tokens = [
+        client_for(user).post("/api/me/tokens/", {"name": "Player"}).json()["token"]
+        for user in listeners
+    ]
+    bodies = []
+    for n, listener in enumerate(listeners):
+        payload = [
+            {
+                "listened_at": int(_at(month, 3 + k % 20, n).timestamp()),
+                "track_metadata": {"artist_name": name, "track_name": f"{listener.pk}-{k}"},
+            }
+            for k, (name, month) in enumerate((a, m) for a in artists for m in months)
+        ]
+        ordered = payload if n % 2 else payload[::-1]
+        bodies.append(json.dumps({"listen_type": "import", "payload": ordered}))
+
+    def submit(token: str, body: str):
+        return Client().generic(
+            "POST",
+            "/1/submit-listens",
+            body.encode(),
+            content_type="application/json",
+            headers={"Authorization": f"Token {token}"},
+        )
+
+    responses = run_together(
+        [lambda t=t, b=b: submit(t, b) for t, b in zip(tokens, bodies, strict=True)]
+    )
+
+    assert [r.status_code for r in responses] == [200] * len(listeners)
+    assert ArtistMonthVersion.objects.count() == len(artists) * len(months)
+    assert ExternalListen.objects.count() == len(listeners) * len(artists) * len(months)
