@@ -19,7 +19,7 @@ from core.catalog.models import (
 )
 from core.history_import.models import HistoryImport, ScrobbleToken
 from core.insights.models import (
-    ArtistMonthVersion,
+    ArtistDayVersion,
     ListenedTrack,
     ListenedTrackGenre,
     ListenerGenreSpan,
@@ -61,11 +61,11 @@ __all__ = [
     "AlbumRating",
     "AppPassword",
     "Artist",
+    "ArtistDayVersion",
     "ArtistFavorite",
     "ArtistFollow",
     "ArtistIndexChange",
     "ArtistManager",
-    "ArtistMonthVersion",
     "ArtistNeighbour",
     "ArtistPlayable",
     "ArtistProfileChange",

@@ -3,6 +3,7 @@ the artist's tracks, by `listener_quarter_artist_idx`): its top tracks of the la
 the statistics its managers read."""
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
@@ -17,9 +18,9 @@ from django.db.models.functions import ExtractHour, TruncDate, TruncMonth
 
 from config import prepared
 from core.insights.keeping import kept_each, kept_only, settled_edge, settled_generation
-from core.insights.models import ArtistMonthVersion, ListenerQuarterHour
+from core.insights.models import ArtistDayVersion, ListenerQuarterHour
 from core.insights.periods import Window, window_for
-from core.insights.sums import minutes, months_between, next_month
+from core.insights.sums import minutes, next_month
 
 
 def _artist_rows(artist_id: int, start: datetime | None, end: datetime | None):
@@ -258,32 +259,44 @@ def _read_whole_months(artist_id: int, tz, months: list[date]) -> dict[date, dic
     return found
 
 
+def _utc_days(tz, first: date, end: date) -> tuple[int, int]:
+    """The ordinals of the first and last UTC days that the local days from `first` to `end`
+    (exclusive) overlap."""
+    start = _midnight(first, tz).astimezone(UTC)
+    last = (_midnight(end, tz) - timedelta(microseconds=1)).astimezone(UTC)
+    return start.toordinal(), last.toordinal()
+
+
 @dataclass(frozen=True)
 class _Settled:
     """What an artist's settled figures in a time zone depend on: the settled generation (a
-    rebuild moves it) and the version of each UTC month of the artist's rows
-    (ArtistMonthVersion; 0 for a month without one), so that a late listen changes only the
-    figures of the local months and days that overlap its UTC month."""
+    rebuild moves it) and the version of each UTC day of the artist's rows (ArtistDayVersion;
+    0 for a day without one), so that a late listen changes only the figures of the local
+    days, and local months, that overlap its UTC day."""
 
     artist_id: int
     tz: ZoneInfo
     generation: int
-    versions: dict[date, int]
+    days: list[int]  # the ordinals of the UTC days that have a version, in order
+    versions: list[int]
 
     @classmethod
-    def read(cls, artist_id: int, tz, generation: int) -> "_Settled":
-        """The artist's versions, every month's, in one query."""
-        rows = ArtistMonthVersion.objects.filter(artist_id=artist_id)
-        return cls(artist_id, tz, generation, dict(rows.values_list("month", "version")))
+    def read(cls, artist_id: int, tz, generation: int, first: date, end: date) -> "_Settled":
+        """The versions of the artist's UTC days under the local days from `first` to `end`
+        (exclusive), in one query."""
+        start, last = (date.fromordinal(n) for n in _utc_days(tz, first, end))
+        rows = ArtistDayVersion.objects.filter(artist_id=artist_id, day__range=(start, last))
+        found = rows.order_by("day").values_list("day", "version")
+        days = [(day.toordinal(), version) for day, version in found]
+        return cls(artist_id, tz, generation, [d for d, _ in days], [v for _, v in days])
 
     def of(self, first: date, end: date) -> tuple:
         """The state of the figures of the local days from `first` to `end` (exclusive): the
-        versions of the UTC months they overlap (a local month or day overlaps two at most)."""
-        start = _midnight(first, self.tz).astimezone(UTC)
-        last = (_midnight(end, self.tz) - timedelta(microseconds=1)).astimezone(UTC)
-        months = months_between(start.date().replace(day=1), next_month(last.date()))
-        versions = tuple(self.versions.get(month, 0) for month in months)
-        return (self.artist_id, self.tz.key, self.generation, versions)
+        versions of the UTC days they overlap that have one."""
+        start, last = _utc_days(self.tz, first, end)
+        low, high = bisect_left(self.days, start), bisect_right(self.days, last)
+        moved = tuple(zip(self.days[low:high], self.versions[low:high], strict=True))
+        return (self.artist_id, self.tz.key, self.generation, moved)
 
     def month(self, month: date) -> tuple:
         return self.of(month, next_month(month))
@@ -339,16 +352,17 @@ _SETTLED_SECONDS = 86400
 def _figures(artist_id: int, window: Window) -> dict:
     """The artist's figures of `window`. On PostgreSQL, the window's local days before the
     one that holds the settled edge are its settled part: kept for the day under the versions
-    of the UTC months it overlaps (_Settled: only old listens of the artist's tracks in them,
+    of the UTC days it overlaps (_Settled: only old listens of the artist's tracks in them,
     a cleared history and a rebuild move those), from the kept figures of its whole local
     months and days, so the day's first view reads the day that became settled, and the view
-    after a late listen the months it changed. The days since are read at every view."""
+    after a late listen the day it changed (or, in an older month read whole, that month).
+    The days since are read at every view."""
     tz = window.tz
     generation = settled_generation() if settings.INSIGHTS_STATS_CACHE_SECONDS else None
     settled_end = min(settled_edge().astimezone(tz).date(), window.last + timedelta(days=1))
     if generation is None or settled_end <= window.first:
         return _part(artist_id, window.start, window.end, tz)
-    settled = _Settled.read(artist_id, tz, generation)
+    settled = _Settled.read(artist_id, tz, generation, window.first, settled_end)
     bounds = (window.first.isoformat(), settled_end.isoformat())
     state = repr((*bounds, settled.of(window.first, settled_end)))
     key = "insights:artist:" + hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
@@ -393,15 +407,21 @@ def artist_listening(*, artist_id: int, window: Window, top: int = 10) -> dict:
     }
 
 
+# What warm_artist_stats keeps: every period a manager can ask for but a custom one.
+KEPT_PERIODS = ("all", "12m", "6m", "4w", "7d")
+
+
 def artist_figures_keep(*, artist_id: int, tz) -> bool:
-    """Compute and keep the settled figures of the artist's whole history in `tz` (its whole
-    local months and other days, and the settled part of `all`), so that the next view of any
-    period merges kept pieces instead of reading months of rows. What is kept already is not
+    """Compute and keep the settled figures of the artist's history in `tz` (its whole local
+    months and other days, and the settled parts of the named periods), so that the next view
+    of any period merges kept pieces instead of reading months of rows. What is kept already is not
     read again. False when nothing is kept: no listens, or keeping is off or unavailable."""
     if not settings.INSIGHTS_STATS_CACHE_SECONDS or settled_generation() is None:
         return False
     first = artist_first_listen_day(artist_id, tz)
     if first is None:
         return False
-    _figures(artist_id, window_for("all", tz=tz, first=first))
+    # The named periods too: their first days cut local months, whose days they need.
+    for period in KEPT_PERIODS:
+        _figures(artist_id, window_for(period, tz=tz, first=first))
     return True

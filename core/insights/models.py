@@ -207,28 +207,27 @@ class ListenerStatsVersion(models.Model):
         return f"{self.user_id}: {self.version} ({self.past_version})"
 
 
-class ArtistMonthVersion(models.Model):
-    """Where the settled rollup rows of one artist's tracks in one UTC month stand, for the
+class ArtistDayVersion(models.Model):
+    """Where the settled rollup rows of one artist's tracks in one UTC day stand, for the
     artist statistics kept in the cache (insights.artists): `version` moves with every change
     to them (a listen applied more than SETTLED_AFTER after it started, an import, a cleared
-    history), so that a late listen leaves the other artists' and months' figures kept. No
-    row: version 0, never changed; rows are never deleted (a month back at 0 would find the
-    figures kept under 0)."""
+    history), so that a late listen leaves the other artists' figures and the artist's other
+    days kept; a listen synced two days late reads that day again, not its month. No row:
+    version 0, never changed; rows are never deleted (a day back at 0 would find the figures
+    kept under 0)."""
 
     artist_id = models.BigIntegerField()
-    month = models.DateField(help_text="First day of the UTC month")
+    day = models.DateField(help_text="The UTC day")
     version = models.BigIntegerField()
 
     class Meta:
         constraints = [
             # Also what an artist's statistics read their versions by.
-            models.UniqueConstraint(
-                fields=["artist_id", "month"], name="artist_month_version_unique"
-            )
+            models.UniqueConstraint(fields=["artist_id", "day"], name="artist_day_version_unique")
         ]
 
     def __str__(self) -> str:
-        return f"artist {self.artist_id} in {self.month:%Y-%m}: {self.version}"
+        return f"artist {self.artist_id} on {self.day:%Y-%m-%d}: {self.version}"
 
 
 class ChartSnapshot(models.Model):

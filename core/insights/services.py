@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models.functions import Least
+from django.db.models.functions import Least, TruncDate
 from django.utils import timezone
 
 from core import bulk
@@ -227,8 +227,8 @@ def listeners_changed(changes: dict[int, datetime | None]) -> None:
 
 
 _ARTIST_VERSIONS_SQL = (
-    "INSERT INTO core_artistmonthversion (artist_id, month, version) {rows} "
-    "ON CONFLICT (artist_id, month) DO UPDATE SET version = excluded.version"
+    "INSERT INTO core_artistdayversion (artist_id, day, version) {rows} "
+    "ON CONFLICT (artist_id, day) DO UPDATE SET version = excluded.version"
 )
 # PostgreSQL takes any number of rows as three arrays; ORDER BY: the rows are locked in it.
 _ARTIST_VERSIONS_ARRAYS = (
@@ -238,12 +238,12 @@ _ARTIST_VERSIONS_ARRAYS = (
 _ARTIST_VERSIONS_CHUNK = 300
 
 
-def artist_months_changed(pairs: Iterable[tuple[int, date]]) -> None:
-    """Move the version (ArtistMonthVersion) of each (artist id, first day of a UTC month) of
-    `pairs` whose settled rollup rows changed, in the transaction that changed them, so that
-    the artist statistics kept under it are read again (insights.artists): one statement, in
-    (artist, month) order, so that concurrent writers lock the rows in the same order."""
-    rows = [(artist_id, month, _fresh_version()) for artist_id, month in sorted(set(pairs))]
+def artist_days_changed(pairs: Iterable[tuple[int, date]]) -> None:
+    """Move the version (ArtistDayVersion) of each (artist id, UTC day) of `pairs` whose
+    settled rollup rows changed, in the transaction that changed them, so that the artist
+    statistics kept under it are read again (insights.artists): one statement, in (artist,
+    day) order, so that concurrent writers lock the rows in the same order."""
+    rows = [(artist_id, day, _fresh_version()) for artist_id, day in sorted(set(pairs))]
     if not rows:
         return
     with connection.cursor() as cursor:
@@ -256,18 +256,20 @@ def artist_months_changed(pairs: Iterable[tuple[int, date]]) -> None:
             values = "VALUES " + ", ".join(["(%s, %s, %s)"] * len(chunk))
             params = [
                 value
-                for artist_id, month, version in chunk
-                for value in (artist_id, connection.ops.adapt_datefield_value(month), version)
+                for artist_id, day, version in chunk
+                for value in (artist_id, connection.ops.adapt_datefield_value(day), version)
             ]
             cursor.execute(_ARTIST_VERSIONS_SQL.format(rows=values), params)
 
 
 def artists_changed(listens: Iterable[tuple[int, datetime]]) -> None:
-    """artist_months_changed for the months of `listens` (artist id, when a listen the rollups
+    """artist_days_changed for the UTC days of `listens` (artist id, when a listen the rollups
     gained or lost started) that started more than SETTLED_AFTER ago, the past listens of
     listeners_changed: the others are at or after the settled edge, in no kept figures."""
     settled = timezone.now() - SETTLED_AFTER
-    artist_months_changed((artist_id, month_of(at)) for artist_id, at in listens if at < settled)
+    artist_days_changed(
+        (artist_id, at.astimezone(UTC).date()) for artist_id, at in listens if at < settled
+    )
 
 
 def settled_changed() -> None:
@@ -409,9 +411,9 @@ def insights_forget_listener(*, user) -> None:
         listeners=models.F("listeners") - 1,
     )
     catalog_services.track_listen_counts_add({pk: -count for pk, count in counts.items()})
-    # The month rows name every artist and UTC month the listener's quarter hours are in.
-    months = ListenerMonth.objects.filter(user=user).order_by()
-    artist_months_changed(months.values_list("artist_id", "month").distinct())
+    quarters = ListenerQuarterHour.objects.filter(user=user).order_by()
+    days = quarters.annotate(day=TruncDate("bucket", tzinfo=UTC)).values_list("artist_id", "day")
+    artist_days_changed(days.distinct())
     ListenerQuarterHour.objects.filter(user=user).delete()
     ListenerMonth.objects.filter(user=user).delete()
     ListenerGenreSpan.objects.filter(user=user).delete()

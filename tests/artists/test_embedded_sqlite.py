@@ -61,7 +61,7 @@ from datetime import UTC, datetime, timedelta
 from django.test import Client, override_settings
 from rest_framework_simplejwt.tokens import AccessToken
 from core.artists.models import ArtistManager
-from core.insights.models import ArtistMonthVersion
+from core.insights.models import ArtistDayVersion
 from core.library import services
 from core.library.models import Play
 from tests import factories
@@ -86,7 +86,7 @@ heard(70)  # synced late
 after = client.get(url).json()
 with override_settings(INSIGHTS_STATS_CACHE_SECONDS=0):
     whole = client.get(url).json()
-versions = list(ArtistMonthVersion.objects.values_list("artist_id", flat=True))
+versions = list(ArtistDayVersion.objects.values_list("artist_id", flat=True))
 print(json.dumps({"before": before, "after": after, "whole": whole, "versions": versions,
                   "artist": artist.pk}, default=str))
 """

@@ -1,6 +1,7 @@
-"""An artist's kept statistics depend on the versions of the artist's UTC months: a late listen,
-an import or a cleared history reads again only the months of the artists it changed, and the
-kept figures stay equal to a recomputation from the rows."""
+"""An artist's kept statistics depend on the versions of the artist's UTC days: a late listen,
+an import or a cleared history reads again only the days (or, in an older month read whole,
+the months) of the artists it changed, and the kept figures stay equal to a recomputation from
+the rows."""
 
 import json
 from datetime import UTC, date, datetime, time, timedelta
@@ -9,12 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.utils import timezone
+from freezegun import freeze_time
 
 from core.artists.stats import artist_stats
 from core.history_import.matching import forget_shared_index
 from core.history_import.scrobbles import listens_submit
 from core.insights import artists as artists_figures
-from core.insights.models import ArtistMonthVersion
+from core.insights.models import ArtistDayVersion
 from core.insights.rebuild import rebuild_insights
 from core.library.models import ExternalListen, Play
 from core.library.services import play_history_clear
@@ -98,35 +100,37 @@ def reads(monkeypatch) -> list:
     return found
 
 
-def test_only_listens_older_than_a_day_move_their_artists_month(artist, other_artist):
+def test_only_listens_older_than_a_day_move_their_artists_day(artist, other_artist):
     listener = factories.UserFactory()
     mine, theirs = (factories.TrackFactory(artist=a) for a in (artist, other_artist))
 
     listen(listener, mine, timezone.now() - timedelta(hours=2))
-    assert not ArtistMonthVersion.objects.exists()
+    assert not ArtistDayVersion.objects.exists()
 
-    listen(listener, mine, _at(_month(2), 10, 12))
-    listen(listener, theirs, _at(_month(3), 1, 0))
-    versions = dict(
-        ((row.artist_id, row.month), row.version) for row in ArtistMonthVersion.objects.all()
-    )
+    mine_at, theirs_at = _at(_month(2), 10, 12), _at(_month(3), 1, 0)
+    listen(listener, mine, mine_at)
+    listen(listener, theirs, theirs_at)
+    versions = {(row.artist_id, row.day): row.version for row in ArtistDayVersion.objects.all()}
 
-    assert set(versions) == {(artist.pk, _month(2)), (other_artist.pk, _month(3))}
-    listen(listener, theirs, _at(_month(3), 20, 23))
-    moved = ArtistMonthVersion.objects.get(artist_id=other_artist.pk, month=_month(3))
-    assert moved.version != versions[(other_artist.pk, _month(3))]
-    kept = ArtistMonthVersion.objects.get(artist_id=artist.pk, month=_month(2))
-    assert kept.version == versions[(artist.pk, _month(2))]
+    assert set(versions) == {(artist.pk, mine_at.date()), (other_artist.pk, theirs_at.date())}
+    listen(listener, theirs, _at(_month(3), 1, 23))  # the same UTC day
+    moved = ArtistDayVersion.objects.get(artist_id=other_artist.pk, day=theirs_at.date())
+    assert moved.version != versions[(other_artist.pk, theirs_at.date())]
+    kept = ArtistDayVersion.objects.get(artist_id=artist.pk, day=mine_at.date())
+    assert kept.version == versions[(artist.pk, mine_at.date())]
+    listen(listener, mine, _at(_month(2), 11, 12))  # another day: a row of its own
+    assert ArtistDayVersion.objects.filter(artist_id=artist.pk).count() == 2
 
 
 @pytest.mark.parametrize(
-    ("zone", "overlapping"), [("UTC", [0]), ("Asia/Kolkata", [0, 1]), ("America/New_York", [-1, 0])]
+    ("zone", "overlapping"), [("UTC", [0]), ("Asia/Kolkata", [0]), ("America/New_York", [-1, 0])]
 )
-def test_a_late_listen_reads_again_only_the_local_months_over_its_utc_month(
+def test_a_late_listen_in_an_old_month_reads_again_only_the_local_months_over_its_utc_day(
     artist, other_artist, settings, reads, django_capture_on_commit_callbacks, zone, overlapping
 ):
-    """A listen synced late for one artist in one UTC month: the other artist reads nothing of
-    its settled part, and this one only the local months that overlap that UTC month."""
+    """A listen synced late for one artist in an old month (read whole): the other artist reads
+    nothing of its settled part, and this one only the local months that overlap the listen's
+    UTC day (the first of the month: in New York it began the evening before)."""
     listeners = [factories.UserFactory() for _ in range(4)]
     tracks = _history([artist, other_artist], listeners)
     tz = ZoneInfo(zone)
@@ -135,7 +139,7 @@ def test_a_late_listen_reads_again_only_the_local_months_over_its_utc_month(
     month = _month(3)
 
     with django_capture_on_commit_callbacks(execute=True):
-        listen(factories.UserFactory(), tracks[artist][0], _at(month, 15, 12))
+        listen(factories.UserFactory(), tracks[artist][0], _at(month, 1, 2))
     reads.clear()
     other_kept, other_whole = _kept_and_whole(other_artist, "12m", zone, settings)
     other_reads = list(reads)
@@ -146,6 +150,29 @@ def test_a_late_listen_reads_again_only_the_local_months_over_its_utc_month(
     assert other_kept == other_whole
     assert reads == [("months", [_shifted(month, n) for n in overlapping])]
     assert kept == whole
+
+
+@pytest.mark.parametrize(("zone", "local_days"), [("UTC", [16]), ("America/New_York", [15, 16])])
+def test_a_listen_synced_two_days_late_reads_again_only_its_days(
+    artist, other_artist, settings, reads, django_capture_on_commit_callbacks, zone, local_days
+):
+    """The common late listen (a phone offline for a few days): the month it falls in is
+    still kept day by day, and only the local days over its UTC day are read again."""
+    with freeze_time(datetime(2026, 11, 20, 12, tzinfo=UTC), tick=True):
+        listeners = [factories.UserFactory() for _ in range(4)]
+        tracks = _history([artist, other_artist], listeners)
+        for one in (artist, other_artist):
+            artist_stats(artist_id=one.pk, period="12m", tz=ZoneInfo(zone))
+
+        with django_capture_on_commit_callbacks(execute=True):
+            listen(listeners[0], tracks[artist][0], datetime(2026, 11, 16, 9, tzinfo=UTC))
+        reads.clear()
+        kept, whole = _kept_and_whole(artist, "12m", zone, settings)
+        other_kept, other_whole = _kept_and_whole(other_artist, "12m", zone, settings)
+
+    assert reads == [("days", [date(2026, 11, day) for day in local_days])]
+    assert kept == whole
+    assert other_kept == other_whole
 
 
 def _late_listen(artist, tracks, listeners) -> None:
@@ -242,5 +269,9 @@ def test_concurrent_late_imports_of_the_same_artists_and_months_all_succeed():
     )
 
     assert [r.status_code for r in responses] == [200] * len(listeners)
-    assert ArtistMonthVersion.objects.count() == len(artists) * len(months)
+    days = {
+        (name, month.replace(day=3 + k % 20))
+        for k, (name, month) in enumerate((a, m) for a in artists for m in months)
+    }
+    assert ArtistDayVersion.objects.count() == len(days)
     assert ExternalListen.objects.count() == len(listeners) * len(artists) * len(months)
