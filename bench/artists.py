@@ -358,9 +358,9 @@ def _each_after(prepare, call, repeat: int) -> dict:
 
 def _after_changes(setup: dict, period: str, stats, repeat: int) -> dict:
     """The view after what empties kept figures: a late listen of another artist (each
-    artist's months have versions of their own), a late listen of this artist 40 days ago
-    (its month is read again), nothing kept at all (a lost cache), and nothing kept but
-    what warm_artist_stats keeps (its own time too)."""
+    artist's days have versions of their own), a late listen of this artist 40 days ago (its
+    month, kept whole, is read again) and 3 days ago (its day is), nothing kept at all (a lost
+    cache), and nothing kept but what warm_artist_stats keeps (its own time too)."""
     from zoneinfo import ZoneInfo
 
     from django.core.cache import cache
@@ -387,6 +387,9 @@ def _after_changes(setup: dict, period: str, stats, repeat: int) -> dict:
         ),
         f"stats_{period}_late_here": _each_after(
             lambda: _late_listen(here, listener, 40), stats, min(repeat, 10)
+        ),
+        f"stats_{period}_late_here_3_days": _each_after(
+            lambda: _late_listen(here, listener, 3), stats, repeat
         ),
         f"stats_{period}_nothing_kept": _each_after(cache.clear, stats, 3),
         f"stats_{period}_after_warm_up": _each_after(warm, stats, 3),
