@@ -40,18 +40,18 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def _timed(call, repeat: int) -> dict:
-    call()  # warm
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    times.sort()
+def _percentiles(times: list[float]) -> dict:
+    times = sorted(times)
     return {
         "p50": _ms(statistics.median(times)),
         "p95": _ms(times[max(0, int(len(times) * 0.95) - 1)]),
+        "max": _ms(times[-1]),
     }
+
+
+def _timed(call, repeat: int) -> dict:
+    call()  # warm
+    return _each_after(lambda: None, call, repeat)
 
 
 def _sql(statement: str, params=None) -> None:
@@ -291,11 +291,7 @@ def _next_days(call, client, user, days: int) -> dict:
             start = time.perf_counter()
             call(client)
             times.append(time.perf_counter() - start)
-    times.sort()
-    return {
-        "p50": _ms(statistics.median(times)),
-        "p95": _ms(times[max(0, int(len(times) * 0.95) - 1)]),
-    }
+    return _percentiles(times)
 
 
 def time_stats(setup: dict, repeat: int) -> dict:
@@ -348,12 +344,7 @@ def _each_after(prepare, call, repeat: int) -> dict:
         start = time.perf_counter()
         call()
         times.append(time.perf_counter() - start)
-    times.sort()
-    return {
-        "p50": _ms(statistics.median(times)),
-        "p95": _ms(times[max(0, int(len(times) * 0.95) - 1)]),
-        "max": _ms(times[-1]),
-    }
+    return _percentiles(times)
 
 
 def _after_changes(setup: dict, period: str, stats, repeat: int) -> dict:
