@@ -135,12 +135,3 @@ def _keys(prefix: str, state: State, items: list[date]) -> dict[date, str]:
         + hashlib.blake2b(repr((of(item), str(item))).encode(), digest_size=16).hexdigest()
         for item in items
     }
-
-
-def kept_only(prefix: str, state: State, items: list[date]) -> dict[date, object]:
-    """What kept_each keeps of `items`, for those it keeps; nothing read or kept again."""
-    if not settings.INSIGHTS_MONTHS_CACHE_SECONDS:
-        return {}
-    keys = _keys(prefix, state, items)
-    found = cache.get_many(list(keys.values()))
-    return {item: found[key][1] for item, key in keys.items() if key in found}

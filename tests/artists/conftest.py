@@ -55,3 +55,20 @@ def media_root(settings, tmp_path):
         },
     }
     return root
+
+
+@pytest.fixture
+def days_read(monkeypatch) -> list:
+    """The local days whose rows artist statistics read for their settled part
+    (insights.artists._read_days), in the order read."""
+    from core.insights import artists as artists_figures
+
+    found: list = []
+    read = artists_figures._read_days
+
+    def recorded(artist_id, tz, days):
+        found.extend(days)
+        return read(artist_id, tz, days)
+
+    monkeypatch.setattr(artists_figures, "_read_days", recorded)
+    return found

@@ -1,7 +1,6 @@
 """An artist's kept statistics depend on the versions of the artist's UTC days: a late listen,
-an import or a cleared history reads again only the days (or, in an older month read whole,
-the months) of the artists it changed, and the kept figures stay equal to a recomputation from
-the rows."""
+an import or a cleared history reads again only the days of the artists it changed, and the
+kept figures stay equal to a recomputation from the rows."""
 
 import json
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,7 +14,6 @@ from freezegun import freeze_time
 from core.artists.stats import artist_stats
 from core.history_import.matching import forget_shared_index
 from core.history_import.scrobbles import listens_submit
-from core.insights import artists as artists_figures
 from core.insights.models import ArtistDayVersion
 from core.insights.rebuild import rebuild_insights
 from core.library.models import ExternalListen, Play
@@ -37,11 +35,6 @@ def _month(months_ago: int) -> date:
 
 def _at(month: date, day: int, hour: int) -> datetime:
     return datetime.combine(month.replace(day=day), time(hour), UTC)
-
-
-def _shifted(month: date, months: int) -> date:
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _history(artists: list, listeners: list) -> dict:
@@ -80,26 +73,6 @@ def _kept_and_whole(artist, period: str, zone: str, settings) -> tuple[dict, dic
     return _listening(kept), _listening(whole)
 
 
-@pytest.fixture
-def reads(monkeypatch) -> list:
-    """What the statistics read from the rows of their settled part: ("months", local months
-    read whole) and ("days", local days)."""
-    found: list = []
-    months, days = artists_figures._read_whole_months, artists_figures._read_days
-
-    def read_months(artist_id, tz, wanted):
-        found.append(("months", list(wanted)))
-        return months(artist_id, tz, wanted)
-
-    def read_days(artist_id, tz, wanted):
-        found.append(("days", list(wanted)))
-        return days(artist_id, tz, wanted)
-
-    monkeypatch.setattr(artists_figures, "_read_whole_months", read_months)
-    monkeypatch.setattr(artists_figures, "_read_days", read_days)
-    return found
-
-
 def test_only_listens_older_than_a_day_move_their_artists_day(artist, other_artist):
     listener = factories.UserFactory()
     mine, theirs = (factories.TrackFactory(artist=a) for a in (artist, other_artist))
@@ -123,14 +96,15 @@ def test_only_listens_older_than_a_day_move_their_artists_day(artist, other_arti
 
 
 @pytest.mark.parametrize(
-    ("zone", "overlapping"), [("UTC", [0]), ("Asia/Kolkata", [0]), ("America/New_York", [-1, 0])]
+    ("zone", "overlapping"), [("UTC", [0]), ("Asia/Kolkata", [0, 1]), ("America/New_York", [-1, 0])]
 )
-def test_a_late_listen_in_an_old_month_reads_again_only_the_local_months_over_its_utc_day(
-    artist, other_artist, settings, reads, django_capture_on_commit_callbacks, zone, overlapping
+def test_a_late_listen_in_an_old_month_reads_again_only_the_local_days_over_its_utc_day(
+    artist, other_artist, settings, days_read, django_capture_on_commit_callbacks, zone, overlapping
 ):
-    """A listen synced late for one artist in an old month (read whole): the other artist reads
-    nothing of its settled part, and this one only the local months that overlap the listen's
-    UTC day (the first of the month: in New York it began the evening before)."""
+    """A listen synced late for one artist in an old month: the other artist reads nothing of
+    its settled part, and this one only the local days that overlap the listen's UTC day (the
+    first of the month: in New York it began the evening before), its month merged again
+    from its kept days."""
     listeners = [factories.UserFactory() for _ in range(4)]
     tracks = _history([artist, other_artist], listeners)
     tz = ZoneInfo(zone)
@@ -140,24 +114,24 @@ def test_a_late_listen_in_an_old_month_reads_again_only_the_local_months_over_it
 
     with django_capture_on_commit_callbacks(execute=True):
         listen(factories.UserFactory(), tracks[artist][0], _at(month, 1, 2))
-    reads.clear()
+    days_read.clear()
     other_kept, other_whole = _kept_and_whole(other_artist, "12m", zone, settings)
-    other_reads = list(reads)
-    reads.clear()
+    other_reads = list(days_read)
+    days_read.clear()
     kept, whole = _kept_and_whole(artist, "12m", zone, settings)
 
     assert other_reads == []
     assert other_kept == other_whole
-    assert reads == [("months", [_shifted(month, n) for n in overlapping])]
+    assert days_read == [month + timedelta(days=n) for n in overlapping]
     assert kept == whole
 
 
 @pytest.mark.parametrize(("zone", "local_days"), [("UTC", [16]), ("America/New_York", [15, 16])])
 def test_a_listen_synced_two_days_late_reads_again_only_its_days(
-    artist, other_artist, settings, reads, django_capture_on_commit_callbacks, zone, local_days
+    artist, other_artist, settings, days_read, django_capture_on_commit_callbacks, zone, local_days
 ):
-    """The common late listen (a phone offline for a few days): the month it falls in is
-    still kept day by day, and only the local days over its UTC day are read again."""
+    """The common late listen (a phone offline for a few days): only the local days over its
+    UTC day are read again."""
     with freeze_time(datetime(2026, 11, 20, 12, tzinfo=UTC), tick=True):
         listeners = [factories.UserFactory() for _ in range(4)]
         tracks = _history([artist, other_artist], listeners)
@@ -166,11 +140,11 @@ def test_a_listen_synced_two_days_late_reads_again_only_its_days(
 
         with django_capture_on_commit_callbacks(execute=True):
             listen(listeners[0], tracks[artist][0], datetime(2026, 11, 16, 9, tzinfo=UTC))
-        reads.clear()
+        days_read.clear()
         kept, whole = _kept_and_whole(artist, "12m", zone, settings)
         other_kept, other_whole = _kept_and_whole(other_artist, "12m", zone, settings)
 
-    assert reads == [("days", [date(2026, 11, day) for day in local_days])]
+    assert days_read == [date(2026, 11, day) for day in local_days]
     assert kept == whole
     assert other_kept == other_whole
 

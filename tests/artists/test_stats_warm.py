@@ -4,10 +4,8 @@ first view, in the shared cache."""
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection
-from django.test.utils import CaptureQueriesContext
+from django.db import OperationalError
 
-from core.insights import artists as artists_figures
 from tests.artists.conftest import make_manager
 from tests.artists.test_stats import TZ, _figures, _long_history, _url
 from tests.conftest import client_for
@@ -22,25 +20,22 @@ def shared_cache(settings, redis_url):
     cache.clear()
 
 
-def _month_reads(context) -> int:
-    return sum("date_trunc('month'" in q["sql"].lower() for q in context.captured_queries)
-
-
-def test_a_managers_first_view_after_the_warm_up_reads_no_month(
-    shared_cache, manager, artist, settings
+def test_a_managers_first_view_after_the_warm_up_reads_no_settled_day(
+    shared_cache, manager, artist, settings, days_read
 ):
     manager.time_zone = TZ
     manager.save()
     _long_history(artist)
 
     call_command("warm_artist_stats")
+    assert days_read
 
     client = client_for(manager)
-    for period in ("12m", "all", "6m"):
+    for period in ("12m", "all", "6m", "4w", "7d"):
         url = _url(artist, f"?period={period}")
-        with CaptureQueriesContext(connection) as context:
-            kept = client.get(url).json()
-        assert _month_reads(context) == 0, period
+        days_read.clear()
+        kept = client.get(url).json()
+        assert days_read == [], period
         assert kept["time_zone"] == TZ
         settings.INSIGHTS_STATS_CACHE_SECONDS = 0
         whole = client.get(url).json()
@@ -49,28 +44,23 @@ def test_a_managers_first_view_after_the_warm_up_reads_no_month(
         assert whole["totals"]["listens"] > 0
 
 
-def test_without_the_warm_up_the_first_view_reads_months(shared_cache, manager, artist):
-    """The test above holds only because the warm-up kept the months."""
+def test_without_the_warm_up_the_first_view_reads_the_days(
+    shared_cache, manager, artist, days_read
+):
+    """The test above holds only because the warm-up kept the days and months."""
     _long_history(artist)
-    with CaptureQueriesContext(connection) as context:
-        client_for(manager).get(_url(artist, "?period=12m")).json()
-    assert _month_reads(context) > 0
+    client_for(manager).get(_url(artist, "?period=12m")).json()
+    assert len(days_read) > 300
 
 
-def test_a_second_warm_up_reads_nothing_kept_again(shared_cache, manager, artist, monkeypatch):
+def test_a_second_warm_up_reads_nothing_kept_again(shared_cache, manager, artist, days_read):
     _long_history(artist)
     call_command("warm_artist_stats")
-    reads = []
-    real = artists_figures._read_whole_months
-    monkeypatch.setattr(
-        artists_figures,
-        "_read_whole_months",
-        lambda *args, **kwargs: reads.append(args) or real(*args, **kwargs),
-    )
+    days_read.clear()
 
     call_command("warm_artist_stats")
 
-    assert reads == []
+    assert days_read == []
 
 
 def test_artists_without_managers_are_left_alone(shared_cache, artist, other_artist, monkeypatch):
