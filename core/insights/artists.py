@@ -200,22 +200,21 @@ def _midnight(day: date, tz) -> datetime:
     return datetime.combine(day, time(), tz)
 
 
-def _runs(unit: str, pieces: list[date]) -> list[tuple[date, date]]:
-    """The contiguous runs of `pieces` (local days or months, in order), as [first, end)."""
-    step = (lambda day: day + timedelta(days=1)) if unit == "day" else next_month
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """The contiguous runs of `days` (local days, in order), as [first, end)."""
     runs: list[list[date]] = []
-    for piece in pieces:
-        if runs and runs[-1][1] == piece:
-            runs[-1][1] = step(piece)
+    for day in days:
+        if runs and runs[-1][1] == day:
+            runs[-1][1] = day + timedelta(days=1)
         else:
-            runs.append([piece, step(piece)])
+            runs.append([day, day + timedelta(days=1)])
     return [(first, end) for first, end in runs]
 
 
 def _read_days(artist_id: int, tz, days: list[date]) -> dict[date, dict]:
     """The figures of each local day of `days`: from their rows, a query per run of days."""
     found = {day: _empty() for day in days}
-    for first, end in _runs("day", days):
+    for first, end in _runs(days):
         found.update(_day_parts(artist_id, _midnight(first, tz), _midnight(end, tz), tz))
     return found
 

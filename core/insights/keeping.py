@@ -34,7 +34,7 @@ def settled_edge() -> datetime:
 
 
 # A PostgreSQL sequence a rebuild of the rollups moves (services.settled_changed), for figures
-# of many listeners' settled rows (an artist's statistics, with ArtistMonthVersion); migration
+# of many listeners' settled rows (an artist's statistics, with ArtistDayVersion); migration
 # 0048.
 SETTLED_GENERATION = "core_insights_settled_generation"
 
