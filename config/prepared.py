@@ -17,10 +17,12 @@ on the next. Should a prepared statement vanish anyway (`DISCARD ALL`), the conn
 what it prepared and the statement is prepared again, at once outside a transaction.
 """
 
+import functools
 import hashlib
 import re
 import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -35,25 +37,66 @@ _MISSING, _EXISTS = "26000", "42P05"  # invalid_sql_statement_name, duplicate_pr
 Params = Sequence | Mapping
 
 
-def _positional(sql: str, params: Params) -> tuple[str, list]:
-    """`sql` with `%s` placeholders only, and its values in their order (a name used twice is
-    given twice)."""
-    if not isinstance(params, Mapping):
-        return sql, list(params)
-    values: list = []
+@dataclass(frozen=True)
+class _Compiled:
+    """A statement's text in both forms `execute` sends, worked out once per text.
+
+    `plain` has `%s` placeholders and `plain_order` the parameter names in their order (a name
+    used twice is given twice); `numbered` has `$1, $2...`, one number per distinct name, in
+    `numbered_order`. An order of None takes positional parameters as they come."""
+
+    plain: str
+    plain_order: tuple[str, ...] | None
+    numbered: str
+    numbered_order: tuple[str, ...] | None
+    name: str
+    run: str  # the EXECUTE, with the statement's parameters as `%s`
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(sql: str, named: bool) -> _Compiled:
+    if not named:
+        numbered, count = _numbered(sql)
+        return _Compiled(sql, None, numbered, None, *_name_and_run(numbered, count))
+    plain_order: list[str] = []
+    distinct: dict[str, int] = {}
 
     def unnamed(match: re.Match) -> str:
         name, kind = match.groups()
         if kind == "%":
             return "%%"
-        values.append(params[name])
+        plain_order.append(name)
         return "%s"
 
-    return _NAMED.sub(unnamed, sql), values
+    def numbered(match: re.Match) -> str:
+        name, kind = match.groups()
+        if kind == "%":
+            return "%%"
+        return f"${distinct.setdefault(name, len(distinct) + 1)}"
+
+    plain = _NAMED.sub(unnamed, sql)
+    numbered_sql = _NAMED.sub(numbered, sql)
+    return _Compiled(
+        plain,
+        tuple(plain_order),
+        numbered_sql,
+        tuple(distinct),
+        *_name_and_run(numbered_sql, len(distinct)),
+    )
 
 
-def _numbered(sql: str) -> str:
-    """`%s` placeholders as PostgreSQL's `$1, $2...`; `%%` stays for the client to unescape."""
+def _name_and_run(numbered: str, count: int) -> tuple[str, str]:
+    name = "tonearm_" + hashlib.blake2b(numbered.encode(), digest_size=8).hexdigest()
+    return name, f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+
+
+def _values(params: Params, order: tuple[str, ...] | None) -> list:
+    return list(params) if order is None else [params[name] for name in order]
+
+
+def _numbered(sql: str) -> tuple[str, int]:
+    """`%s` placeholders as PostgreSQL's `$1, $2...` (`%%` stays for the client to unescape),
+    and how many there are."""
     count = 0
 
     def number(match: re.Match) -> str:
@@ -63,7 +106,21 @@ def _numbered(sql: str) -> str:
         count += 1
         return f"${count}"
 
-    return _PLACEHOLDER.sub(number, sql)
+    return _PLACEHOLDER.sub(number, sql), count
+
+
+_names: dict[str, tuple[str, ...]] = {}
+
+
+def column_names(cursor, sql: str) -> tuple[str, ...]:
+    """The names of the columns `sql` gives, on `cursor` after it ran: read from its description
+    the first time only (psycopg builds an object per column each time it is asked)."""
+    names = _names.get(sql)
+    if names is None:
+        names = tuple(column[0] for column in cursor.description)  # the DB-API name
+        if len(_names) < 1024:
+            _names[sql] = names
+    return names
 
 
 def any_of(column: str, values: Sequence) -> tuple[str, list]:
@@ -87,24 +144,26 @@ def execute(cursor, sql: str, params: Params, *, first: tuple[str, Params] | Non
     fetch*. PostgreSQL types the parameters when preparing, from what they are compared with
     or stored in: one that nothing types (`SELECT %s + %s`) needs a cast."""
     db = cursor.db
-    sql, values = _positional(sql, params)
-    before, before_values = _positional(*first) if first else ("", [])
-    before = f"{before}\n; " if first else ""
+    statement = _compiled(sql, isinstance(params, Mapping))
+    lock = _compiled(first[0], isinstance(first[1], Mapping)) if first else None
+    before = f"{lock.plain}\n; " if lock else ""
+    before_values = _values(first[1], lock.plain_order) if lock else []
     skipped = 1 if first else 0  # result sets before the statement's rows
     if db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
-        cursor.execute(before + sql, before_values + values)
+        plain_values = _values(params, statement.plain_order)
+        cursor.execute(before + statement.plain, before_values + plain_values)
         for _ in range(skipped):
             cursor.nextset()
         return
-    name = "tonearm_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
-    run = f"EXECUTE {name}({', '.join(['%s'] * len(values))})" if values else f"EXECUTE {name}"
+    name, run = statement.name, statement.run
+    values = _values(params, statement.numbered_order)
     names = _prepared.setdefault(db.connection, set())
     try:
         if name in names:
             cursor.execute(before + run, before_values + values)
         else:
             # A new line ends any comment at the statement's end before the EXECUTE.
-            prepare = f"PREPARE {name} AS {_numbered(sql)}\n; "
+            prepare = f"PREPARE {name} AS {statement.numbered}\n; "
             cursor.execute(before + prepare + run, before_values + values)
             skipped += 1
             names.add(name)
@@ -118,4 +177,4 @@ def execute(cursor, sql: str, params: Params, *, first: tuple[str, Params] | Non
             names.add(name)  # prepared by an attempt whose EXECUTE failed
         if state not in (_MISSING, _EXISTS) or db.in_atomic_block:
             raise
-        execute(cursor, sql, values, first=first)
+        execute(cursor, sql, params, first=first)

@@ -71,7 +71,7 @@ class _UsersWithRoles:
         with connection.cursor() as cursor:
             prepared.execute(cursor, sql, params)
             row = cursor.fetchone()
-            names = [column.name for column in cursor.description]
+            names = prepared.column_names(cursor, sql)
         if row is None:
             raise self.DoesNotExist
         return self._user(dict(zip(names, row, strict=True)))

@@ -154,7 +154,7 @@ def _fetch_row(sql: str, params: dict, *, locked: bool = False) -> dict | None:
         row = cursor.fetchone()
         if row is None:
             return None
-        return dict(zip((column[0] for column in cursor.description), row, strict=True))
+        return dict(zip(prepared.column_names(cursor, sql), row, strict=True))
 
 
 def _one_round_trip() -> bool:

@@ -1,10 +1,14 @@
 from base64 import b64decode
+from collections.abc import Mapping
+from types import MappingProxyType
 from urllib.parse import parse_qs
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, pagination, status
+from rest_framework import exceptions, generics, pagination, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -62,10 +66,74 @@ class HistoryCursorPagination(pagination.CursorPagination):
         )
 
 
+# The stream's common request, served without DRF's per-request machinery (below).
+_PLAIN_ACCEPT = frozenset({None, "*/*", "application/json"})
+_DEFAULT_OPTIONS = MappingProxyType({"quality": ORIGINAL})
+
+
+def _plain_stream_options(request: HttpRequest) -> Mapping | None:
+    """A player's usual stream request, read from the WSGI request alone: a POST with no query,
+    JSON accepted, and an empty body or `{}` as JSON; the defaults it asks for. None for
+    anything else, which DRF parses, negotiates and answers (its errors included)."""
+    meta = request.META
+    if (
+        request.method != "POST"
+        or meta.get("QUERY_STRING")
+        or meta.get("HTTP_ACCEPT") not in (_PLAIN_ACCEPT)
+    ):
+        return None
+    length = meta.get("CONTENT_LENGTH")
+    if not length or length == "0":  # DRF reads no body then either
+        return _DEFAULT_OPTIONS
+    content_type = meta.get("CONTENT_TYPE", "")
+    if length == "2" and content_type.partition(";")[0].strip().lower() == "application/json":
+        return _DEFAULT_OPTIONS if request.body == b"{}" else None
+    return None
+
+
 class TrackStreamView(APIView):
+    """The hottest endpoint. Its common request (a bearer token, an empty or `{}` JSON body, JSON
+    accepted) takes a short path: the same authentication, permissions, throttles, service and
+    renderer as DRF's dispatch would run, called directly, without building DRF's request,
+    parsers and negotiation for it (about a tenth of a stream's CPU; docs/benchmarks.md). A
+    request that is anything else, or a token that does not authenticate, goes through DRF's
+    dispatch; an error on the short path is answered by DRF's exception handling.
+    tests/library/test_stream_plain.py holds both paths to the same responses."""
+
     authentication_classes = [TokenOnlyJWTAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_scope = "stream"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        options = _plain_stream_options(request)
+        if options is None:
+            return super().dispatch(request, *args, **kwargs)
+        try:
+            found = self.authentication_classes[0]().authenticate(request)
+        except exceptions.APIException:
+            found = None
+        if found is None:  # DRF's dispatch answers the 401
+            return super().dispatch(request, *args, **kwargs)
+        self.args, self.kwargs, self.request = args, kwargs, request
+        self.headers = self.default_response_headers
+        request.user, request.auth = found
+        try:
+            if not all(check.has_permission(request, self) for check in self.get_permissions()):
+                raise exceptions.PermissionDenied()
+            self.check_throttles(request)
+            data = self._grant(request.user, kwargs["pk"], options, request.headers)
+        except Exception as exc:  # answered as DRF's dispatch answers it
+            drf_request = self.initialize_request(request, *args, **kwargs)
+            drf_request.user, drf_request.auth = found
+            self.request = drf_request
+            return self.finalize_response(drf_request, self.handle_exception(exc), *args, **kwargs)
+        renderer = self.renderer_classes[0]()
+        response = HttpResponse(
+            renderer.render(data, renderer.media_type), content_type=renderer.media_type
+        )
+        for header, value in self.headers.items():
+            response[header] = value
+        return response
 
     @extend_schema(
         tags=TAGS,
@@ -76,18 +144,22 @@ class TrackStreamView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         if isinstance(request.data, dict) and not request.data:  # what most players send
-            options = {"quality": ORIGINAL}
+            options = _DEFAULT_OPTIONS
         else:
             data = StreamInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             options = data.validated_data
+        return Response(self._grant(request.user, pk, options, request.headers))
+
+    @staticmethod
+    def _grant(user, pk: int, options: Mapping, headers) -> dict:
         grant = stream.track_stream(
-            user=request.user,
+            user=user,
             track_id=pk,
-            client=options.get("client") or request.headers.get("User-Agent", ""),
+            client=options.get("client") or headers.get("User-Agent", ""),
             quality=options["quality"],
         )
-        return Response(payloads.stream_payload(grant))
+        return payloads.stream_payload(grant)
 
 
 class TrackPreviewView(APIView):

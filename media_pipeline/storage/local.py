@@ -7,6 +7,7 @@ start time), and per part `<number>` (the bytes) and `<number>.json` (size and E
 """
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from media_pipeline.storage.base import (
     InvalidPart,
@@ -117,8 +118,22 @@ def _now() -> float:
 
 def _sign(payload: dict, *, salt: str, expires_in: int) -> tuple[str, datetime]:
     expires = int(_now()) + expires_in
-    token = signing.dumps({**payload, "x": expires}, salt=salt, compress=True)
+    # Not compressed: these payloads are a few short fields, which zlib seldom shortened and
+    # always spent time trying to. Compressed tokens issued before still read.
+    token = signing.dumps({**payload, "x": expires}, salt=salt)
     return token, datetime.fromtimestamp(expires, tz=UTC)
+
+
+@functools.lru_cache(maxsize=32)
+def _route_prefix(name: str, script_prefix: str, urlconf: str) -> str:
+    placeholder = "-"
+    return reverse(name, args=[placeholder], urlconf=urlconf)[: -len(placeholder)]
+
+
+def _route(name: str, token: str) -> str:
+    """The path of the `name` route for `token` (a signer's output: URL-safe characters only),
+    as reverse() gives it, without resolving the route again on every signed URL."""
+    return _route_prefix(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF) + token
 
 
 def _unsign(token: str, *, salt: str) -> dict:
@@ -184,7 +199,7 @@ class LocalStorage(Storage):
             payload["h"] = sha256_hex.lower()
             headers["x-amz-checksum-sha256"] = sha256_base64(sha256_hex)
         token, expires_at = _sign(payload, salt=UPLOAD_SALT, expires_in=expires_in)
-        url = self.public_base_url + reverse("storage-upload", args=[token])
+        url = self.public_base_url + _route("storage-upload", token)
         return PresignedRequest(method="PUT", url=url, headers=headers, expires_at=expires_at)
 
     def presign_download(
@@ -202,7 +217,7 @@ class LocalStorage(Storage):
         if filename:
             payload["f"] = filename
         token, expires_at = _sign(payload, salt=DOWNLOAD_SALT, expires_in=expires_in)
-        url = self.public_base_url + reverse("storage-download", args=[token])
+        url = self.public_base_url + _route("storage-download", token)
         return PresignedRequest(method="GET", url=url, expires_at=expires_at)
 
     def head(self, key: str) -> ObjectInfo:
@@ -280,7 +295,7 @@ class LocalStorage(Storage):
             payload["s"] = size
             headers["Content-Length"] = str(size)
         token, expires_at = _sign(payload, salt=PART_SALT, expires_in=expires_in)
-        url = self.public_base_url + reverse("storage-part", args=[token])
+        url = self.public_base_url + _route("storage-part", token)
         return PresignedRequest(method="PUT", url=url, headers=headers, expires_at=expires_at)
 
     def write_part(
