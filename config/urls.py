@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import health
 from core.api import docs, index
+from core.library import urls as library_urls
 
 api_patterns = [
     path("", index.api_root, name="api-root"),
@@ -34,6 +35,8 @@ handler404 = "core.api.errors.page_not_found"
 handler500 = "core.api.errors.server_error"
 
 urlpatterns = [
+    # Routes are tried in order, and the stream is the most requested (no other route matches it).
+    path("api/", include(library_urls.stream_urlpatterns)),
     path("", index.site_index, name="index"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -3,9 +3,13 @@ from django.urls import path
 from config import converters  # noqa: F401 (registers <id:...>)
 from core.library import views
 
+# The stream, the most requested path: config/urls.py puts it before every other API route.
+stream_urlpatterns = [
+    path("tracks/<id:pk>/stream/", views.TrackStreamView.as_view(), name="track-stream"),
+]
+
 # Explicit paths under tracks/: the catalog's router defines no `stream` or `toggle_favorite`.
 urlpatterns = [
-    path("tracks/<id:pk>/stream/", views.TrackStreamView.as_view(), name="track-stream"),
     path("tracks/<id:pk>/preview/", views.TrackPreviewView.as_view(), name="track-preview"),
     path(
         "tracks/<id:pk>/toggle_favorite/",

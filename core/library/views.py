@@ -121,7 +121,7 @@ class TrackStreamView(APIView):
             if not all(check.has_permission(request, self) for check in self.get_permissions()):
                 raise exceptions.PermissionDenied()
             self.check_throttles(request)
-            data = self._grant(request.user, kwargs["pk"], options, request.headers)
+            data = self._grant(request.user, kwargs["pk"], options, request.META)
         except Exception as exc:  # answered as DRF's dispatch answers it
             drf_request = self.initialize_request(request, *args, **kwargs)
             drf_request.user, drf_request.auth = found
@@ -149,14 +149,14 @@ class TrackStreamView(APIView):
             data = StreamInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             options = data.validated_data
-        return Response(self._grant(request.user, pk, options, request.headers))
+        return Response(self._grant(request.user, pk, options, request.META))
 
     @staticmethod
-    def _grant(user, pk: int, options: Mapping, headers) -> dict:
+    def _grant(user, pk: int, options: Mapping, meta: Mapping) -> dict:
         grant = stream.track_stream(
             user=user,
             track_id=pk,
-            client=options.get("client") or headers.get("User-Agent", ""),
+            client=options.get("client") or meta.get("HTTP_USER_AGENT", ""),
             quality=options["quality"],
         )
         return payloads.stream_payload(grant)
