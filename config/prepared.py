@@ -8,7 +8,9 @@ parameters in the client (psycopg's client-side cursors), which cannot use the p
 prepared statements, so `execute` names the statement after its text, sends `PREPARE` in the
 same round trip as the first `EXECUTE` on each connection, and only `EXECUTE` after that.
 PostgreSQL keeps a prepared statement for the session, whatever becomes of the transaction it
-was prepared in, and plans it again by itself when a migration changes a table it reads.
+was prepared in, and plans it again by itself when a migration changes a table it reads. What
+`execute` makes of a text (its placeholders, the order of its parameters, its name) is worked out
+once per process; a named parameter used twice is one parameter of the prepared statement.
 
 Plain statements are sent instead on SQLite and with `DATABASE_PREPARED_STATEMENTS=false`: set it
 behind a pooler that hands a client's server session to other clients between transactions

@@ -128,3 +128,22 @@ def test_named_parameters_and_a_statement_sent_first():
     assert all(text.startswith("SELECT pg_advisory_xact_lock(7, 11)") for text in sent_sql)
     assert "PREPARE" in sent_sql[0]
     assert "PREPARE" not in sent_sql[1] and "EXECUTE" in sent_sql[1]
+
+
+@pytest.mark.django_db
+def test_a_name_used_twice_is_one_parameter_of_the_prepared_statement(settings):
+    sql = f"SELECT %(n)s::int * %(n)s::int, %(m)s::int -- {uuid.uuid4()}"
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, sql, {"n": 3, "m": 4})
+        assert cursor.fetchall() == [(9, 4)]
+        cursor.execute(
+            "SELECT parameter_types::text FROM pg_prepared_statements WHERE statement LIKE %s",
+            [f"%{sql[-36:]}%"],
+        )
+        assert cursor.fetchall() == [("{integer,integer}",)]  # n and m: two, not three
+
+    settings.DATABASE_PREPARED_STATEMENTS = False  # sent plain: n given where it appears
+    with CaptureQueriesContext(connection) as sent, connection.cursor() as cursor:
+        prepared.execute(cursor, sql, {"n": 5, "m": 1})
+        assert cursor.fetchall() == [(25, 1)]
+    assert sent.captured_queries[0]["sql"].startswith("SELECT 5::int * 5::int, 1::int")
