@@ -76,11 +76,9 @@ def _plain_stream_options(request: HttpRequest) -> Mapping | None:
     JSON accepted, and an empty body or `{}` as JSON; the defaults it asks for. None for
     anything else, which DRF parses, negotiates and answers (its errors included)."""
     meta = request.META
-    if (
-        request.method != "POST"
-        or meta.get("QUERY_STRING")
-        or meta.get("HTTP_ACCEPT") not in (_PLAIN_ACCEPT)
-    ):
+    if request.method != "POST" or meta.get("QUERY_STRING"):
+        return None
+    if meta.get("HTTP_ACCEPT") not in _PLAIN_ACCEPT:
         return None
     length = meta.get("CONTENT_LENGTH")
     if not length or length == "0":  # DRF reads no body then either
