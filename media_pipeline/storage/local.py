@@ -125,7 +125,7 @@ def _sign(payload: dict, *, salt: str, expires_in: int) -> tuple[str, datetime]:
 
 
 @functools.lru_cache(maxsize=32)
-def _route_prefix(name: str, script_prefix: str, urlconf: str) -> str:
+def _route_prefix(name: str, script_prefix: str, urlconf: object) -> str:  # a path or module
     placeholder = "-"
     return reverse(name, args=[placeholder], urlconf=urlconf)[: -len(placeholder)]
 
