@@ -12,6 +12,12 @@ was prepared in, and plans it again by itself when a migration changes a table i
 `execute` makes of a text (its placeholders, the order of its parameters, its name) is worked out
 once per process; a named parameter used twice is one parameter of the prepared statement.
 
+`fetch_one` and `fetch_all` run a statement on the driver's own cursor, with Django's translation
+of the driver's errors around it, rather than through Django's cursor wrapper, which wraps every
+call and fetch: about 20 us less for each of these statements (docs/benchmarks.md). While
+anything watches the queries (DEBUG's log, a test's CaptureQueriesContext, an execute wrapper)
+they go through Django's cursor, so that it sees them as before.
+
 Plain statements are sent instead on SQLite and with `DATABASE_PREPARED_STATEMENTS=false`: set it
 behind a pooler that hands a client's server session to other clients between transactions
 (PgBouncer in transaction mode), where a statement prepared on one server session is missing
@@ -23,11 +29,12 @@ import functools
 import hashlib
 import re
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 # What each open psycopg connection has prepared, by statement name.
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
@@ -135,17 +142,21 @@ def any_of(column: str, values: Sequence) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values)) or 'NULL'})", list(values)
 
 
-def _sqlstate(error: DatabaseError) -> str | None:
-    return getattr(error.__cause__, "sqlstate", None)
+def _sqlstate(error: Exception) -> str | None:
+    """The SQLSTATE of a driver's error, or of Django's error raised from one."""
+    return getattr(error, "sqlstate", None) or getattr(error.__cause__, "sqlstate", None)
 
 
-def execute(cursor, sql: str, params: Params, *, first: tuple[str, Params] | None = None) -> None:
-    """Run `sql` (`%s` or `%(name)s` placeholders) with `params` on `cursor` (a Django cursor),
-    prepared on its connection when that is worth it (above), after `first` (a statement and
-    its parameters, such as a lock; PostgreSQL only) in the same round trip; read the rows with
-    fetch*. PostgreSQL types the parameters when preparing, from what they are compared with
-    or stored in: one that nothing types (`SELECT %s + %s`) needs a cast."""
-    db = cursor.db
+def execute(
+    cursor, sql: str, params: Params, *, first: tuple[str, Params] | None = None, db=None
+) -> None:
+    """Run `sql` (`%s` or `%(name)s` placeholders) with `params` on `cursor` (a Django cursor,
+    or the driver's cursor of `db`, a Django connection), prepared on its connection when that
+    is worth it (above), after `first` (a statement and its parameters, such as a lock;
+    PostgreSQL only) in the same round trip; read the rows with fetch*. PostgreSQL types the
+    parameters when preparing, from what they are compared with or stored in: one that nothing
+    types (`SELECT %s + %s`) needs a cast."""
+    db = db or cursor.db
     statement = _compiled(sql, isinstance(params, Mapping))
     lock = _compiled(first[0], isinstance(first[1], Mapping)) if first else None
     before = f"{lock.plain}\n; " if lock else ""
@@ -171,7 +182,7 @@ def execute(cursor, sql: str, params: Params, *, first: tuple[str, Params] | Non
             names.add(name)
         for _ in range(skipped):
             cursor.nextset()
-    except DatabaseError as error:
+    except (DatabaseError, db.Database.Error) as error:  # Django's, or the driver's
         state = _sqlstate(error)
         if state == _MISSING:
             names.clear()  # the session lost what it had prepared
@@ -179,4 +190,49 @@ def execute(cursor, sql: str, params: Params, *, first: tuple[str, Params] | Non
             names.add(name)  # prepared by an attempt whose EXECUTE failed
         if state not in (_MISSING, _EXISTS) or db.in_atomic_block:
             raise
-        execute(cursor, sql, params, first=first)
+        execute(cursor, sql, params, first=first, db=db)
+
+
+@contextmanager
+def _cursor(using: str) -> Iterator[tuple[object, object]]:
+    """A cursor of the `using` connection and that connection: the driver's own on PostgreSQL
+    while nothing watches the queries, else Django's (see the module's docstring)."""
+    db = connections[using]
+    if db.vendor != "postgresql" or db.queries_logged or db.execute_wrappers:
+        with db.cursor() as cursor:
+            yield cursor, db
+        return
+    # What Django's cursor() and CursorWrapper.execute() check, once.
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:  # the driver's errors raised as Django's
+        cursor = db.create_cursor()
+        try:
+            yield cursor, db
+        finally:
+            cursor.close()
+
+
+def fetch_one(
+    sql: str,
+    params: Params,
+    *,
+    first: tuple[str, Params] | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> dict | None:
+    """The first row `sql` gives (run as `execute` runs it), by column name; None without one."""
+    with _cursor(using) as (cursor, db):
+        execute(cursor, sql, params, first=first, db=db)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip(column_names(cursor, sql), row, strict=True))
+
+
+def fetch_all(sql: str, params: Params, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """The rows `sql` gives (run as `execute` runs it)."""
+    with _cursor(using) as (cursor, db):
+        execute(cursor, sql, params, db=db)
+        return cursor.fetchall()

@@ -68,13 +68,10 @@ class _UsersWithRoles:
             if not found:
                 raise self.DoesNotExist
             return found[0]
-        with connection.cursor() as cursor:
-            prepared.execute(cursor, sql, params)
-            row = cursor.fetchone()
-            names = prepared.column_names(cursor, sql)
-        if row is None:
+        values = prepared.fetch_one(sql, params)
+        if values is None:
             raise self.DoesNotExist
-        return self._user(dict(zip(names, row, strict=True)))
+        return self._user(values)
 
     def _user(self, values: dict):
         """The user instance of a row: its fields, then its role flags as attributes (what a

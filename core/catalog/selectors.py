@@ -1,7 +1,7 @@
 """Reads on the catalog, with their joins built in so payloads cost a constant number of
 queries."""
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -153,22 +153,20 @@ def _marks(user, track_ids: list[int], *, version: bool) -> tuple[int | None, Ma
         parts.append((_STARS, *track_stars_sql(user_id=user.pk, track_ids=track_ids)))
     position, favorites, stars = None, set(), {}
     if parts:
-        with connection.cursor() as cursor:
-            prepared.execute(
-                cursor,
-                " UNION ALL ".join(
-                    f"SELECT {part}, mark.* FROM ({sql}) mark"  # noqa: S608 (the rooms' SQL)
-                    for part, sql, _ in parts
-                ),
-                [param for *_, params in parts for param in params],
-            )
-            for part, key, value in cursor.fetchall():
-                if part == _VERSION:
-                    position = key
-                elif part == _FAVORITE:
-                    favorites.add(key)
-                else:
-                    stars[key] = value
+        rows = prepared.fetch_all(
+            " UNION ALL ".join(
+                f"SELECT {part}, mark.* FROM ({sql}) mark"  # noqa: S608 (the rooms' SQL)
+                for part, sql, _ in parts
+            ),
+            [param for *_, params in parts for param in params],
+        )
+        for part, key, value in rows:
+            if part == _VERSION:
+                position = key
+            elif part == _FAVORITE:
+                favorites.add(key)
+            else:
+                stars[key] = value
     return position, {pk: (pk in favorites, stars.get(pk)) for pk in track_ids}
 
 

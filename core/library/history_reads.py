@@ -68,11 +68,10 @@ class EntryRows:
             raise TypeError("history entries are read a page at a time: rows[start:stop]")
         start = bounds.start or 0
         sql, params = self._statement()
-        with connection.cursor() as cursor:
-            prepared.execute(
-                cursor, f"{sql} LIMIT %s OFFSET %s", [*params, bounds.stop - start, start]
-            )
-            return [dict(zip(self.columns, row, strict=True)) for row in cursor.fetchall()]
+        rows = prepared.fetch_all(
+            f"{sql} LIMIT %s OFFSET %s", [*params, bounds.stop - start, start]
+        )
+        return [dict(zip(self.columns, row, strict=True)) for row in rows]
 
     def _statement(self) -> tuple[str, list]:
         entries = connection.ops.quote_name(HistoryEntry._meta.db_table)

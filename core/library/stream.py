@@ -145,16 +145,11 @@ def _fetch_row(sql: str, params: dict, *, locked: bool = False) -> dict | None:
     """Run `sql` (after the advisory lock, in the same execute, when `locked`) and return its
     first row by column name. The statements are prepared once per connection on PostgreSQL
     (config/prepared.py): planning the stream's statement took longer than running it."""
-    with connection.cursor() as cursor:
-        # The lock and the statement in one execute (Django's psycopg cursors bind
-        # client-side), one implicit transaction: the statement's snapshot is taken once the
-        # lock is held, so it sees the entry the previous holder committed.
-        lock = (_PLAY_LOCK_SQL, _lock_params(params)) if locked else None
-        prepared.execute(cursor, sql, params, first=lock)
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return dict(zip(prepared.column_names(cursor, sql), row, strict=True))
+    # The lock and the statement in one execute (Django's psycopg cursors bind client-side),
+    # one implicit transaction: the statement's snapshot is taken once the lock is held, so it
+    # sees the entry the previous holder committed.
+    lock = (_PLAY_LOCK_SQL, _lock_params(params)) if locked else None
+    return prepared.fetch_one(sql, params, first=lock)
 
 
 def _one_round_trip() -> bool:

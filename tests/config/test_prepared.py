@@ -5,7 +5,8 @@ pooler's DISCARD ALL) still answering."""
 import uuid
 
 import pytest
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from config import prepared
@@ -147,3 +148,73 @@ def test_a_name_used_twice_is_one_parameter_of_the_prepared_statement(settings):
         prepared.execute(cursor, sql, {"n": 5, "m": 1})
         assert cursor.fetchall() == [(25, 1)]
     assert sent.captured_queries[0]["sql"].startswith("SELECT 5::int * 5::int, 1::int")
+
+
+@pytest.fixture
+def no_django_cursor(monkeypatch):
+    """Django's cursor() refused: what still runs went around it."""
+
+    def refused(*args, **kwargs):
+        raise AssertionError("Django's cursor was used")
+
+    monkeypatch.setattr(connection, "cursor", refused)
+
+
+@pytest.mark.django_db
+def test_fetch_one_and_fetch_all_run_on_the_drivers_cursor(no_django_cursor):
+    columns = "n * %(k)s AS product, %(word)s AS word"
+    sql = f"SELECT {columns} FROM generate_series(1, %(last)s) AS n -- {uuid.uuid4()}"  # noqa: S608
+
+    assert prepared.fetch_one(sql, {"k": 2, "word": "a", "last": 3}) == {"product": 2, "word": "a"}
+    assert prepared.fetch_one(sql, {"k": 2, "word": "a", "last": 0}) is None
+    assert prepared.fetch_all(sql, {"k": 5, "word": "b", "last": 3}) == [
+        (5, "b"),
+        (10, "b"),
+        (15, "b"),
+    ]
+
+
+@pytest.mark.django_db
+def test_while_queries_are_watched_they_go_through_djangos_cursor():
+    sql = f"SELECT %s::int AS n -- {uuid.uuid4()}"
+
+    with CaptureQueriesContext(connection) as sent:
+        assert prepared.fetch_one(sql, [4]) == {"n": 4}
+        assert prepared.fetch_all(sql, [5]) == [(5,)]
+
+    assert [query["sql"].split()[0] for query in sent.captured_queries] == ["PREPARE", "EXECUTE"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_drivers_errors_are_raised_as_djangos(no_django_cursor):
+    table = f"unique_{uuid.uuid4().hex}"
+    connection.ensure_connection()
+    connection.connection.execute(f"CREATE TEMPORARY TABLE {table} (n int PRIMARY KEY)")
+    insert = f"INSERT INTO {table} (n) VALUES (%s) RETURNING n"  # noqa: S608
+
+    assert prepared.fetch_one(insert, [1]) == {"n": 1}
+    with pytest.raises(IntegrityError):
+        prepared.fetch_one(insert, [1])
+    with pytest.raises(DataError, match="division by zero"):
+        prepared.fetch_all(f"SELECT 1 / %s::int -- {uuid.uuid4()}", [0])
+
+    assert prepared.fetch_all(f"SELECT n FROM {table}", []) == [(1,)]  # noqa: S608 (goes on)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_statement_is_prepared_again_on_the_drivers_cursor(no_django_cursor):
+    sql = f"SELECT %s::int AS n -- {uuid.uuid4()}"
+    assert prepared.fetch_one(sql, [1]) == {"n": 1}
+    connection.connection.execute("DEALLOCATE ALL")  # what a pooler's DISCARD ALL does
+
+    assert prepared.fetch_one(sql, [2]) == {"n": 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broken_transaction_is_refused_as_django_refuses_it():
+    with transaction.atomic():
+        with pytest.raises(DataError):
+            prepared.fetch_all("SELECT 1 / %s::int", [0])
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            prepared.fetch_one("SELECT %s::int AS n", [1])

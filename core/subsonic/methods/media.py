@@ -49,10 +49,9 @@ def _playable_track(raw_id: str) -> Track:
     kind, pk = ids.parse(raw_id)
     row = None
     if kind == "track":
-        with connection.cursor() as cursor:
-            _, params = visible_track_sql(None, "t")
-            prepared.execute(cursor, _playable_track_sql(connection.vendor), [pk, *params])
-            row = cursor.fetchone()
+        _, params = visible_track_sql(None, "t")
+        rows = prepared.fetch_all(_playable_track_sql(connection.vendor), [pk, *params])
+        row = rows[0] if rows else None
     if row is None:
         raise SubsonicError(SubsonicError.NOT_FOUND, "Song not found.")
     return Track.from_db(connection.alias, _stream_fields(), row)
