@@ -284,6 +284,7 @@ def queries_per_request(base_url: str, script_kind: str, fixture: Fixture) -> tu
             base_url + path, data=body, method=method
         )
         request.add_header("Authorization", f"Bearer {token}")
+        request.add_header("X-Bench-Queries", "count")  # bench/middleware.py counts this one
         if body:
             request.add_header("Content-Type", "application/json")
         try:
