@@ -67,7 +67,7 @@ def _recent_play_sql() -> str:
     return """
         SELECT p.id FROM {plays} p
          WHERE p.user_id = %(user)s AND p.track_id = %(track)s AND p.started_at > %(since)s
-         ORDER BY p.started_at DESC, p.id DESC LIMIT 1
+         ORDER BY p.started_at DESC LIMIT 1
     """.format(**_tables())  # noqa: S608 (table names from the models; values bound)
 
 
