@@ -56,3 +56,35 @@ def test_a_compressed_token_issued_before_still_reads():
     grant = local.read_download_token(token)
 
     assert (grant.key, grant.content_type) == (key, "audio/mpeg")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"k": "audio/a.mp3", "t": "audio/mpeg"},
+        {"k": "audio/b.flac", "f": "Sigur Rós, Hoppípolla.flac"},  # non-ASCII, escaped
+        {"k": "audio/c.mp3", "u": "upload-1", "n": 2, "s": 5},
+    ],
+)
+@pytest.mark.parametrize("salt", [local.DOWNLOAD_SALT, local.UPLOAD_SALT, local.PART_SALT])
+def test_tokens_are_the_ones_djangos_signer_writes(monkeypatch, settings, payload, salt):
+    settings.SECRET_KEY = "a-secret-key-for-this-test-only-0123456789abcdef"
+    monkeypatch.setattr(local, "_now", lambda: 1_796_390_820.7)
+    monkeypatch.setattr(signing.time, "time", lambda: 1_796_390_820.7)
+
+    token, expires_at = local._sign(payload, salt=salt, expires_in=300)
+
+    assert token == signing.dumps({**payload, "x": 1_796_391_120}, salt=salt)
+    assert signing.loads(token, salt=salt) == {**payload, "x": 1_796_391_120}
+    assert expires_at.timestamp() == 1_796_391_120
+
+
+def test_a_changed_secret_key_signs_with_the_new_key(settings):
+    settings.SECRET_KEY = "first-secret-key-for-this-test-only-0123456789abcdef"
+    first, _ = local._sign({"k": "audio/a.mp3"}, salt=local.DOWNLOAD_SALT, expires_in=60)
+    settings.SECRET_KEY = "second-secret-key-for-this-test-only-0123456789abcdef"
+    second, _ = local._sign({"k": "audio/a.mp3"}, salt=local.DOWNLOAD_SALT, expires_in=60)
+
+    assert signing.loads(second, salt=local.DOWNLOAD_SALT)["k"] == "audio/a.mp3"
+    with pytest.raises(signing.BadSignature):
+        signing.loads(first, salt=local.DOWNLOAD_SALT)
