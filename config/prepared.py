@@ -14,9 +14,10 @@ once per process; a named parameter used twice is one parameter of the prepared 
 
 `fetch_one` and `fetch_all` run a statement on the driver's own cursor, with Django's translation
 of the driver's errors around it, rather than through Django's cursor wrapper, which wraps every
-call and fetch: about 20 us less for each of these statements (docs/benchmarks.md). While
-anything watches the queries (DEBUG's log, a test's CaptureQueriesContext, an execute wrapper)
-they go through Django's cursor, so that it sees them as before.
+call and fetch: about 20 us less for each of these statements (docs/benchmarks.md). That cursor
+is made once per connection and used again. While anything watches the queries (DEBUG's log, a
+test's CaptureQueriesContext, an execute wrapper) they go through Django's cursor, so that it sees
+them as before.
 
 Plain statements are sent instead on SQLite and with `DATABASE_PREPARED_STATEMENTS=false`: set it
 behind a pooler that hands a client's server session to other clients between transactions
@@ -208,11 +209,22 @@ def _cursor(using: str) -> Iterator[tuple[object, object]]:
     db.validate_thread_sharing()
     db.validate_no_broken_transaction()
     with db.wrap_database_errors:  # the driver's errors raised as Django's
-        cursor = db.create_cursor()
-        try:
-            yield cursor, db
-        finally:
-            cursor.close()
+        yield _drivers_cursor(db), db
+
+
+# One driver's cursor per Django connection (a thread's own), kept while its connection is.
+_driver_cursors: "weakref.WeakKeyDictionary[object, object]" = weakref.WeakKeyDictionary()
+
+
+def _drivers_cursor(db):
+    """The driver's cursor of `db`'s open connection, made once and used again: psycopg looks up
+    how to send and read each type once per cursor, and a cursor made for every statement looked
+    them up on every statement (about 15 us of the stream's; docs/benchmarks.md). Executing a
+    statement discards the rows of the one before."""
+    cursor = _driver_cursors.get(db)
+    if cursor is None or cursor.closed or cursor.connection is not db.connection:
+        cursor = _driver_cursors[db] = db.create_cursor()
+    return cursor
 
 
 def fetch_one(

@@ -202,6 +202,31 @@ def test_the_drivers_errors_are_raised_as_djangos(no_django_cursor):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_drivers_cursor_is_made_once_per_connection(no_django_cursor, monkeypatch):
+    made = []
+    create_cursor = connection.create_cursor
+
+    def counted(*args, **kwargs):
+        made.append(True)
+        return create_cursor(*args, **kwargs)
+
+    monkeypatch.setattr(connection, "create_cursor", counted)
+    connection.close()
+    sql = f"SELECT %s::int AS n -- {uuid.uuid4()}"
+
+    assert prepared.fetch_one(sql, [1]) == {"n": 1}
+    assert prepared.fetch_all(sql, [2]) == [(2,)]
+    with pytest.raises(DataError):
+        prepared.fetch_all(f"SELECT 1 / %s::int -- {uuid.uuid4()}", [0])
+    assert prepared.fetch_one(sql, [3]) == {"n": 3}  # the same cursor goes on after an error
+    assert len(made) == 1
+
+    connection.close()
+    assert prepared.fetch_one(sql, [4]) == {"n": 4}  # a new connection, a cursor of its own
+    assert len(made) == 2
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_lost_statement_is_prepared_again_on_the_drivers_cursor(no_django_cursor):
     sql = f"SELECT %s::int AS n -- {uuid.uuid4()}"
     assert prepared.fetch_one(sql, [1]) == {"n": 1}
