@@ -72,22 +72,35 @@ def _recent_play_sql() -> str:
 
 
 @functools.cache
-def _target_sql() -> str:
+def _target_sql(variant: bool) -> str:
     # Raw SQL on purpose: building this query with the ORM costs several times what running
     # it does. One row when the account exists, with NULL track columns when no playable
-    # track has the id.
-    return """
+    # track has the id. The variant of %(quality)s is joined only when one is asked for: the
+    # original, what players ask for unless told otherwise, needs no join.
+    if variant:
+        variant_columns = "v.key AS variant_key, v.content_type AS variant_type, v.size"
+        variant_join = "LEFT JOIN {variants} v ON v.track_id = t.id AND v.quality = %(quality)s"
+    else:
+        variant_columns = "NULL AS variant_key, NULL AS variant_type, NULL"
+        variant_join = ""
+    sql = """
         SELECT u.is_active AS active, u.token_version = %(token_version)s AS token_current,
                t.id AS track_id, t.duration AS duration,
                t.storage_key AS key, t.content_type AS content_type, t.size AS size,
-               v.key AS variant_key, v.content_type AS variant_type, v.size AS variant_size,
+               {variant_columns} AS variant_size,
                ({recent}) AS recent_play_id
           FROM {users} u
           LEFT JOIN {tracks} t
             ON t.id = %(track)s AND t.status = %(ready)s AND NOT t.is_hidden
-          LEFT JOIN {variants} v ON v.track_id = t.id AND v.quality = %(quality)s
+          {variant_join}
          WHERE u.id = %(user)s
-    """.format(recent=_recent_play_sql(), **_tables())  # noqa: S608 (table names; values bound)
+    """
+    return sql.format(  # table names and our fragments; values bound
+        variant_columns=variant_columns,
+        variant_join=variant_join.format(**_tables()),
+        recent=_recent_play_sql(),
+        **_tables(),
+    )
 
 
 @functools.cache
@@ -102,7 +115,7 @@ def _insert_play_sql() -> str:
 
 
 @functools.cache
-def _one_round_trip_sql() -> str:
+def _one_round_trip_sql(variant: bool) -> str:
     return """
         WITH target AS ({target}),
         opened AS (
@@ -112,7 +125,7 @@ def _one_round_trip_sql() -> str:
             RETURNING id
         )
         SELECT target.*, (SELECT id FROM opened) AS opened_play_id FROM target
-    """.format(target=_target_sql(), **_tables())  # noqa: S608 (our fragments; values bound)
+    """.format(target=_target_sql(variant), **_tables())  # noqa: S608 (our fragments; values bound)
 
 
 def _params(
@@ -186,11 +199,12 @@ def _read_and_open(params: dict) -> tuple[dict | None, int | None]:
     """The target row and the entry it opened: one statement on PostgreSQL; elsewhere the
     read, then play_start() when the account and track qualify."""
     dedup = params["since"] is not None
+    variant = params["quality"] != ORIGINAL
     try:
         if _one_round_trip():
-            row = _fetch_row(_one_round_trip_sql(), params, locked=dedup)
+            row = _fetch_row(_one_round_trip_sql(variant), params, locked=dedup)
             return row, None if row is None else row["opened_play_id"]
-        row = _fetch_row(_target_sql(), params)
+        row = _fetch_row(_target_sql(variant), params)
     except IntegrityError:
         # The track or the account was deleted while the statement ran.
         raise NotFound("Track not found.") from None
