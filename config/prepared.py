@@ -212,19 +212,21 @@ def _cursor(using: str) -> Iterator[tuple[object, object]]:
         yield _drivers_cursor(db), db
 
 
-# One driver's cursor per Django connection (a thread's own), kept while its connection is.
-_driver_cursors: "weakref.WeakKeyDictionary[object, object]" = weakref.WeakKeyDictionary()
+# One driver's cursor per Django connection (a thread's own): the cursor, with the connection
+# and the time zone it was made for.
+_driver_cursors: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
 
 
 def _drivers_cursor(db):
     """The driver's cursor of `db`'s open connection, made once and used again: psycopg looks up
     how to send and read each type once per cursor, and a cursor made for every statement looked
-    them up on every statement (about 15 us of the stream's; docs/benchmarks.md). Executing a
-    statement discards the rows of the one before."""
-    cursor = _driver_cursors.get(db)
-    if cursor is None or cursor.closed or cursor.connection is not db.connection:
-        cursor = _driver_cursors[db] = db.create_cursor()
-    return cursor
+    them up on every statement (about 15 us of the stream's; docs/benchmarks.md). A new one is
+    made for a new connection, or when the connection's time zone changed (Django registers the
+    time zone's loader per cursor). Executing a statement discards the rows of the one before."""
+    made = _driver_cursors.get(db)
+    if made is None or made[0] is not db.connection or made[1] != db.timezone or made[2].closed:
+        made = _driver_cursors[db] = (db.connection, db.timezone, db.create_cursor())
+    return made[2]
 
 
 def fetch_one(

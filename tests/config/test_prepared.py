@@ -3,10 +3,12 @@ statement, PostgreSQL asked to plan them once, and a session that lost what it p
 pooler's DISCARD ALL) still answering."""
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.transaction import TransactionManagementError
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from config import prepared
@@ -224,6 +226,22 @@ def test_the_drivers_cursor_is_made_once_per_connection(no_django_cursor, monkey
     connection.close()
     assert prepared.fetch_one(sql, [4]) == {"n": 4}  # a new connection, a cursor of its own
     assert len(made) == 2
+
+
+@pytest.mark.django_db
+def test_the_drivers_cursor_reads_times_in_the_connections_time_zone_as_it_changes():
+    sql = f"SELECT TIMESTAMPTZ '2026-06-01 12:00:00+00' AS at -- {uuid.uuid4()}"
+    aware = prepared.fetch_one(sql, [])["at"]
+    assert aware == datetime(2026, 6, 1, 12, tzinfo=UTC)
+
+    with override_settings(USE_TZ=False, TIME_ZONE="Europe/Paris"):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            (naive,) = cursor.fetchone()
+        assert naive == datetime(2026, 6, 1, 14)  # what Django's cursor reads
+        assert prepared.fetch_one(sql, [])["at"] == naive
+
+    assert prepared.fetch_one(sql, [])["at"] == aware
 
 
 @pytest.mark.django_db(transaction=True)
