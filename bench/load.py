@@ -1,6 +1,7 @@
 """Load runs: the API in a real server process, wrk in another, one Lua script per endpoint."""
 
 import json
+import math
 import os
 import shutil
 import socket
@@ -117,14 +118,37 @@ class ServerSpec:
     def __str__(self) -> str:
         return f"{self.kind}:{self.workers}x{self.threads}"
 
-    def command(self, port: int, app: str = "bench.wsgi:application") -> list[str]:
+    def worker_connections(self, connections: int) -> int:
+        """The most connections one gthread worker takes when the load opens `connections`.
+
+        gunicorn's workers accept from one shared socket, and the first to wake takes what it
+        can: wrk's connections, opened at once, all went to one worker in about half the runs,
+        which then measured one core of the machine (a worker runs Python on one core at a
+        time). With this cap every worker takes at most its share beyond its threads, so at
+        least two workers hold enough connections to keep their threads busy, and a worker's
+        idle keep-alive connections (its cap less its threads) are never closed."""
+        return self.threads + math.ceil(connections / self.workers)
+
+    def command(
+        self, port: int, app: str = "bench.wsgi:application", *, connections: int | None = None
+    ) -> list[str]:
         base = [sys.executable, "-m", "gunicorn", app]
         base += ["--bind", f"127.0.0.1:{port}", "--workers", str(self.workers)]
         if self.kind == "gthread":
-            return [*base, "--worker-class", "gthread", "--threads", str(self.threads)]
+            base += ["--worker-class", "gthread", "--threads", str(self.threads)]
+            if connections:
+                base += ["--worker-connections", str(self.worker_connections(connections))]
+            return base
         if self.kind == "sync":
             return [*base, "--worker-class", "sync"]
         raise SystemExit(f"Unknown server kind {self.kind!r}: use gthread or sync")
+
+
+def connection_cap(spec: ServerSpec, connections: int) -> str:
+    """How the method line names the per-worker connection cap (gthread only)."""
+    if spec.kind != "gthread":
+        return ""
+    return f", at most {spec.worker_connections(connections)} connections a worker"
 
 
 def free_port() -> int:
@@ -144,12 +168,13 @@ class Server:
         *,
         app: str = "bench.wsgi:application",
         cwd: Path = ROOT,
+        connections: int | None = None,
     ):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-            spec.command(self.port, app),
+            spec.command(self.port, app, connections=connections),
             cwd=cwd,
             env=env,
             stdout=self._log,

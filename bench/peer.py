@@ -308,7 +308,7 @@ def run(args: argparse.Namespace) -> Path:
         "peer": {"repository": "github.com/Kochiya35/Music_Streming", "commit": PEER_COMMIT},
         "machine": machine(),
         "method": {
-            "server": f"gunicorn {spec}, both",
+            "server": f"gunicorn {spec}{load.connection_cap(spec, args.connections)}, both",
             "load": f"gunicorn {spec} each; wrk -t{args.threads} -c{args.connections} "
             f"-d{args.duration}s after a {args.warmup}s warm-up, {len(data.tokens)} listeners' "
             f"tokens; {args.rounds} rounds, Tonearm and the peer in alternating order, "
@@ -338,9 +338,16 @@ def run(args: argparse.Namespace) -> Path:
             }
             result["load_average_before"] = load_average()
             with (
-                load.Server(spec, env, scratch / "tonearm.log") as tonearm,
                 load.Server(
-                    spec, penv, scratch / "peer.log", app="config.wsgi:application", cwd=peer
+                    spec, env, scratch / "tonearm.log", connections=args.connections
+                ) as tonearm,
+                load.Server(
+                    spec,
+                    penv,
+                    scratch / "peer.log",
+                    app="config.wsgi:application",
+                    cwd=peer,
+                    connections=args.connections,
                 ) as peer_server,
             ):
                 result["endpoints"] = compare(

@@ -191,7 +191,7 @@ def run(args: argparse.Namespace) -> Path:
         "machine": machine(),
         "database": database_info(),
         "method": {
-            "server": f"gunicorn {spec}",
+            "server": f"gunicorn {spec}{load.connection_cap(spec, args.connections)}",
             "load": f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
             f"after a {args.warmup}s warm-up, {len(data.tokens)} listeners' tokens; "
             f"{args.rounds} rounds, the floor run right before each endpoint, medians",
@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> Path:
         result["rollup_costs"] = inprocess.rollup_costs(user=extra["listener"], rounds=3, repeat=40)
         return _write(result, args)
     with tempfile.TemporaryDirectory(prefix="tonearm-bench-") as scratch:
-        server = load.Server(spec, env, Path(scratch) / "server.log")
+        server = load.Server(spec, env, Path(scratch) / "server.log", connections=args.connections)
         with server:
             result["endpoints"] = measure_endpoints(server, endpoints, data, args, Path(scratch))
     if not args.skip_in_process:

@@ -2,9 +2,9 @@
 
 The hottest endpoint, so its database work is raw SQL kept in this one module, read by column
 name. On PostgreSQL it is ONE round trip: a statement that confirms the account, reads the
-playable track and its variant, looks for the listener's entry from the dedup window and
-inserts one when there is none, after an advisory lock on (listener, track) in the same
-execute. Elsewhere (SQLite, the embedded default) the same read, then `play_start`.
+playable track and the variant asked for, looks for the listener's entry from the dedup
+window and inserts one when there is none, after an advisory lock on (listener, track) in the
+same execute. Elsewhere (SQLite, the embedded default) the same read, then `play_start`.
 
 "Playable" is TrackQuerySet.playable()'s rule (ready and not hidden), restated in SQL here;
 tests/library/test_stream_contract.py holds the two to each other over every status,
