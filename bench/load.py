@@ -122,9 +122,9 @@ class ServerSpec:
         """The most connections one gthread worker takes when the load opens `connections`.
 
         gunicorn's workers accept from one shared socket, and the first to wake takes what it
-        can: wrk's connections, opened at once, all went to one worker in about half the runs,
-        which then measured one core of the machine (a worker runs Python on one core at a
-        time). With this cap every worker takes at most its share beyond its threads, so at
+        can: wrk's connections, opened at once, all went to one worker in two of four runs
+        checked, which then measured one core of the machine (a worker runs Python on one core
+        at a time). With this cap every worker takes at most its share beyond its threads, so at
         least two workers hold enough connections to keep their threads busy, and a worker's
         idle keep-alive connections (its cap less its threads) are never closed."""
         return self.threads + math.ceil(connections / self.workers)
